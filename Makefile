@@ -1,0 +1,155 @@
+# aiotune: one top-level Makefile. Modules describe themselves in
+# <dir>/module.mk; this file only knows how to build and run them.
+#
+#   make            build build/aiotune and build/libaioloop.a
+#   make test       all tests: plain, then ASan+UBSan, then TSan
+#   make check      plain tests only (fast)
+#   make run        the quick simulated-NVMe sweep (see README)
+#   make deps       install the Debian packages aiotune needs
+#   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
+#   make V=1        show full commands
+
+SAN ?=
+ifeq ($(SAN),)
+BUILD ?= build
+else
+BUILD ?= build/$(SAN)
+endif
+
+CC ?= cc
+ifeq ($(CC),cc)
+CC := gcc
+endif
+OPT ?= -O2
+WARN := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+ifneq ($(CI),)
+WARN += -Werror
+endif
+ifneq ($(WERROR),)
+WARN += -Werror
+endif
+CFLAGS ?= $(OPT) -g
+override CFLAGS += -std=gnu11 $(WARN) -pthread -D_GNU_SOURCE
+override CPPFLAGS += -I. -I$(BUILD) -MMD -MP
+LDFLAGS ?=
+
+ifeq ($(SAN),asan)
+override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(SAN),tsan)
+override CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+override LDFLAGS += -fsanitize=thread
+endif
+
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-6s %s\n'
+endif
+
+-include $(BUILD)/config.mk
+FEATURES := HAVE_LIBURING HAVE_LIBAIO HAVE_NUMA HAVE_HWLOC HAVE_GLIB \
+	HAVE_JANSSON HAVE_INIH
+override CFLAGS += $(foreach f,$(FEATURES),$($(f)_CFLAGS))
+LIBS := $(foreach f,$(FEATURES),$($(f)_LIBS)) -lm -lrt
+
+# Each module.mk appends to these lists.
+LOOP_SRCS :=
+APP_SRCS :=
+MAIN_SRC := cli/main.c
+TESTS :=
+SH_TESTS :=
+TSAN_TESTS :=
+BENCHES :=
+TEST_HELPERS := tests/lib/helpers.c
+include $(wildcard */module.mk)
+
+LOOP_OBJS := $(LOOP_SRCS:%.c=$(BUILD)/%.o)
+APP_OBJS := $(APP_SRCS:%.c=$(BUILD)/%.o)
+HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
+TEST_BINS := $(TESTS:%.c=$(BUILD)/%)
+BENCH_BINS := $(BENCHES:%.c=$(BUILD)/%)
+TSAN_BINS := $(TSAN_TESTS:%.c=$(BUILD)/%)
+
+LIBLOOP := $(BUILD)/libaioloop.a
+LIBAPP := $(BUILD)/libaiotune.a
+AIOTUNE := $(BUILD)/aiotune
+
+.PHONY: all deps deps-ensure test check check-tsan run clean bench \
+	test-asan test-tsan tests
+all: $(AIOTUNE) $(LIBLOOP)
+
+deps:
+	@scripts/deps.sh ensure && echo "aiotune: all packages present: $$(scripts/deps.sh list)"
+
+deps-ensure:
+	@scripts/deps.sh ensure
+
+$(BUILD)/config.h $(BUILD)/config.mk: scripts/configure.sh | deps-ensure
+	@mkdir -p $(BUILD)
+	$(Q)sh scripts/configure.sh $(BUILD) $(CC)
+
+$(BUILD)/%.o: %.c $(BUILD)/config.h
+	@mkdir -p $(dir $@)
+	$(quiet) CC $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIBLOOP): $(LOOP_OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(LIBAPP): $(APP_OBJS)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(AIOTUNE): $(BUILD)/$(MAIN_SRC:.c=.o) $(LIBAPP) $(LIBLOOP)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(HELPER_OBJS) $(LIBAPP) $(LIBLOOP)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBAPP) $(LIBLOOP)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+tests: $(TEST_BINS) $(AIOTUNE)
+
+# Plain run of every test program and shell test.
+check: tests
+	@AIOTUNE=$(abspath $(AIOTUNE)) BUILD=$(BUILD) SAN=$(SAN) \
+		tests/run.sh $(TEST_BINS) $(SH_TESTS)
+
+# The concurrency tests, under whatever SAN= says (used with SAN=tsan).
+check-tsan: $(TSAN_BINS) $(AIOTUNE)
+	@AIOTUNE=$(abspath $(AIOTUNE)) BUILD=$(BUILD) SAN=$(SAN) \
+		tests/run.sh $(TSAN_BINS)
+
+test-asan:
+	@$(MAKE) --no-print-directory SAN=asan check
+
+test-tsan:
+	@$(MAKE) --no-print-directory SAN=tsan check-tsan
+
+# The README's test command: everything, plain and under sanitizers.
+test: deps-ensure
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory SAN=asan check
+	@$(MAKE) --no-print-directory SAN=tsan check-tsan
+	@echo "aiotune: all test stages passed"
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCH_BINS); do $$b || exit 1; done
+
+run: all
+	@scripts/run.sh $(AIOTUNE)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

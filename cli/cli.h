@@ -1,0 +1,44 @@
+/*
+ * cli.h: the aiotune command: subcommand registry and shared argument
+ * parsing. Bad input is reported in one line naming the value and what is
+ * allowed, with exit status 2 (CLI_EXIT_USAGE).
+ */
+#ifndef AIOTUNE_CLI_H
+#define AIOTUNE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CLI_EXIT_USAGE 2
+
+struct cli_cmd {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand */
+};
+
+/* NULL-terminated registry, in cli/commands.c. */
+extern const struct cli_cmd *const cli_commands[];
+
+/* Print "aiotune: <msg>" to stderr and exit with status. */
+void cli_die(int status, const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 2, 3)));
+/* "aiotune: invalid value 'v' for --flag: allowed ..." and exit 2. */
+void cli_bad_value(const char *flag, const char *value, const char *allowed)
+	__attribute__((noreturn));
+
+/*
+ * fio-style numbers. Sizes: 4k, 1m, 2g (powers of 1024), plain bytes.
+ * Durations to ns: 10s, 500ms, 20us, 100ns, 1m (minute); a bare number is
+ * in default_unit_ns (1e9 for --runtime, 1 for *-ns flags). Counts in ns
+ * flags also take k/m suffixes (32k = 32768). All return 0 or -EINVAL
+ * (-ERANGE on overflow).
+ */
+int cli_parse_size(const char *s, uint64_t *out);
+int cli_parse_duration_ns(const char *s, int64_t default_unit_ns,
+			  int64_t *out);
+int cli_parse_int64(const char *s, int64_t *out);
+/* An integer that may use k/m/g suffixes (x1024): 32k -> 32768. */
+int cli_parse_count(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,11 @@
+/* commands.c: the one registry of aiotune subcommands. */
+#include <stddef.h>
+
+#include "cli/cli.h"
+
+extern const struct cli_cmd cli_cmd_version;
+
+const struct cli_cmd *const cli_commands[] = {
+	&cli_cmd_version,
+	NULL,
+};

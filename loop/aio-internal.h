@@ -1,0 +1,251 @@
+/*
+ * aio-internal.h: AioContext internals shared by the files of loop/.
+ * Nothing outside loop/ includes this.
+ */
+#ifndef AIOTUNE_LOOP_AIO_INTERNAL_H
+#define AIOTUNE_LOOP_AIO_INTERNAL_H
+
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <glib.h>
+
+#include "loop/aio.h"
+#include "polling/policy.h"
+
+#define AIO_POLL_IDLE_INTERVAL_NS (7LL * 1000000000LL) /* QEMU: 7 s */
+#define AIO_IDLE_BH_TIMEOUT_NS (10LL * 1000000LL)      /* QEMU: 10 ms */
+#define AIO_EPOLL_ENABLE_THRESHOLD 64                  /* QEMU: 64 fds */
+
+/* poll(2) event bits used in AioHandler.events / revents. */
+#define AIO_EV_IN (POLLIN | POLLHUP | POLLERR)
+#define AIO_EV_OUT (POLLOUT | POLLERR)
+
+/*
+ * A counter of list walkers plus a mutex (QEMU's QemuLockCnt). Walkers
+ * only touch the counter; writers take the mutex and may free nodes only
+ * when the count is zero. Incrementing from zero takes the mutex, so a
+ * writer holding it knows no walk is starting.
+ */
+typedef struct AioLockCnt {
+	atomic_uint count;
+	pthread_mutex_t mutex;
+} AioLockCnt;
+
+void aio_lockcnt_init(AioLockCnt *lc);
+void aio_lockcnt_destroy(AioLockCnt *lc);
+void aio_lockcnt_inc(AioLockCnt *lc);
+void aio_lockcnt_dec(AioLockCnt *lc);
+/* Decrement; if it would reach 0, lock the mutex and return true instead. */
+bool aio_lockcnt_dec_if_lock(AioLockCnt *lc);
+/* Increment the count and unlock the mutex. */
+void aio_lockcnt_inc_and_unlock(AioLockCnt *lc);
+void aio_lockcnt_lock(AioLockCnt *lc);
+void aio_lockcnt_unlock(AioLockCnt *lc);
+unsigned aio_lockcnt_count(AioLockCnt *lc);
+
+typedef struct AioHandler AioHandler;
+
+struct AioHandler {
+	int fd;
+	short events;  /* AIO_EV_IN | AIO_EV_OUT, 0 once removed */
+	short revents; /* filled by the fd monitor's wait */
+	IOHandler *io_read;
+	IOHandler *io_write;
+	AioPollFn *io_poll;
+	IOHandler *io_poll_ready;
+	IOHandler *io_poll_begin;
+	IOHandler *io_poll_end;
+	void *opaque;
+
+	AioHandler *_Atomic next; /* aio_handlers (head insertion) */
+	AioHandler *next_deleted; /* deleted_handlers */
+	AioHandler *next_ready;   /* ready list of one aio_poll */
+	AioHandler *next_poll;    /* poll_handlers */
+	bool deleted;
+	bool on_ready_list;
+	bool in_poll_set;
+	bool poll_ready;          /* polling saw it ready */
+	int64_t poll_idle_timeout;
+	int64_t last_event_ns;    /* for the arrival-gap trace */
+
+	struct poll_state poll;   /* the policy's per-handler state */
+	AioHandlerStats stats;
+
+	void *fdmon_data;         /* backend-private (io_uring, ...) */
+	int fdmon_flags;
+};
+
+/* A ready list, LIFO: handlers found ready by poll or the fd monitor. */
+typedef struct AioHandlerList {
+	AioHandler *head;
+} AioHandlerList;
+
+/* Push node on list (removing it from any other ready list first). */
+void aio_add_ready_handler(AioHandlerList *list, AioHandler *node,
+			   int revents, bool poll_ready);
+
+/* fd-monitor backends (fdmon-*.c), chosen in fdmon.c. */
+typedef struct FDMonOps {
+	const char *name;
+	/* Set up ctx->fdmon_state; 0 or -errno (the caller falls back). */
+	int (*setup)(AioContext *ctx);
+	/* Tear down. */
+	void (*destroy)(AioContext *ctx);
+	/* list_lock held: add (old NULL), remove (new NULL) or replace. */
+	void (*update)(AioContext *ctx, AioHandler *old_node,
+		       AioHandler *new_node);
+	/* Wait up to timeout_ns (-1 forever, 0 non-blocking); add ready nodes. */
+	int (*wait)(AioContext *ctx, AioHandlerList *ready, int64_t timeout_ns);
+	/* Must wait() be called now? */
+	bool (*need_wait)(AioContext *ctx);
+	/* GSource integration: the fd glib should poll (or -1 for per-fd). */
+	int (*gsource_fd)(AioContext *ctx);
+	/* Does ready info exist after glib's poll (GSource check)? */
+	bool (*gsource_check)(AioContext *ctx);
+	/* Collect ready handlers after glib's poll (GSource dispatch). */
+	void (*gsource_dispatch)(AioContext *ctx, AioHandlerList *ready);
+} FDMonOps;
+
+extern const FDMonOps fdmon_poll_ops;
+extern const FDMonOps fdmon_epoll_ops;
+extern const FDMonOps fdmon_io_uring_ops;
+
+/* Pick and set up ctx->fdmon_ops per the default choice, with fallback. */
+int fdmon_choose(AioContext *ctx);
+/* Try to upgrade a poll context to epoll (>= 64 fds, not nested). */
+bool fdmon_epoll_try_upgrade(AioContext *ctx, unsigned npfd);
+/* need_wait for backends that cannot see readiness from user space. */
+bool aio_poll_disabled(AioContext *ctx);
+
+/* Timer lists (timer.c): a binary min-heap per clock, FIFO on ties. */
+typedef struct AioTimerList {
+	pthread_mutex_t lock;
+	AioTimer **heap;
+	size_t len, cap;
+	uint64_t seq;
+} AioTimerList;
+
+void aio_timerlist_init(AioTimerList *tl);
+void aio_timerlist_destroy(AioTimerList *tl);
+/* ns until the earliest timer: -1 none, 0 expired. */
+int64_t aio_timerlist_deadline_ns(AioTimerList *tl, AioClockType type);
+/* Run expired timers; true when any ran. */
+bool aio_timerlist_run(AioContext *ctx, AioTimerList *tl, AioClockType type);
+
+struct ThreadPool;
+void thread_pool_free(struct ThreadPool *pool);
+void thread_pool_update_params(struct ThreadPool *pool, int min, int max);
+
+/* BH flags. */
+enum {
+	BH_PENDING = 1,
+	BH_SCHEDULED = 2,
+	BH_DELETED = 4,
+	BH_ONESHOT = 8,
+	BH_IDLE = 16,
+};
+
+typedef struct BHListSlice BHListSlice;
+struct BHListSlice {
+	AioBH *head;
+	BHListSlice *next;
+};
+
+struct AioContext {
+	GSource source; /* first member: the context is a GSource */
+	bool initialized;
+
+	/* Lock with 2015 semantics (aio_context_acquire/release). */
+	pthread_mutex_t lock;
+	pthread_t lock_owner;
+	unsigned lock_depth;
+	atomic_uint lock_waiters;
+
+	/* Handlers. */
+	AioLockCnt list_lock;
+	AioHandler *_Atomic aio_handlers;
+	AioHandler *deleted_handlers;
+	AioHandler *poll_handlers;
+	atomic_int poll_disable_cnt; /* handlers without io_poll */
+	bool poll_started;
+	unsigned nhandlers;
+
+	/* Notification. */
+	atomic_uint notify_me;
+	atomic_bool notified;
+	EventNotifier notifier;
+
+	/* Bottom halves. */
+	AioBH *_Atomic bh_list;
+	BHListSlice *bh_slice_head, *bh_slice_tail;
+	int bh_poll_depth;
+
+	/* Timers. */
+	AioTimerList tlg[AIO_CLOCK_MAX];
+
+	/* Polling parameters and policy. */
+	int64_t poll_max_ns, poll_grow, poll_shrink, poll_weight;
+	int64_t aio_max_batch;
+	const struct poll_policy_ops *policy;
+	struct poll_state ctx_poll; /* per-context policy state */
+	FILE *trace;
+
+	/* fd monitor. */
+	const FDMonOps *fdmon_ops;
+	void *fdmon_state;
+	int epollfd;
+	unsigned nesting; /* aio_poll depth, for the epoll upgrade */
+
+	/* GSource mode. */
+	GSList *gsource_pfds; /* GPollFD added per handler (poll backend) */
+	gpointer gsource_tag;
+	bool in_gsource;
+
+	/* Thread pool. */
+	struct ThreadPool *thread_pool;
+	int64_t thread_pool_min, thread_pool_max;
+
+	/* Statistics. */
+	AioStats stats;
+	pthread_mutex_t trace_lock;
+	AioWindowSample *window_ring;
+	size_t window_ring_pos, window_ring_len;
+	int64_t last_window;
+};
+
+/* The context's notifier handler callbacks (never progress). */
+bool aio_context_notifier_is(AioContext *ctx, AioHandler *node);
+/* async.c: run pending BHs; true when a non-idle BH ran. */
+bool aio_bh_poll(AioContext *ctx);
+/* async.c: the blocking timeout from BHs and timers (ns, -1 = forever). */
+int64_t aio_compute_timeout(AioContext *ctx);
+/* async.c: whether any non-deleted BH is scheduled (GSource check). */
+bool aio_bh_any_scheduled(AioContext *ctx);
+/* aio-posix.c: dispatch every node of ready (block_ns for the policy). */
+bool aio_dispatch_ready_handlers(AioContext *ctx, AioHandlerList *ready,
+				 int64_t block_ns);
+/* aio-posix.c: free handlers deferred while the list was walked. */
+void aio_free_deleted_handlers(AioContext *ctx);
+/* aio-posix.c: turn poll mode on/off (begin/end callbacks, final poll). */
+bool aio_poll_set_started(AioContext *ctx, AioHandlerList *ready,
+			  bool started);
+/* aio-posix.c: GSource-path dispatch (BHs, ready handlers, timers). */
+void aio_dispatch(AioContext *ctx, AioHandlerList *ready);
+/* aio-posix.c: remove every handler and free them (context teardown). */
+void aio_handlers_destroy(AioContext *ctx);
+/* stats.c: record a window change in the ring. */
+void aio_stats_window(AioContext *ctx, int64_t now_ns);
+/* Lock/unlock around a blocking wait: returns saved depth (0 = not held). */
+unsigned aio_context_release_all(AioContext *ctx);
+void aio_context_reacquire(AioContext *ctx, unsigned depth);
+
+static inline int64_t aio_now_ns(void)
+{
+	return aio_clock_get_ns(AIO_CLOCK_REALTIME);
+}
+
+#endif

@@ -1,0 +1,247 @@
+/*
+ * aio.h: the AioContext event loop (public API of libaioloop).
+ *
+ * An AioContext is a single-threaded event loop with bottom halves, fd and
+ * event-notifier handlers with userspace poll callbacks, timers and adaptive
+ * busy polling. Behaviour follows ../shared/design/AIOCONTEXT.md (QEMU's
+ * AioContext); see README.md for the differences we chose.
+ *
+ * Thread safety: aio_notify, aio_bh_schedule*, aio_bh_cancel, aio_bh_delete,
+ * aio_bh_schedule_oneshot, aio_set_fd_handler, aio_set_event_notifier,
+ * aio_timer_mod/del and aio_context_acquire/release may be called from any
+ * thread. aio_poll runs in one thread at a time (the home thread).
+ *
+ * Errors: actions return 0 or -errno; predicates return bool.
+ */
+#ifndef AIOTUNE_LOOP_AIO_H
+#define AIOTUNE_LOOP_AIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct AioContext AioContext;
+typedef struct AioBH AioBH;
+typedef struct AioTimer AioTimer;
+typedef struct _GSource GSource;
+
+typedef void AioBHFunc(void *opaque);
+typedef void IOHandler(void *opaque);
+typedef bool AioPollFn(void *opaque);
+
+/* ---- Event notifiers (eventfd) ---------------------------------------- */
+
+typedef struct EventNotifier {
+	int rfd;
+	int wfd;
+	bool initialized;
+} EventNotifier;
+
+typedef void EventNotifierHandler(EventNotifier *e);
+
+/* Create the eventfd; set it at once when active. 0 or -errno. */
+int event_notifier_init(EventNotifier *e, bool active);
+/* Close the eventfd; safe on a never-initialized notifier. */
+void event_notifier_cleanup(EventNotifier *e);
+/* Make the notifier readable (write 1 to the eventfd). 0 or -errno. */
+int event_notifier_set(EventNotifier *e);
+/* Clear the notifier; true when it was set. */
+bool event_notifier_test_and_clear(EventNotifier *e);
+/* The fd to wait on. */
+int event_notifier_get_fd(const EventNotifier *e);
+
+/* ---- Context ---------------------------------------------------------- */
+
+/* A new context (refcount 1), or NULL with errno set. */
+AioContext *aio_context_new(void);
+/* Take a reference. */
+void aio_context_ref(AioContext *ctx);
+/* Drop a reference; the last one frees the context (aborts on live BHs). */
+void aio_context_unref(AioContext *ctx);
+
+/*
+ * Run one iteration: BHs, then ready handlers, then expired timers.
+ * With blocking, wait (polling first, per the policy) until something
+ * happens. Returns true when progress was made (a callback other than the
+ * context's own notifier ran); aio_notify alone gives false.
+ */
+bool aio_poll(AioContext *ctx, bool blocking);
+/* Force the next or current aio_poll to re-evaluate (wakes a blocked one). */
+void aio_notify(AioContext *ctx);
+/* Clear the pending-notification flag (done by aio_poll itself). */
+void aio_notify_accept(AioContext *ctx);
+
+/*
+ * 2015 lock semantics: a recursive lock; aio_poll releases it while blocked.
+ * Contention kicks a blocked owner with aio_notify.
+ */
+void aio_context_acquire(AioContext *ctx);
+void aio_context_release(AioContext *ctx);
+
+/* The context's GSource (referenced): attach it to a GMainContext. */
+GSource *aio_get_g_source(AioContext *ctx);
+
+/* ---- Bottom halves ----------------------------------------------------- */
+
+/* A new, unscheduled BH. */
+AioBH *aio_bh_new(AioContext *ctx, AioBHFunc *cb, void *opaque);
+/* Run cb once in the next aio_poll (any thread). */
+void aio_bh_schedule(AioBH *bh);
+/* As aio_bh_schedule, but not progress and only bounds waits to 10 ms. */
+void aio_bh_schedule_idle(AioBH *bh);
+/* Unschedule; racy against a concurrently running loop by design. */
+void aio_bh_cancel(AioBH *bh);
+/* Free the BH (never runs again); safe from its own callback. */
+void aio_bh_delete(AioBH *bh);
+/* Allocate, schedule and free after one run: run cb in ctx's thread. */
+void aio_bh_schedule_oneshot(AioContext *ctx, AioBHFunc *cb, void *opaque);
+
+/* ---- fd and event-notifier handlers ------------------------------------ */
+
+/*
+ * Register, replace or (all callbacks NULL) remove the handler for fd.
+ * io_poll is ignored without io_poll_ready. Notifies the loop, except when
+ * removing an fd that has no handler.
+ */
+void aio_set_fd_handler(AioContext *ctx, int fd, IOHandler *io_read,
+			IOHandler *io_write, AioPollFn *io_poll,
+			IOHandler *io_poll_ready, void *opaque);
+/* Set io_poll_begin/end of fd's current handler (reset on re-register). */
+void aio_set_fd_poll(AioContext *ctx, int fd, IOHandler *io_poll_begin,
+		     IOHandler *io_poll_end);
+/* aio_set_fd_handler on the notifier's fd with opaque = e. */
+void aio_set_event_notifier(AioContext *ctx, EventNotifier *e,
+			    EventNotifierHandler *io_read, AioPollFn *io_poll,
+			    EventNotifierHandler *io_poll_ready);
+/* aio_set_fd_poll for an event notifier. */
+void aio_set_event_notifier_poll(AioContext *ctx, EventNotifier *e,
+				 EventNotifierHandler *io_poll_begin,
+				 EventNotifierHandler *io_poll_end);
+
+/* ---- Timers ------------------------------------------------------------ */
+
+typedef enum {
+	AIO_CLOCK_REALTIME = 0, /* CLOCK_MONOTONIC */
+	AIO_CLOCK_MAX,
+} AioClockType;
+
+enum {
+	AIO_SCALE_NS = 1,
+	AIO_SCALE_US = 1000,
+	AIO_SCALE_MS = 1000000,
+};
+
+typedef void AioTimerCB(void *opaque);
+
+/* Now on the given clock, in ns. */
+int64_t aio_clock_get_ns(AioClockType type);
+/* A new unarmed timer of ctx; it fires only inside ctx's loop. */
+AioTimer *aio_timer_new(AioContext *ctx, AioClockType type, int scale,
+			AioTimerCB *cb, void *opaque);
+/* Arm at absolute expiry (in the timer's scale); equal expiries are FIFO. */
+void aio_timer_mod(AioTimer *t, int64_t expire);
+/* Disarm; idempotent. */
+void aio_timer_del(AioTimer *t);
+/* Disarm and free. */
+void aio_timer_free(AioTimer *t);
+/* Whether the timer is armed. */
+bool aio_timer_pending(const AioTimer *t);
+/* Absolute expiry in the timer's scale, or -1 when not armed. */
+int64_t aio_timer_expire_time(const AioTimer *t);
+
+/* ---- Polling parameters and policy ------------------------------------- */
+
+/* Set poll-max-ns, poll-grow, poll-shrink; -EINVAL if any is negative. */
+int aio_context_set_poll_params(AioContext *ctx, int64_t max_ns, int64_t grow,
+				int64_t shrink);
+/* Select the adaptive policy by name (see polling/); -EINVAL if unknown. */
+int aio_context_set_poll_policy(AioContext *ctx, const char *name);
+/* poll-weight for the "weight" policy (0 = default 3); -EINVAL if < 0 or > 63. */
+int aio_context_set_poll_weight(AioContext *ctx, int64_t weight);
+/* aio-max-batch (0 = engine default); -EINVAL if negative. */
+int aio_context_set_aio_params(AioContext *ctx, int64_t max_batch);
+/* The current aio-max-batch. */
+int64_t aio_context_get_aio_max_batch(AioContext *ctx);
+/* Current poll-max-ns, poll-grow, poll-shrink (any pointer may be NULL). */
+void aio_context_get_poll_params(AioContext *ctx, int64_t *max_ns,
+				 int64_t *grow, int64_t *shrink);
+/* Name of the adaptive policy in use. */
+const char *aio_context_poll_policy_name(AioContext *ctx);
+
+/*
+ * Record the arrival gaps of polled handlers into fp, one line each:
+ * "<gap_ns> <fd>". NULL stops recording. The caller owns fp.
+ */
+void aio_context_set_trace(AioContext *ctx, FILE *fp);
+
+/* ---- Statistics -------------------------------------------------------- */
+
+typedef struct AioStats {
+	uint64_t iterations;          /* aio_poll calls */
+	uint64_t progress_iterations; /* aio_poll calls that returned true */
+	uint64_t poll_attempts;       /* busy-poll loops entered */
+	uint64_t poll_hits;           /* ... that found an event */
+	uint64_t poll_misses;         /* ... that ran out, then blocked */
+	uint64_t blocking_waits;      /* fd waits with a non-zero timeout */
+	uint64_t poll_ns;             /* total ns spent busy polling */
+	uint64_t block_ns;            /* total ns spent in blocking waits */
+	uint64_t grow_events;         /* policy grew a window */
+	uint64_t shrink_events;       /* policy shrank a window */
+	uint64_t notify_writes;       /* aio_notify wrote the eventfd */
+	uint64_t bh_runs;             /* BH callbacks run */
+	uint64_t timer_runs;          /* timer callbacks run */
+	uint64_t dispatches;          /* fd/poll handler callbacks run */
+	int64_t window_ns;            /* current window: max over polled handlers */
+	int64_t poll_max_ns;          /* parameters in force */
+	int64_t poll_grow;
+	int64_t poll_shrink;
+	const char *fdmon;            /* "poll", "epoll" or "io_uring" */
+	const char *policy;           /* adaptive policy name */
+	uint64_t reserved[8];
+} AioStats;
+
+/* Snapshot of ctx's counters (safe from any thread; values may tear). */
+void aio_context_get_stats(AioContext *ctx, AioStats *out);
+/* Zero the counters (not the window or parameters). */
+void aio_context_reset_stats(AioContext *ctx);
+/* Name of the fd monitor in use, after any fallback. */
+const char *aio_context_fdmon_name(AioContext *ctx);
+
+typedef struct AioHandlerStats {
+	int64_t window_ns;    /* this handler's current poll window */
+	uint64_t poll_hits;   /* busy polls that found this handler ready */
+	uint64_t fd_events;   /* times it was dispatched from fd readiness */
+	uint64_t grow_events;
+	uint64_t shrink_events;
+	bool in_poll_set;     /* currently polled */
+} AioHandlerStats;
+
+/* Per-handler query by fd; -ENOENT if fd has no handler. */
+int aio_get_handler_stats(AioContext *ctx, int fd, AioHandlerStats *out);
+
+typedef struct AioWindowSample {
+	int64_t t_ns;      /* aio_clock_get_ns(AIO_CLOCK_REALTIME) */
+	int64_t window_ns; /* context window after the change */
+} AioWindowSample;
+
+/*
+ * Copy up to max of the most recent window changes (oldest first) into out;
+ * returns how many. The ring keeps the last AIO_WINDOW_RING samples.
+ */
+#define AIO_WINDOW_RING 4096
+size_t aio_context_get_window_trace(AioContext *ctx, AioWindowSample *out,
+				    size_t max);
+
+/* ---- fd monitor choice -------------------------------------------------- */
+
+/*
+ * Choose the fd monitor for contexts created from now on: "poll", "epoll",
+ * "io_uring" or "auto" (io_uring, falling back to poll). The environment
+ * variable AIOTUNE_FDMON sets the initial choice. -EINVAL if unknown.
+ */
+int aio_set_default_fdmon(const char *name);
+/* Whether name is a known fd monitor (or "auto"). */
+bool aio_fdmon_name_valid(const char *name);
+
+#endif

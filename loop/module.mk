@@ -1,0 +1,2 @@
+# loop/: the AioContext/IOThread library (build/libaioloop.a)
+LOOP_SRCS +=

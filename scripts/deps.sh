@@ -1,0 +1,44 @@
+#!/bin/sh
+# deps.sh: check for, and install, the Debian packages aiotune needs.
+#   deps.sh check    exit 0 when every package is present, 1 otherwise
+#   deps.sh ensure   install what is missing (apt-get; needs root)
+#   deps.sh list     print the package list
+set -u
+
+PKGS="build-essential pkg-config liburing-dev libaio-dev libnuma-dev \
+libhwloc-dev hwloc-nox libglib2.0-dev libjansson-dev libinih-dev \
+gnuplot-nox fio spin"
+
+missing() {
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+			grep -q "install ok installed" || printf '%s ' "$p"
+	done
+}
+
+case "${1:-ensure}" in
+list)
+	echo "$PKGS"
+	;;
+check)
+	m=$(missing)
+	[ -z "$m" ] && exit 0
+	echo "aiotune: missing packages: $m" >&2
+	exit 1
+	;;
+ensure)
+	m=$(missing)
+	[ -z "$m" ] && exit 0
+	echo "aiotune: installing missing packages: $m" >&2
+	SUDO=
+	[ "$(id -u)" -ne 0 ] && SUDO=sudo
+	export DEBIAN_FRONTEND=noninteractive
+	$SUDO apt-get update -qq >&2 || exit 1
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y -qq --no-install-recommends $m >&2 || exit 1
+	;;
+*)
+	echo "usage: deps.sh check|ensure|list" >&2
+	exit 2
+	;;
+esac
