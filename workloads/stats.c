@@ -1,0 +1,23 @@
+/* stats.c: per-IOThread counters (see stats.h). */
+#include <stddef.h>
+#include <string.h>
+
+#include "workloads/stats.h"
+
+void wl_stats_reset(struct wl_stats *s)
+{
+	memset(s, 0, offsetof(struct wl_stats, lat));
+	wl_hist_reset(&s->lat);
+}
+
+void wl_stats_merge(struct wl_stats *dst, const struct wl_stats *src)
+{
+	dst->ios += src->ios;
+	dst->errors += src->errors;
+	dst->bytes += src->bytes;
+	dst->reads += src->reads;
+	dst->writes += src->writes;
+	if (!dst->first_error)
+		dst->first_error = src->first_error;
+	wl_hist_merge(&dst->lat, &src->lat);
+}

@@ -1,0 +1,29 @@
+/*
+ * stats.h: what a front end counts for one IOThread while the runner says
+ * the measurement window is open (ramp excluded). Written only by the
+ * thread that owns it; read by the runner after that thread stopped
+ * counting (a BH in the IOThread, or after the guest thread was joined).
+ */
+#ifndef AIOTUNE_WORKLOADS_STATS_H
+#define AIOTUNE_WORKLOADS_STATS_H
+
+#include <stdint.h>
+
+#include "workloads/hist.h"
+
+struct wl_stats {
+	uint64_t ios;        /* completed requests, errors included */
+	uint64_t errors;     /* completed with result != len */
+	uint64_t bytes;      /* bytes transferred by successful requests */
+	uint64_t reads;
+	uint64_t writes;
+	uint64_t first_error; /* -result of the first error, 0 if none */
+	struct wl_hist lat;  /* queue -> completion, ns */
+};
+
+/* Zero everything. */
+void wl_stats_reset(struct wl_stats *s);
+/* Add src into dst (histograms merged). */
+void wl_stats_merge(struct wl_stats *dst, const struct wl_stats *src);
+
+#endif
