@@ -1,3 +1,3 @@
 # workloads/: engines, front ends, the job, measurement and the runner.
 APP_SRCS += workloads/job.c workloads/hist.c workloads/stats.c \
-	workloads/gen.c
+	workloads/gen.c workloads/frontend.c workloads/frontend-direct.c

@@ -1,0 +1,89 @@
+/* frontend.c: the one list of front ends and their shared accounting. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "workloads/frontend.h"
+
+extern const struct wl_frontend_ops wl_frontend_direct;
+
+static const struct wl_frontend_ops *const frontends[] = {
+	&wl_frontend_direct,
+	NULL,
+};
+
+const struct wl_frontend_ops *const *wl_frontend_all(void)
+{
+	return frontends;
+}
+
+const struct wl_frontend_ops *wl_frontend_find(const char *name)
+{
+	if (!name)
+		return NULL;
+	for (size_t i = 0; frontends[i]; i++)
+		if (strcmp(frontends[i]->name, name) == 0)
+			return frontends[i];
+	return NULL;
+}
+
+const char *wl_frontend_names(void)
+{
+	static char buf[128];
+
+	if (!buf[0]) {
+		for (size_t i = 0; frontends[i]; i++) {
+			if (i)
+				strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
+			strncat(buf, frontends[i]->name,
+				sizeof(buf) - strlen(buf) - 1);
+		}
+	}
+	return buf;
+}
+
+bool wl_fe_measuring(const struct wl_fe *fe)
+{
+	return __atomic_load_n(&fe->measuring, __ATOMIC_ACQUIRE) != 0;
+}
+
+void wl_fe_set_measuring(struct wl_fe *fe, bool on)
+{
+	__atomic_store_n(&fe->measuring, on ? 1 : 0, __ATOMIC_RELEASE);
+}
+
+void wl_fe_account(struct wl_fe *fe, const struct wl_io *io, int64_t now_ns)
+{
+	struct wl_stats *s = fe->stats;
+	int64_t lat = now_ns - io->start_ns;
+
+	if (!s || !wl_fe_measuring(fe))
+		return;
+	s->ios++;
+	if (io->ddir == WL_DDIR_WRITE)
+		s->writes++;
+	else
+		s->reads++;
+	if (io->result == (int64_t)io->len) {
+		s->bytes += io->len;
+	} else {
+		s->errors++;
+		if (!s->first_error)
+			s->first_error = io->result < 0 ? (uint64_t)-io->result
+							: EIO;
+	}
+	wl_hist_add(&s->lat, lat > 0 ? (uint64_t)lat : 0);
+}
+
+void wl_fe_set_fatal(struct wl_fe *fe, int err, const char *what)
+{
+	if (fe->fatal)
+		return;
+	fe->fatal = err < 0 ? err : -err;
+	if (fe->eng && fe->eng->err[0])
+		snprintf(fe->err, sizeof(fe->err), "%s: %s", what,
+			 fe->eng->err);
+	else
+		snprintf(fe->err, sizeof(fe->err), "%s: %s", what,
+			 strerror(-fe->fatal));
+}
