@@ -81,7 +81,7 @@ void wl_fe_set_fatal(struct wl_fe *fe, int err, const char *what)
 		return;
 	fe->fatal = err < 0 ? err : -err;
 	if (fe->eng && fe->eng->err[0])
-		snprintf(fe->err, sizeof(fe->err), "%s: %s", what,
+		snprintf(fe->err, sizeof(fe->err), "%.40s: %.200s", what,
 			 fe->eng->err);
 	else
 		snprintf(fe->err, sizeof(fe->err), "%s: %s", what,
