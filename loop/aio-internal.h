@@ -39,7 +39,7 @@ void aio_lockcnt_init(AioLockCnt *lc);
 void aio_lockcnt_destroy(AioLockCnt *lc);
 void aio_lockcnt_inc(AioLockCnt *lc);
 void aio_lockcnt_dec(AioLockCnt *lc);
-/* Decrement; if it would reach 0, lock the mutex and return true instead. */
+/* If the count is exactly 1: make it 0, lock the mutex, return true. */
 bool aio_lockcnt_dec_if_lock(AioLockCnt *lc);
 /* Increment the count and unlock the mutex. */
 void aio_lockcnt_inc_and_unlock(AioLockCnt *lc);
@@ -48,10 +48,11 @@ void aio_lockcnt_unlock(AioLockCnt *lc);
 unsigned aio_lockcnt_count(AioLockCnt *lc);
 
 typedef struct AioHandler AioHandler;
+typedef struct AioHandlerList AioHandlerList;
 
 struct AioHandler {
 	int fd;
-	short events;  /* AIO_EV_IN | AIO_EV_OUT, 0 once removed */
+	short events;  /* AIO_EV_IN | AIO_EV_OUT, 0 once removed (atomic) */
 	short revents; /* filled by the fd monitor's wait */
 	IOHandler *io_read;
 	IOHandler *io_write;
@@ -65,8 +66,8 @@ struct AioHandler {
 	AioHandler *next_deleted; /* deleted_handlers */
 	AioHandler *next_ready;   /* ready list of one aio_poll */
 	AioHandler *next_poll;    /* poll_handlers */
-	bool deleted;
-	bool on_ready_list;
+	AioHandlerList *ready_list; /* the ready list it is on, if any */
+	atomic_bool deleted;
 	bool in_poll_set;
 	bool poll_ready;          /* polling saw it ready */
 	int64_t poll_idle_timeout;
@@ -80,9 +81,9 @@ struct AioHandler {
 };
 
 /* A ready list, LIFO: handlers found ready by poll or the fd monitor. */
-typedef struct AioHandlerList {
+struct AioHandlerList {
 	AioHandler *head;
-} AioHandlerList;
+};
 
 /* Push node on list (removing it from any other ready list first). */
 void aio_add_ready_handler(AioHandlerList *list, AioHandler *node,
@@ -102,22 +103,31 @@ typedef struct FDMonOps {
 	int (*wait)(AioContext *ctx, AioHandlerList *ready, int64_t timeout_ns);
 	/* Must wait() be called now? */
 	bool (*need_wait)(AioContext *ctx);
-	/* GSource integration: the fd glib should poll (or -1 for per-fd). */
+	/*
+	 * Optional. Take over from the poll backend when the fd count reaches
+	 * AIO_EPOLL_ENABLE_THRESHOLD: register every live handler and set
+	 * ctx->fdmon_ops to itself. Called with list_lock exclusively held.
+	 */
+	bool (*upgrade)(AioContext *ctx);
+	/*
+	 * GSource mode: one fd glib polls to learn that wait(ctx, ready, 0)
+	 * has work (epoll fd, ring fd), or -1: glib polls every handler fd.
+	 */
 	int (*gsource_fd)(AioContext *ctx);
-	/* Does ready info exist after glib's poll (GSource check)? */
-	bool (*gsource_check)(AioContext *ctx);
-	/* Collect ready handlers after glib's poll (GSource dispatch). */
-	void (*gsource_dispatch)(AioContext *ctx, AioHandlerList *ready);
 } FDMonOps;
 
+/* The registry of fd monitors, NULL-terminated (fdmon.c). */
+extern const FDMonOps *const fdmon_backends[];
+
 extern const FDMonOps fdmon_poll_ops;
-extern const FDMonOps fdmon_epoll_ops;
-extern const FDMonOps fdmon_io_uring_ops;
 
 /* Pick and set up ctx->fdmon_ops per the default choice, with fallback. */
 int fdmon_choose(AioContext *ctx);
-/* Try to upgrade a poll context to epoll (>= 64 fds, not nested). */
-bool fdmon_epoll_try_upgrade(AioContext *ctx, unsigned npfd);
+/*
+ * Called by the poll backend's wait with npfd live fds: at >= 64 and when
+ * not nested, hand over to the "epoll" backend's upgrade op. True if done.
+ */
+bool fdmon_try_upgrade(AioContext *ctx, unsigned npfd);
 /* need_wait for backends that cannot see readiness from user space. */
 bool aio_poll_disabled(AioContext *ctx);
 
@@ -161,7 +171,7 @@ struct AioContext {
 
 	/* Lock with 2015 semantics (aio_context_acquire/release). */
 	pthread_mutex_t lock;
-	pthread_t lock_owner;
+	atomic_ulong lock_owner; /* pthread_self() of the holder, or 0 */
 	unsigned lock_depth;
 	atomic_uint lock_waiters;
 
@@ -187,27 +197,39 @@ struct AioContext {
 	/* Timers. */
 	AioTimerList tlg[AIO_CLOCK_MAX];
 
-	/* Polling parameters and policy. */
-	int64_t poll_max_ns, poll_grow, poll_shrink, poll_weight;
-	int64_t aio_max_batch;
+	/*
+	 * Polling parameters: set from any thread into pset (under pset_lock,
+	 * pset_gen bumped); the home thread applies them at the start of
+	 * aio_poll (resetting every window), so the loop reads its own copy.
+	 */
+	pthread_mutex_t pset_lock;
+	struct poll_params pset;
+	const struct poll_policy_ops *pset_policy;
+	atomic_uint pset_gen;
+	unsigned applied_gen;
+	struct poll_params params;          /* home thread's copy */
+	int64_t poll_max_ns;                /* == params.max_ns */
 	const struct poll_policy_ops *policy;
-	struct poll_state ctx_poll; /* per-context policy state */
-	FILE *trace;
+	struct poll_state ctx_poll;         /* per-context policy state */
+	atomic_llong aio_max_batch;
+	FILE *trace;                        /* under trace_lock */
 
 	/* fd monitor. */
 	const FDMonOps *fdmon_ops;
-	void *fdmon_state;
+	void *fdmon_state;      /* the epoll / io_uring backend's state */
+	void *fdmon_poll_state; /* the poll backend's arrays (kept after an
+				 * upgrade; freed by fdmon_poll_ops.destroy) */
 	int epollfd;
 	unsigned nesting; /* aio_poll depth, for the epoll upgrade */
 
-	/* GSource mode. */
-	GSList *gsource_pfds; /* GPollFD added per handler (poll backend) */
-	gpointer gsource_tag;
-	bool in_gsource;
+	/* GSource mode (gsource.c). */
+	GArray *gsource_pfds; /* GPollFD per handler fd (poll backend) */
+	gpointer gsource_tag; /* unix fd of epoll/io_uring backends */
+	int gsource_tag_fd;
 
-	/* Thread pool. */
-	struct ThreadPool *thread_pool;
-	int64_t thread_pool_min, thread_pool_max;
+	/* Thread pool (thread-pool.c), created lazily in the home thread. */
+	struct ThreadPool *_Atomic thread_pool;
+	int64_t thread_pool_min, thread_pool_max; /* under pset_lock */
 
 	/* Statistics. */
 	AioStats stats;
@@ -234,7 +256,18 @@ void aio_free_deleted_handlers(AioContext *ctx);
 bool aio_poll_set_started(AioContext *ctx, AioHandlerList *ready,
 			  bool started);
 /* aio-posix.c: GSource-path dispatch (BHs, ready handlers, timers). */
-void aio_dispatch(AioContext *ctx, AioHandlerList *ready);
+void aio_dispatch(AioContext *ctx);
+/* async.c: apply parameters set from other threads (home thread). */
+void aio_apply_params(AioContext *ctx);
+/* aio-posix.c: the context's current window (policy, handlers). */
+int64_t aio_current_window(AioContext *ctx);
+/* gsource.c: the GSource callbacks. */
+extern GSourceFuncs aio_source_funcs;
+/* async.c: the GSource finalizer. */
+void aio_ctx_finalize(GSource *source);
+/* Relaxed atomic counter update for AioStats fields. */
+#define AIO_STAT_ADD(ctx, field, n)                                          \
+	__atomic_fetch_add(&(ctx)->stats.field, (n), __ATOMIC_RELAXED)
 /* aio-posix.c: remove every handler and free them (context teardown). */
 void aio_handlers_destroy(AioContext *ctx);
 /* stats.c: record a window change in the ring. */

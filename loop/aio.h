@@ -159,6 +159,8 @@ int aio_context_set_poll_params(AioContext *ctx, int64_t max_ns, int64_t grow,
 int aio_context_set_poll_policy(AioContext *ctx, const char *name);
 /* poll-weight for the "weight" policy (0 = default 3); -EINVAL if < 0 or > 63. */
 int aio_context_set_poll_weight(AioContext *ctx, int64_t weight);
+/* Cost of one block + wake-up used by cost-model policies; -EINVAL if < 0. */
+int aio_context_set_block_cost(AioContext *ctx, int64_t ns);
 /* aio-max-batch (0 = engine default); -EINVAL if negative. */
 int aio_context_set_aio_params(AioContext *ctx, int64_t max_batch);
 /* The current aio-max-batch. */

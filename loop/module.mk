@@ -1,2 +1,4 @@
 # loop/: the AioContext/IOThread library (build/libaioloop.a)
-LOOP_SRCS +=
+LOOP_SRCS += loop/event-notifier.c loop/lockcnt.c loop/timer.c \
+	loop/async.c loop/aio-posix.c loop/fdmon.c loop/fdmon-poll.c \
+	loop/gsource.c
