@@ -1,3 +1,6 @@
 # workloads/: engines, front ends, the job, measurement and the runner.
 APP_SRCS += workloads/job.c workloads/hist.c workloads/stats.c \
-	workloads/gen.c workloads/frontend.c workloads/frontend-direct.c
+	workloads/gen.c workloads/frontend.c workloads/frontend-direct.c \
+	workloads/simnvme-model.c
+TESTS += tests/workloads/test-hist.c tests/workloads/test-simnvme-model.c \
+	tests/workloads/test-gen.c
