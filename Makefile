@@ -79,6 +79,8 @@ LIBLOOP := $(BUILD)/libaioloop.a
 LIBAPP := $(BUILD)/libaiotune.a
 AIOTUNE := $(BUILD)/aiotune
 
+.SECONDARY:
+
 .PHONY: all deps deps-ensure test check check-tsan run clean bench \
 	test-asan test-tsan tests
 all: $(AIOTUNE) $(LIBLOOP)
