@@ -8,8 +8,12 @@
 
 #include "loop/aio-internal.h"
 
+extern const FDMonOps fdmon_epoll_ops, fdmon_io_uring_ops;
+
 /* In order of preference for "auto" (the last entry is the fallback). */
 const FDMonOps *const fdmon_backends[] = {
+	&fdmon_io_uring_ops,
+	&fdmon_epoll_ops,
 	&fdmon_poll_ops,
 	NULL,
 };
