@@ -59,6 +59,8 @@ struct wl_job {
 	bool direct;                   /* O_DIRECT on real targets */
 	bool allow_write;              /* writes to existing data allowed */
 	bool verify;                   /* pattern-check data read back */
+	bool hipri;                    /* io_uring: polled completions
+					  (IORING_SETUP_IOPOLL), --hipri */
 	uint64_t seed;                 /* PRNG seed for offsets and latencies */
 
 	char output[WL_PATH_MAX];      /* results directory, "" = none */

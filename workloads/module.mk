@@ -4,3 +4,7 @@ APP_SRCS += workloads/job.c workloads/hist.c workloads/stats.c \
 	workloads/simnvme-model.c
 TESTS += tests/workloads/test-hist.c tests/workloads/test-simnvme-model.c \
 	tests/workloads/test-gen.c
+# Real targets and engines (io_uring, linux-aio, threads), virtio front end.
+APP_SRCS += workloads/target.c workloads/devstat.c workloads/engine-real.c \
+	workloads/engine-io_uring.c workloads/engine-linux-aio.c
+TESTS += tests/workloads/test-target-safety.c

@@ -5,9 +5,13 @@
 #include "workloads/engine.h"
 
 extern const struct wl_engine_ops wl_engine_simnvme;
+extern const struct wl_engine_ops wl_engine_io_uring;
+extern const struct wl_engine_ops wl_engine_linux_aio;
 
 static const struct wl_engine_ops *const engines[] = {
 	&wl_engine_simnvme,
+	&wl_engine_io_uring,
+	&wl_engine_linux_aio,
 	NULL,
 };
 

@@ -1,0 +1,419 @@
+/*
+ * engine-io_uring.c: the io_uring engine (liburing).
+ *
+ * Submission: queue() only prepares an SQE; prepared SQEs go to the kernel
+ * in one io_uring_submit() when aio-max-batch of them are waiting, at
+ * commit(), at the end of a completion callback that queued new ones, or at
+ * the latest from a BH scheduled by the first unsubmitted SQE, so they are
+ * batched per loop iteration.
+ *
+ * Completion: an eventfd is registered with the ring (the interrupt path,
+ * for a loop that blocks). The loop's io_poll callback peeks the CQ ring in
+ * user space (no syscall). While the loop busy-polls, io_poll_begin turns
+ * the ring's eventfd notifications off (IORING_CQ_EVENTFD_DISABLED) and
+ * io_poll_end turns them back on and rechecks, as virtio does with guest
+ * kicks.
+ *
+ * --hipri: an IOPOLL ring. Polled completions have no interrupt, so a BH
+ * reaps them (io_uring_get_events) for as long as requests are in flight:
+ * the IOThread spins, as fio's hipri does. Devices without poll queues fail
+ * such reads with EOPNOTSUPP; check() and init() probe one read and say
+ * "polled completions unsupported on this device".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include "config.h"
+#include "workloads/engine-real.h"
+
+#ifdef HAVE_LIBURING
+#include <liburing.h>
+
+#define URING_REAP_BATCH 64
+
+struct uring {
+	struct io_uring ring;
+	struct wl_target tgt;
+	int efd;              /* registered with the ring */
+	bool hipri;
+	unsigned int pending; /* prepared SQEs not yet submitted */
+	unsigned int inflight;
+	unsigned int max_batch;
+	AioBH *submit_bh;     /* submits what a loop iteration queued */
+	AioBH *reap_bh;       /* hipri: reaps polled completions */
+	bool in_reap;         /* defer submission to the end of reap */
+};
+
+static unsigned int ring_entries(uint32_t iodepth)
+{
+	unsigned int n = 1;
+
+	while (n < iodepth && n < 32768)
+		n <<= 1;
+	return n < 4 ? 4 : n;
+}
+
+static int uring_submit(struct uring *u)
+{
+	int ret;
+
+	while (u->pending) {
+		ret = io_uring_submit(&u->ring);
+		if (ret == -EINTR)
+			continue;
+		if (ret == -EAGAIN || ret == -EBUSY) {
+			/* Kernel short of resources: retry next iteration. */
+			aio_bh_schedule(u->submit_bh);
+			return 0;
+		}
+		if (ret < 0)
+			return ret;
+		u->pending = io_uring_sq_ready(&u->ring);
+		if (ret == 0)
+			break;
+	}
+	return 0;
+}
+
+static void uring_submit_bh(void *opaque)
+{
+	struct wl_engine *e = opaque;
+	struct uring *u = e->priv;
+	int ret = uring_submit(u);
+
+	if (ret)
+		snprintf(e->err, sizeof(e->err), "io_uring_submit: %s",
+			 strerror(-ret));
+}
+
+/* Reap every CQE now in the ring; complete() may queue more. */
+static bool uring_reap(struct wl_engine *e)
+{
+	struct uring *u = e->priv;
+	struct io_uring_cqe *cqes[URING_REAP_BATCH];
+	struct wl_io *ios[URING_REAP_BATCH];
+	int64_t res[URING_REAP_BATCH];
+	bool progress = false;
+	unsigned int n;
+
+	u->in_reap = true;
+	while ((n = io_uring_peek_batch_cqe(&u->ring, cqes,
+					    URING_REAP_BATCH)) > 0) {
+		for (unsigned int i = 0; i < n; i++) {
+			ios[i] = io_uring_cqe_get_data(cqes[i]);
+			res[i] = cqes[i]->res;
+		}
+		io_uring_cq_advance(&u->ring, n);
+		u->inflight -= n;
+		for (unsigned int i = 0; i < n; i++) {
+			ios[i]->result = res[i];
+			e->complete(ios[i], e->opaque);
+		}
+		progress = true;
+	}
+	u->in_reap = false;
+	/* Submit what the completion callbacks queued, in one call. */
+	if (u->pending)
+		uring_submit_bh(e);
+	return progress;
+}
+
+static void uring_read(void *opaque)
+{
+	struct wl_engine *e = opaque;
+	struct uring *u = e->priv;
+	uint64_t cnt;
+
+	if (read(u->efd, &cnt, sizeof(cnt)) < 0 && errno != EAGAIN)
+		snprintf(e->err, sizeof(e->err), "eventfd read: %s",
+			 strerror(errno));
+	uring_reap(e);
+}
+
+static bool uring_poll(void *opaque)
+{
+	struct wl_engine *e = opaque;
+	struct uring *u = e->priv;
+
+	return io_uring_cq_ready(&u->ring) > 0;
+}
+
+static void uring_poll_ready(void *opaque)
+{
+	uring_reap(opaque);
+}
+
+static void uring_poll_begin(void *opaque)
+{
+	struct wl_engine *e = opaque;
+	struct uring *u = e->priv;
+
+	io_uring_cq_eventfd_toggle(&u->ring, false);
+}
+
+static void uring_poll_end(void *opaque)
+{
+	struct wl_engine *e = opaque;
+	struct uring *u = e->priv;
+
+	io_uring_cq_eventfd_toggle(&u->ring, true);
+	/* A CQE posted while notifications were off signalled nothing. */
+	if (io_uring_cq_ready(&u->ring) > 0)
+		eventfd_write(u->efd, 1);
+}
+
+static void uring_reap_bh(void *opaque)
+{
+	struct wl_engine *e = opaque;
+	struct uring *u = e->priv;
+
+	if (!io_uring_cq_ready(&u->ring))
+		io_uring_get_events(&u->ring);
+	uring_reap(e);
+	if (u->inflight)
+		aio_bh_schedule(u->reap_bh);
+}
+
+/*
+ * Probe polled completions on the target: one read on an IOPOLL ring.
+ * 0 when they work, -EOPNOTSUPP (message in err) when the device has no
+ * poll queues.
+ */
+static int hipri_probe(const struct wl_target *t, char *err, size_t errlen)
+{
+	struct io_uring ring;
+	struct io_uring_cqe *cqe;
+	struct io_uring_sqe *sqe;
+	void *buf;
+	int ret;
+
+	if (!t->direct) {
+		snprintf(err, errlen, "%s: --hipri needs direct I/O (polled "
+			 "completions bypass the page cache); drop --direct=0",
+			 t->path);
+		return -EINVAL;
+	}
+	ret = io_uring_queue_init(4, &ring, IORING_SETUP_IOPOLL);
+	if (ret) {
+		snprintf(err, errlen, "%s: polled completions unsupported: "
+			 "cannot create an IOPOLL ring: %s", t->path,
+			 strerror(-ret));
+		return ret;
+	}
+	if (posix_memalign(&buf, t->mem_align, t->align)) {
+		io_uring_queue_exit(&ring);
+		return -ENOMEM;
+	}
+	sqe = io_uring_get_sqe(&ring);
+	io_uring_prep_read(sqe, t->fd, buf, t->align, 0);
+	ret = io_uring_submit(&ring);
+	if (ret == 1)
+		ret = io_uring_wait_cqe(&ring, &cqe);
+	else if (ret >= 0)
+		ret = -EIO;
+	if (ret == 0) {
+		ret = cqe->res < 0 ? cqe->res : 0;
+		io_uring_cqe_seen(&ring, cqe);
+	}
+	io_uring_queue_exit(&ring);
+	free(buf);
+	if (ret == -EOPNOTSUPP)
+		snprintf(err, errlen, "%s: polled completions unsupported on "
+			 "this device (%s has no poll queues; IOPOLL read "
+			 "failed with EOPNOTSUPP): run without --hipri",
+			 t->path, t->disk[0] ? t->disk : "its disk");
+	else if (ret)
+		snprintf(err, errlen, "%s: polled read failed: %s", t->path,
+			 strerror(-ret));
+	return ret;
+}
+
+static int uring_check(const struct wl_job *job, char *err, size_t errlen)
+{
+	struct wl_target_opts o;
+	struct wl_target t;
+	int ret = wl_real_check(job, err, errlen);
+
+	if (ret || !job->hipri)
+		return ret;
+	wl_real_target_opts(job, &o);
+	ret = wl_target_open(&t, job->target, &o, err, errlen);
+	if (ret)
+		return ret;
+	ret = hipri_probe(&t, err, errlen);
+	wl_target_close(&t);
+	return ret;
+}
+
+static int uring_init(struct wl_engine *e)
+{
+	struct uring *u = calloc(1, sizeof(*u));
+	int64_t batch = aio_context_get_aio_max_batch(e->ctx);
+	unsigned int entries = ring_entries(e->job->iodepth);
+	int ret;
+
+	if (!u)
+		return -ENOMEM;
+	u->efd = -1;
+	u->hipri = e->job->hipri;
+	ret = wl_real_open(e, &u->tgt);
+	if (ret)
+		goto fail;
+	if (u->hipri) {
+		ret = hipri_probe(&u->tgt, e->err, sizeof(e->err));
+		if (ret)
+			goto fail_tgt;
+	}
+	ret = io_uring_queue_init(entries, &u->ring,
+				  u->hipri ? IORING_SETUP_IOPOLL : 0);
+	if (ret) {
+		snprintf(e->err, sizeof(e->err), "io_uring_queue_init(%u): %s",
+			 entries, strerror(-ret));
+		goto fail_tgt;
+	}
+	u->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (u->efd < 0) {
+		ret = -errno;
+		snprintf(e->err, sizeof(e->err), "eventfd: %s", strerror(errno));
+		goto fail_ring;
+	}
+	ret = io_uring_register_eventfd(&u->ring, u->efd);
+	if (ret) {
+		snprintf(e->err, sizeof(e->err), "io_uring_register_eventfd: "
+			 "%s", strerror(-ret));
+		goto fail_efd;
+	}
+	/* Default batch: everything a loop iteration queued (<= iodepth). */
+	u->max_batch = batch > 0 && batch < entries ? (unsigned int)batch
+						    : entries;
+	e->priv = u;
+	u->submit_bh = aio_bh_new(e->ctx, uring_submit_bh, e);
+	u->reap_bh = aio_bh_new(e->ctx, uring_reap_bh, e);
+	aio_set_fd_handler(e->ctx, u->efd, uring_read, NULL, uring_poll,
+			   uring_poll_ready, e);
+	aio_set_fd_poll(e->ctx, u->efd, uring_poll_begin, uring_poll_end);
+	return 0;
+
+fail_efd:
+	close(u->efd);
+fail_ring:
+	io_uring_queue_exit(&u->ring);
+fail_tgt:
+	wl_target_close(&u->tgt);
+fail:
+	free(u);
+	e->priv = NULL;
+	return ret;
+}
+
+static int uring_queue(struct wl_engine *e, struct wl_io *io)
+{
+	struct uring *u = e->priv;
+	struct io_uring_sqe *sqe;
+	int ret;
+
+	if (!wl_real_io_allowed(&u->tgt, io))
+		return -EBADF;
+	sqe = io_uring_get_sqe(&u->ring);
+	if (!sqe) {
+		ret = uring_submit(u);
+		if (ret)
+			return ret;
+		sqe = io_uring_get_sqe(&u->ring);
+		if (!sqe)
+			return WL_Q_BUSY;
+	}
+	if (io->ddir == WL_DDIR_WRITE)
+		io_uring_prep_write(sqe, u->tgt.fd, io->buf, io->len,
+				    io->offset);
+	else
+		io_uring_prep_read(sqe, u->tgt.fd, io->buf, io->len,
+				   io->offset);
+	io_uring_sqe_set_data(sqe, io);
+	u->pending++;
+	u->inflight++;
+	if (u->hipri && u->inflight == 1)
+		aio_bh_schedule(u->reap_bh);
+	if (u->pending >= u->max_batch)
+		return uring_submit(u) ?: WL_Q_QUEUED;
+	if (u->pending == 1 && !u->in_reap)
+		aio_bh_schedule(u->submit_bh);
+	return WL_Q_QUEUED;
+}
+
+static int uring_commit(struct wl_engine *e)
+{
+	struct uring *u = e->priv;
+
+	if (u->in_reap)
+		return 0; /* uring_reap submits once, at its end */
+	return uring_submit(u);
+}
+
+static void uring_cleanup(struct wl_engine *e)
+{
+	struct uring *u = e->priv;
+
+	if (!u)
+		return;
+	aio_set_fd_handler(e->ctx, u->efd, NULL, NULL, NULL, NULL, NULL);
+	aio_bh_delete(u->submit_bh);
+	aio_bh_delete(u->reap_bh);
+	io_uring_unregister_eventfd(&u->ring);
+	io_uring_queue_exit(&u->ring);
+	close(u->efd);
+	wl_target_close(&u->tgt);
+	free(u);
+	e->priv = NULL;
+}
+
+const struct wl_engine_ops wl_engine_io_uring = {
+	.name = "io_uring",
+	.desc = "io_uring (liburing): CQ ring polled in user space, eventfd "
+		"for blocking; --hipri for an IOPOLL ring",
+	.flags = WL_ENG_REAL,
+	.check = uring_check,
+	.init = uring_init,
+	.queue = uring_queue,
+	.commit = uring_commit,
+	.cleanup = uring_cleanup,
+};
+
+#else /* !HAVE_LIBURING */
+
+static int uring_missing(const struct wl_job *job, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "engine io_uring: aiotune was built without "
+		 "liburing (install liburing-dev and rebuild)");
+	return -ENOTSUP;
+}
+
+static int uring_init_missing(struct wl_engine *e)
+{
+	return uring_missing(e->job, e->err, sizeof(e->err));
+}
+
+static int uring_queue_missing(struct wl_engine *e, struct wl_io *io)
+{
+	return -ENOTSUP;
+}
+
+static void uring_cleanup_missing(struct wl_engine *e)
+{
+}
+
+const struct wl_engine_ops wl_engine_io_uring = {
+	.name = "io_uring",
+	.desc = "io_uring (not built: liburing missing)",
+	.flags = WL_ENG_REAL,
+	.check = uring_missing,
+	.init = uring_init_missing,
+	.queue = uring_queue_missing,
+	.cleanup = uring_cleanup_missing,
+};
+
+#endif

@@ -1,0 +1,38 @@
+/*
+ * engine-real.h: what the io_uring, linux-aio and threads engines share:
+ * opening the job's target through workloads/target.h (so the safety rules
+ * apply to every one of them) and their common check().
+ */
+#ifndef AIOTUNE_WORKLOADS_ENGINE_REAL_H
+#define AIOTUNE_WORKLOADS_ENGINE_REAL_H
+
+#include <stddef.h>
+
+#include "workloads/engine.h"
+#include "workloads/job.h"
+#include "workloads/target.h"
+
+/* Target options for job: write iff rw writes, --allow-write, --direct. */
+void wl_real_target_opts(const struct wl_job *job, struct wl_target_opts *o);
+
+/*
+ * check() of the real engines, main thread: open the target once under the
+ * safety rules (creating and filling a missing file, with a message on
+ * stderr), then close it. 0 or -errno with one line in err.
+ */
+int wl_real_check(const struct wl_job *job, char *err, size_t errlen);
+
+/*
+ * Open the target for engine e (IOThread) and set e->size, e->align and
+ * e->mem_align from it. 0 or -errno with e->err set.
+ */
+int wl_real_open(struct wl_engine *e, struct wl_target *t);
+
+/*
+ * Whether e may issue io: a write needs a target opened for writing. The
+ * engines call it in queue(), so not even a front end bug can write
+ * through a read-only job (the fd is O_RDONLY as well).
+ */
+bool wl_real_io_allowed(const struct wl_target *t, const struct wl_io *io);
+
+#endif
