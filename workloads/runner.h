@@ -1,0 +1,71 @@
+/*
+ * runner.h: run one job ("one point"): start the IOThreads, bind an
+ * engine and a front end to each, ramp, measure, drain, stop, and collect
+ * every figure of docs/run-json.md into a struct wl_result.
+ */
+#ifndef AIOTUNE_WORKLOADS_RUNNER_H
+#define AIOTUNE_WORKLOADS_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loop/aio.h"
+#include "workloads/job.h"
+#include "workloads/measure.h"
+#include "workloads/stats.h"
+
+#define WL_MAX_IOTHREADS 64
+#define WL_MAX_THREADS (WL_MAX_IOTHREADS * 4)
+
+struct wl_thread_result {
+	const char *role;      /* "iothread", "guest", "device", ... */
+	int index;             /* IOThread index it belongs to */
+	int tid;
+	struct wl_cpu_sample cpu; /* deltas over the window (cpu = realized) */
+	int cpu_requested;     /* -1 = not pinned */
+	int node_requested;
+	int node_realized;
+};
+
+struct wl_loop_result {
+	AioStats stats;        /* counters summed over IOThreads (deltas) */
+	char fdmon[16];
+	char policy[32];
+	AioWindowSample *trace; /* IOThread 0, t relative to window start */
+	size_t ntrace;
+};
+
+struct wl_result {
+	struct wl_job job;
+	char start_time[32];   /* UTC, ISO 8601 */
+	int64_t measured_ns;   /* mean window length over IOThreads */
+	struct wl_stats total; /* all IOThreads */
+	struct wl_hist guest_lat;
+	bool has_guest_lat;
+	double iops;
+	double bw_bytes;
+	double iothread_pct, guest_pct, device_pct, process_pct;
+	struct wl_thread_result threads[WL_MAX_THREADS];
+	int nthreads;
+	struct wl_loop_result loop;
+	struct wl_host host;
+	int64_t timer_slack_ns; /* as read back in IOThread 0 */
+};
+
+/*
+ * Validate job against the registries and the engine's and front end's
+ * check(): 0 or -EINVAL (usage problem) / -errno, with one line in err.
+ */
+int wl_job_check(const struct wl_job *job, char *err, size_t errlen);
+
+/*
+ * Run job; fill res (allocated by the caller, zeroed here). 0, or -errno
+ * with one line in err (nothing measured or a fatal engine error).
+ */
+int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
+	   size_t errlen);
+/* Free what wl_run allocated inside res. */
+void wl_result_free(struct wl_result *res);
+
+#endif
