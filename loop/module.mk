@@ -4,3 +4,12 @@ LOOP_SRCS += loop/event-notifier.c loop/lockcnt.c loop/timer.c \
 	loop/gsource.c
 # fd monitors: epoll and io_uring (tests in tests/fdmon/).
 LOOP_SRCS += loop/fdmon-epoll.c loop/fdmon-io_uring.c
+# IOThread and the per-context thread pool (tests in tests/iothread/).
+LOOP_SRCS += loop/iothread.c loop/thread-pool.c
+IOTHREAD_TESTS := tests/iothread/test-thread-pool.c \
+	tests/iothread/test-thread-pool-cancel.c \
+	tests/iothread/test-thread-pool-params.c \
+	tests/iothread/test-iothread.c tests/iothread/test-iothread-params.c \
+	tests/iothread/test-iothread-gmain.c tests/iothread/test-iothread-pool.c
+TESTS += $(IOTHREAD_TESTS)
+TSAN_TESTS += $(IOTHREAD_TESTS)
