@@ -155,18 +155,34 @@ static int fdmon_epoll_create(AioContext *ctx)
 
 static int fdmon_epoll_setup(AioContext *ctx)
 {
-	int ret = fdmon_epoll_create(ctx);
+	/*
+	 * The poll backend's state is made now, in the creating thread, so
+	 * that a fallback from any thread allocates nothing (teardown frees
+	 * it with fdmon_poll_ops.destroy).
+	 */
+	bool own_poll_state = !ctx->fdmon_poll_state;
+	int ret;
 
+	if (own_poll_state) {
+		ret = fdmon_poll_ops.setup(ctx);
+		if (ret < 0)
+			return ret;
+	}
+	ret = fdmon_epoll_create(ctx);
 	if (ret < 0)
-		return ret;
+		goto fail;
 	aio_lockcnt_lock(&ctx->list_lock);
 	ret = fdmon_epoll_register_all(ctx);
-	aio_lockcnt_unlock(&ctx->list_lock);
-	if (ret < 0) {
+	if (ret < 0)
 		fdmon_epoll_unmark_all(ctx);
-		close(ctx->epollfd);
-		ctx->epollfd = -1;
-	}
+	aio_lockcnt_unlock(&ctx->list_lock);
+	if (ret == 0)
+		return 0;
+	close(ctx->epollfd);
+	ctx->epollfd = -1;
+fail:
+	if (own_poll_state)
+		fdmon_poll_ops.destroy(ctx);
 	return ret;
 }
 
@@ -218,6 +234,15 @@ static int fdmon_epoll_wait(AioContext *ctx, AioHandlerList *ready,
 			 timeout_ns < 0 ? -1 : 0);
 	if (ret < 0)
 		return errno == EINTR ? 0 : -errno;
+	/*
+	 * The nodes come from the kernel. aio_set_fd_handler published each
+	 * one (store-release of the list head) before epoll_ctl named it,
+	 * and the syscalls order the rest; this acquire of the head makes
+	 * that ordering visible to the compiler and to ThreadSanitizer.
+	 */
+	if (ret > 0)
+		(void)atomic_load_explicit(&ctx->aio_handlers,
+					   memory_order_acquire);
 	return fdmon_epoll_collect(ready, events, ret);
 }
 
@@ -235,6 +260,8 @@ static int fdmon_epoll_gsource_fd(AioContext *ctx)
  */
 static bool fdmon_epoll_upgrade(AioContext *ctx)
 {
+	int ret;
+
 	if (ctx->epollfd != -1) {
 		/* Fallen back before: close what a fallback had to leave. */
 		if (ctx->epollfd >= 0)
@@ -244,7 +271,10 @@ static bool fdmon_epoll_upgrade(AioContext *ctx)
 	}
 	if (fdmon_epoll_create(ctx) < 0)
 		return false;
-	if (fdmon_epoll_register_all(ctx) < 0) {
+	ret = fdmon_epoll_register_all(ctx);
+	if (ret < 0) {
+		fprintf(stderr, "aiotune: epoll_ctl: %s; fd monitor stays "
+			"poll\n", strerror(-ret));
 		fdmon_epoll_unmark_all(ctx);
 		close(ctx->epollfd);
 		ctx->epollfd = FDMON_EPOLL_DISABLED;
