@@ -4,8 +4,10 @@
 #include "cli/cli.h"
 
 extern const struct cli_cmd cli_cmd_version;
+extern const struct cli_cmd cli_cmd_run;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_version,
+	&cli_cmd_run,
 	NULL,
 };

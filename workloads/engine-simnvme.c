@@ -85,14 +85,17 @@ static inline int64_t now_ns(void)
 static int sim_check(const struct wl_job *job, char *err, size_t errlen)
 {
 	struct sim_spec s;
-	int ret = sim_spec_parse(job->target, &s, err, errlen);
+	char why[384];
+	int ret = sim_spec_parse(job->target, &s, why, sizeof(why));
 
-	if (ret)
+	if (ret) {
+		snprintf(err, errlen, "target '%.200s': %s", job->target, why);
 		return ret;
+	}
 	if (job->bs % s.lba) {
 		snprintf(err, errlen,
-			 "bs %u is not a multiple of the simulated lba %u",
-			 job->bs, s.lba);
+			 "bs %u does not fit target '%.200s': not a multiple of its lba %u",
+			 job->bs, job->target, s.lba);
 		ret = -EINVAL;
 	}
 	sim_spec_free(&s);

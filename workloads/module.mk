@@ -3,9 +3,12 @@ APP_SRCS += workloads/job.c workloads/hist.c workloads/stats.c \
 	workloads/gen.c workloads/frontend.c workloads/frontend-direct.c \
 	workloads/simnvme-model.c workloads/engine-simnvme.c workloads/registry.c \
 	workloads/measure.c workloads/runner.c workloads/result-json.c \
-	workloads/result-text.c
+	workloads/result-text.c cli/run.c
 TESTS += tests/workloads/test-hist.c tests/workloads/test-simnvme-model.c \
-	tests/workloads/test-gen.c
+	tests/workloads/test-gen.c tests/workloads/test-simnvme-engine.c \
+	tests/workloads/test-run.c
+TSAN_TESTS += tests/workloads/test-simnvme-engine.c tests/workloads/test-run.c
+SH_TESTS += tests/workloads/run-cli.sh
 # Real targets and engines (io_uring, linux-aio, threads), virtio front end.
 APP_SRCS += workloads/target.c workloads/devstat.c workloads/engine-real.c \
 	workloads/engine-io_uring.c workloads/engine-linux-aio.c

@@ -1,0 +1,371 @@
+/*
+ * run.c: `aiotune run`: measure one point (one job) and print or write
+ * the result. Every flag takes "--flag VALUE" or "--flag=VALUE"; a bad
+ * value is one line naming it and what is allowed, exit status 2.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "loop/aio.h"
+#include "polling/policy.h"
+#include "workloads/engine.h"
+#include "workloads/frontend.h"
+#include "workloads/job.h"
+#include "workloads/result.h"
+#include "workloads/runner.h"
+
+const char *aiotune_version(void);
+const char *aiotune_git_rev(void);
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: aiotune run [options]\n"
+"Measure one point: IOPS, bandwidth, latency percentiles, CPU per thread\n"
+"and event-loop statistics, ramp time excluded.\n"
+"\n"
+"  --engine E          %s (default simnvme)\n"
+"  --target T          sim:KEY=VALUE,... for simnvme (default\n"
+"                      sim:lat=fixed:15us), a file or block device otherwise\n"
+"  --rw RW             %s (default randread)\n"
+"  --rwmixread PCT     percent reads for randrw (default 50)\n"
+"  --bs SIZE           request size: 4k, 512, 1m (default 4k)\n"
+"  --iodepth N         requests in flight per IOThread (default 1)\n"
+"  --size SIZE         bytes of the target used (default: all)\n"
+"  --offset SIZE       first byte used (default 0)\n"
+"  --runtime DUR       measured time: 10s, 500ms; bare = s (default 10s)\n"
+"  --ramp DUR          warm-up not measured (default 2s)\n"
+"  --iothreads N       IOThreads, each with its own queue (default 1)\n"
+"  --frontend F        %s (default direct)\n"
+"  --guest-think DUR   virtio guest pause between requests; bare = us\n"
+"  --poll-max-ns N     poll window limit: 32768, 32k, 20us (default 32768)\n"
+"  --poll-grow N       window growth factor, 0 = 2 (default 0)\n"
+"  --poll-shrink N     window shrink divisor, 0 = reset (default 0)\n"
+"  --poll-policy P     %s (default qemu)\n"
+"  --poll-weight N     weight policy EWMA shift, 0 = 3 (default 0)\n"
+"  --fdmon F           auto, poll, epoll, io_uring (default auto)\n"
+"  --aio-max-batch N   requests batched per submission, 0 = engine default\n"
+"  --placement P       thread placement (default none)\n"
+"  --direct 0|1        O_DIRECT on real targets (default 1)\n"
+"  --allow-write       allow writes to an existing file or device\n"
+"  --verify            check a data pattern on reads (real targets)\n"
+"  --hipri             io_uring polled completions (IORING_SETUP_IOPOLL)\n"
+"  --seed N            PRNG seed for offsets and simulated latencies\n"
+"  --output DIR        write the full result to DIR/run.json\n"
+"  --format F          stdout: text, json, csv (default text)\n",
+		wl_engine_names(), wl_rw_names(), wl_frontend_names(),
+		poll_policy_names());
+}
+
+/* Copy a string option, refusing what does not fit. */
+static void set_str(char *dst, size_t size, const char *flag,
+		    const char *val, const char *allowed)
+{
+	if (!val || !*val || strlen(val) >= size)
+		cli_bad_value(flag, val, allowed);
+	memcpy(dst, val, strlen(val) + 1);
+}
+
+static int64_t int_in(const char *flag, const char *val, int64_t lo,
+		      int64_t hi, const char *allowed)
+{
+	int64_t v;
+
+	if (cli_parse_count(val, &v) || v < lo || v > hi)
+		cli_bad_value(flag, val, allowed);
+	return v;
+}
+
+static int64_t dur_in(const char *flag, const char *val, int64_t unit,
+		      int64_t lo, const char *allowed)
+{
+	int64_t v;
+
+	if (cli_parse_duration_ns(val, unit, &v) || v < lo)
+		cli_bad_value(flag, val, allowed);
+	return v;
+}
+
+static uint64_t size_in(const char *flag, const char *val, uint64_t lo,
+			uint64_t hi, const char *allowed)
+{
+	uint64_t v;
+
+	if (cli_parse_size(val, &v) || v < lo || v > hi)
+		cli_bad_value(flag, val, allowed);
+	return v;
+}
+
+static bool bool_in(const char *flag, const char *val)
+{
+	if (val && (!strcmp(val, "1") || !strcmp(val, "true") ||
+		    !strcmp(val, "yes") || !strcmp(val, "on")))
+		return true;
+	if (val && (!strcmp(val, "0") || !strcmp(val, "false") ||
+		    !strcmp(val, "no") || !strcmp(val, "off")))
+		return false;
+	cli_bad_value(flag, val, "0, 1 (or true, false)");
+}
+
+static const char *const switches[] = {
+	"--allow-write", "--verify", "--hipri", NULL,
+};
+
+static bool is_switch(const char *flag)
+{
+	for (size_t i = 0; switches[i]; i++)
+		if (!strcmp(flag, switches[i]))
+			return true;
+	return false;
+}
+
+static void parse_flag(struct wl_job *job, const char *flag, const char *val)
+{
+	char allowed[512];
+
+	if (!strcmp(flag, "--engine")) {
+		snprintf(allowed, sizeof(allowed), "%s", wl_engine_names());
+		set_str(job->engine, sizeof(job->engine), flag, val, allowed);
+		if (!wl_engine_find(job->engine))
+			cli_bad_value(flag, val, allowed);
+	} else if (!strcmp(flag, "--target")) {
+		set_str(job->target, sizeof(job->target), flag, val,
+			"a path or sim:... up to 1023 characters");
+	} else if (!strcmp(flag, "--rw")) {
+		if (wl_rw_parse(val, &job->rw))
+			cli_bad_value(flag, val, wl_rw_names());
+	} else if (!strcmp(flag, "--rwmixread")) {
+		job->rwmixread = (int)int_in(flag, val, 0, 100,
+					     "a percentage 0-100");
+	} else if (!strcmp(flag, "--bs")) {
+		job->bs = (uint32_t)size_in(flag, val, 1, 64ULL << 20,
+					    "a size from 1 to 64m, like 4k");
+	} else if (!strcmp(flag, "--iodepth")) {
+		job->iodepth = (uint32_t)int_in(flag, val, 1, 4096,
+						"an integer 1-4096");
+	} else if (!strcmp(flag, "--size")) {
+		job->size = size_in(flag, val, 1, UINT64_MAX,
+				    "a size above 0, like 1g");
+	} else if (!strcmp(flag, "--offset")) {
+		job->offset = size_in(flag, val, 0, UINT64_MAX,
+				      "a size, like 0 or 1m");
+	} else if (!strcmp(flag, "--runtime")) {
+		job->runtime_ns = dur_in(flag, val, 1000000000LL, 1,
+					 "a duration above 0, like 10s or 500ms");
+	} else if (!strcmp(flag, "--ramp")) {
+		job->ramp_ns = dur_in(flag, val, 1000000000LL, 0,
+				      "a duration, like 2s or 0");
+	} else if (!strcmp(flag, "--iothreads")) {
+		snprintf(allowed, sizeof(allowed), "an integer 1-%d",
+			 WL_MAX_IOTHREADS);
+		job->iothreads = (uint32_t)int_in(flag, val, 1,
+						  WL_MAX_IOTHREADS, allowed);
+	} else if (!strcmp(flag, "--frontend")) {
+		snprintf(allowed, sizeof(allowed), "%s", wl_frontend_names());
+		set_str(job->frontend, sizeof(job->frontend), flag, val,
+			allowed);
+		if (!wl_frontend_find(job->frontend))
+			cli_bad_value(flag, val, allowed);
+	} else if (!strcmp(flag, "--guest-think")) {
+		job->guest_think_ns = dur_in(flag, val, 1000, 0,
+					     "a duration, like 0, 5us or 5 (us)");
+		set_str(job->guest_think, sizeof(job->guest_think), flag, val,
+			"a duration, like 0, 5us or 5 (us)");
+	} else if (!strcmp(flag, "--poll-max-ns")) {
+		job->poll_max_ns = dur_in(flag, val, 1, 0,
+					  "a duration in ns, like 32768, 32k or 20us");
+	} else if (!strcmp(flag, "--poll-grow")) {
+		job->poll_grow = int_in(flag, val, 0, INT64_MAX,
+					"an integer >= 0 (0 = 2)");
+	} else if (!strcmp(flag, "--poll-shrink")) {
+		job->poll_shrink = int_in(flag, val, 0, INT64_MAX,
+					  "an integer >= 0 (0 = reset)");
+	} else if (!strcmp(flag, "--poll-policy")) {
+		snprintf(allowed, sizeof(allowed), "%s", poll_policy_names());
+		if (!val || !poll_policy_find(val))
+			cli_bad_value(flag, val, allowed);
+		set_str(job->poll_policy, 32, flag, val, allowed);
+	} else if (!strcmp(flag, "--poll-weight")) {
+		job->poll_weight = int_in(flag, val, 0, 63,
+					  "an integer 0-63 (0 = 3)");
+	} else if (!strcmp(flag, "--fdmon")) {
+		if (!val || !aio_fdmon_name_valid(val))
+			cli_bad_value(flag, val, "auto, poll, epoll, io_uring");
+		set_str(job->fdmon, sizeof(job->fdmon), flag, val,
+			"auto, poll, epoll, io_uring");
+	} else if (!strcmp(flag, "--aio-max-batch")) {
+		job->aio_max_batch = int_in(flag, val, 0, 1 << 20,
+					    "an integer 0-1048576 (0 = engine default)");
+	} else if (!strcmp(flag, "--placement")) {
+		if (!val || strcmp(val, "none"))
+			cli_bad_value(flag, val,
+				      "none (this build does not place threads)");
+		set_str(job->placement, sizeof(job->placement), flag, val,
+			"none");
+	} else if (!strcmp(flag, "--direct")) {
+		job->direct = bool_in(flag, val);
+	} else if (!strcmp(flag, "--seed")) {
+		job->seed = (uint64_t)int_in(flag, val, 0, INT64_MAX,
+					     "an integer >= 0");
+	} else if (!strcmp(flag, "--output")) {
+		set_str(job->output, sizeof(job->output), flag, val,
+			"a directory path up to 1023 characters");
+	} else if (!strcmp(flag, "--format")) {
+		if (val && !strcmp(val, "text"))
+			job->format = WL_FORMAT_TEXT;
+		else if (val && !strcmp(val, "json"))
+			job->format = WL_FORMAT_JSON;
+		else if (val && !strcmp(val, "csv"))
+			job->format = WL_FORMAT_CSV;
+		else
+			cli_bad_value(flag, val, "text, json, csv");
+	} else {
+		cli_die(CLI_EXIT_USAGE,
+			"unknown option '%s' for run: 'aiotune run --help' lists them",
+			flag);
+	}
+}
+
+/* Parse argv into job; exits 2 on any bad input. */
+void cli_run_parse(int argc, char **argv, struct wl_job *job);
+
+void cli_run_parse(int argc, char **argv, struct wl_job *job)
+{
+	wl_job_init(job);
+	for (int i = 1; i < argc; i++) {
+		char flag[64];
+		const char *arg = argv[i], *eq, *val;
+
+		if (strncmp(arg, "--", 2) != 0)
+			cli_die(CLI_EXIT_USAGE,
+				"unexpected argument '%s' for run: options are --flag VALUE",
+				arg);
+		eq = strchr(arg, '=');
+		if (eq) {
+			if ((size_t)(eq - arg) >= sizeof(flag))
+				cli_die(CLI_EXIT_USAGE,
+					"unknown option '%.40s...' for run", arg);
+			memcpy(flag, arg, (size_t)(eq - arg));
+			flag[eq - arg] = '\0';
+			val = eq + 1;
+		} else {
+			snprintf(flag, sizeof(flag), "%s", arg);
+			val = NULL;
+		}
+		if (is_switch(flag)) {
+			bool on = val ? bool_in(flag, val) : true;
+
+			if (!strcmp(flag, "--allow-write"))
+				job->allow_write = on;
+			else if (!strcmp(flag, "--verify"))
+				job->verify = on;
+			else
+				job->hipri = on;
+			continue;
+		}
+		if (!val) {
+			if (i + 1 >= argc) {
+				parse_flag(job, flag, NULL);
+				continue;
+			}
+			val = argv[++i];
+		}
+		parse_flag(job, flag, val);
+	}
+}
+
+static char *join_args(int argc, char **argv)
+{
+	size_t len = strlen("aiotune") + 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	strcpy(s, "aiotune");
+	for (int i = 0; i < argc; i++) {
+		strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct wl_result *res;
+	struct wl_provenance prov;
+	struct wl_job job;
+	char err[512] = "";
+	char *cmdline, *json;
+	int ret, status = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		}
+	}
+	cli_run_parse(argc, argv, &job);
+	ret = wl_job_check(&job, err, sizeof(err));
+	if (ret)
+		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", err);
+
+	res = calloc(1, sizeof(*res));
+	cmdline = join_args(argc, argv);
+	if (!res || !cmdline)
+		cli_die(1, "out of memory");
+	prov.version = aiotune_version();
+	prov.git = aiotune_git_rev();
+	prov.command_line = cmdline;
+
+	ret = wl_run(&job, res, err, sizeof(err));
+	if (ret && res->total.ios == 0) {
+		free(cmdline);
+		free(res);
+		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", err);
+	}
+	if (ret) {
+		/* Measured, then failed: print what was measured, exit 1. */
+		fprintf(stderr, "aiotune: %s\n", err);
+		status = 1;
+	}
+	switch (job.format) {
+	case WL_FORMAT_TEXT:
+		wl_result_print_text(res, stdout);
+		break;
+	case WL_FORMAT_CSV:
+		wl_result_print_csv(res, stdout);
+		break;
+	case WL_FORMAT_JSON:
+		json = wl_result_json(res, &prov);
+		if (!json)
+			cli_die(1, "out of memory");
+		fputs(json, stdout);
+		free(json);
+		break;
+	}
+	if (job.output[0]) {
+		ret = wl_result_write_dir(res, &prov, job.output, err,
+					  sizeof(err));
+		if (ret) {
+			fprintf(stderr, "aiotune: %s\n", err);
+			status = 1;
+		}
+	}
+	fflush(stdout);
+	wl_result_free(res);
+	free(res);
+	free(cmdline);
+	return status;
+}
+
+const struct cli_cmd cli_cmd_run = {
+	.name = "run",
+	.summary = "measure one point (engine, target, iodepth, poll settings)",
+	.run = cmd_run,
+};
