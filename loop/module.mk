@@ -4,6 +4,11 @@ LOOP_SRCS += loop/event-notifier.c loop/lockcnt.c loop/timer.c \
 	loop/gsource.c
 # fd monitors: epoll and io_uring (tests in tests/fdmon/).
 LOOP_SRCS += loop/fdmon-epoll.c loop/fdmon-io_uring.c
+FDMON_TESTS_MT := tests/fdmon/test-fdmon-remove-mt.c \
+	tests/fdmon/test-fdmon-gsource.c tests/fdmon/test-fdmon-io_uring.c
+TESTS += tests/fdmon/test-fdmon-dispatch.c tests/fdmon/test-fdmon-upgrade.c \
+	$(FDMON_TESTS_MT)
+TSAN_TESTS += $(FDMON_TESTS_MT)
 # IOThread and the per-context thread pool (tests in tests/iothread/).
 LOOP_SRCS += loop/iothread.c loop/thread-pool.c
 IOTHREAD_TESTS := tests/iothread/test-thread-pool.c \
