@@ -52,18 +52,30 @@ int iothread_params_set(IOThreadParams *p, const char *name,
 int iothread_params_check(const IOThreadParams *p, char *err, size_t errlen);
 
 /*
- * Create and start an IOThread named id; returns when the thread runs.
+ * Create and start an IOThread named id (1-63 characters; the thread is
+ * named "IO <id>", cut to 15 characters); returns when the thread runs.
  * NULL params means defaults. NULL with errno (and err filled) on failure.
+ * The thread inherits the caller's CPU affinity, sets its timer slack to
+ * 1 ns and loops aio_poll(ctx, true) without taking aio_context_acquire
+ * (as current QEMU): hand work to it with aio_bh_schedule_oneshot.
  */
 IOThread *iothread_create(const char *id, const IOThreadParams *params,
 			  char *err, size_t errlen);
-/* Stop the loop (via a oneshot BH) and join; idempotent. */
+/*
+ * Stop the loop (via a oneshot BH) and join; idempotent. Never call it from
+ * t's own thread (it would join itself: aborts).
+ */
 void iothread_stop(IOThread *t);
 /* Stop if needed and free; the context is unreferenced. */
 void iothread_destroy(IOThread *t);
 /* The thread's context (valid until iothread_destroy). */
 AioContext *iothread_get_aio_context(IOThread *t);
-/* Switch the thread to running a GMainLoop over its context; returns it. */
+/*
+ * Switch the thread to running a GMainLoop over its context; returns it.
+ * The GMainContext (with the context's GSource attached) is created on the
+ * first call; later calls return the same one. glib sources attached to it
+ * run in the IOThread until iothread_stop.
+ */
 GMainContext *iothread_get_g_main_context(IOThread *t);
 /* Change a property while running (takes effect at once, as qom-set). */
 int iothread_set_param(IOThread *t, const char *name, const char *value,
