@@ -16,9 +16,10 @@
  * submission ring, keeps the model, and posts completions into a
  * completion ring. The IOThread polls that ring. The device writes an
  * eventfd ("interrupt") only when the consumer asked for it: need_kick is
- * cleared in io_poll_begin and set again in io_poll_end, with a full fence
- * on both sides so a completion is never missed (the consumer re-checks
- * the ring after setting need_kick and kicks itself if it is not empty).
+ * cleared in io_poll_begin and set again in io_poll_end; both sides store
+ * then load with sequential consistency so a completion is never missed
+ * (the consumer re-checks the ring after setting need_kick and kicks
+ * itself if it is not empty).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -223,10 +224,13 @@ static void *sim_device_thread(void *opaque)
 			posted = true;
 		}
 		if (posted) {
-			__atomic_store_n(&s->cq_tail, ctail, __ATOMIC_RELEASE);
-			/* Pairs with the fence in sim_poll_end. */
-			__atomic_thread_fence(__ATOMIC_SEQ_CST);
-			if (__atomic_load_n(&s->need_kick, __ATOMIC_RELAXED)) {
+			/*
+			 * Sequentially consistent store then load, mirrored in
+			 * sim_poll_end: either we see need_kick or the
+			 * consumer sees the new tail (no lost wake-up).
+			 */
+			__atomic_store_n(&s->cq_tail, ctail, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&s->need_kick, __ATOMIC_SEQ_CST)) {
 				event_notifier_set(&s->irq);
 				__atomic_fetch_add(&s->kicks, 1, __ATOMIC_RELAXED);
 			}
@@ -293,10 +297,9 @@ static void sim_poll_end(EventNotifier *n)
 	struct simnvme *s = (struct simnvme *)((char *)n -
 					       offsetof(struct simnvme, irq));
 
-	__atomic_store_n(&s->need_kick, 1, __ATOMIC_RELAXED);
-	/* Pairs with the device's fence between posting and reading need_kick. */
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (sim_cq_ready(s))
+	/* Pairs with the device's store of cq_tail then load of need_kick. */
+	__atomic_store_n(&s->need_kick, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&s->cq_tail, __ATOMIC_SEQ_CST) != s->cq_head)
 		event_notifier_set(&s->irq);
 }
 
