@@ -13,6 +13,7 @@
 #include "polling/policy.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
+#include "workloads/frontend-virtio.h"
 #include "workloads/job.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
@@ -40,7 +41,8 @@ static void usage(FILE *f)
 "  --ramp DUR          warm-up not measured (default 2s)\n"
 "  --iothreads N       IOThreads, each with its own queue (default 1)\n"
 "  --frontend F        %s (default direct)\n"
-"  --guest-think DUR   virtio guest pause between requests; bare = us\n"
+"  --guest-think T     virtio guest time per request: 5us (bare = us),\n"
+"                      uniform:2us-10us or exp:5us (default 0)\n"
 "  --poll-max-ns N     poll window limit: 32768, 32k, 20us (default 32768)\n"
 "  --poll-grow N       window growth factor, 0 = 2 (default 0)\n"
 "  --poll-shrink N     window shrink divisor, 0 = reset (default 0)\n"
@@ -170,10 +172,14 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 		if (!wl_frontend_find(job->frontend))
 			cli_bad_value(flag, val, allowed);
 	} else if (!strcmp(flag, "--guest-think")) {
-		job->guest_think_ns = dur_in(flag, val, 1000, 0,
-					     "a duration, like 0, 5us or 5 (us)");
+		struct wl_think think;
+
+		/* A duration or a distribution (frontend-virtio.h). */
+		if (wl_think_parse(val, &think))
+			cli_bad_value(flag, val, WL_THINK_SYNTAX);
+		job->guest_think_ns = wl_think_mean_ns(&think);
 		set_str(job->guest_think, sizeof(job->guest_think), flag, val,
-			"a duration, like 0, 5us or 5 (us)");
+			WL_THINK_SYNTAX);
 	} else if (!strcmp(flag, "--poll-max-ns")) {
 		job->poll_max_ns = dur_in(flag, val, 1, 0,
 					  "a duration in ns, like 32768, 32k or 20us");

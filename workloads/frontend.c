@@ -6,9 +6,11 @@
 #include "workloads/frontend.h"
 
 extern const struct wl_frontend_ops wl_frontend_direct;
+extern const struct wl_frontend_ops wl_frontend_virtio;
 
 static const struct wl_frontend_ops *const frontends[] = {
 	&wl_frontend_direct,
+	&wl_frontend_virtio,
 	NULL,
 };
 

@@ -11,5 +11,8 @@ TSAN_TESTS += tests/workloads/test-simnvme-engine.c tests/workloads/test-run.c
 SH_TESTS += tests/workloads/run-cli.sh
 # Real targets and engines (io_uring, linux-aio, threads), virtio front end.
 APP_SRCS += workloads/target.c workloads/devstat.c workloads/engine-real.c \
-	workloads/engine-io_uring.c workloads/engine-linux-aio.c
-TESTS += tests/workloads/test-target-safety.c
+	workloads/engine-io_uring.c workloads/engine-linux-aio.c \
+	workloads/engine-threads.c workloads/frontend-virtio.c
+TESTS += tests/workloads/test-engine-verify.c \
+	tests/workloads/test-target-safety.c tests/workloads/test-virtio-ring.c
+TSAN_TESTS += tests/workloads/test-virtio-ring.c

@@ -7,11 +7,13 @@
 extern const struct wl_engine_ops wl_engine_simnvme;
 extern const struct wl_engine_ops wl_engine_io_uring;
 extern const struct wl_engine_ops wl_engine_linux_aio;
+extern const struct wl_engine_ops wl_engine_threads;
 
 static const struct wl_engine_ops *const engines[] = {
 	&wl_engine_simnvme,
 	&wl_engine_io_uring,
 	&wl_engine_linux_aio,
+	&wl_engine_threads,
 	NULL,
 };
 
