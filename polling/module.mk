@@ -1,2 +1,6 @@
-# polling/: adaptive polling policies (pure code, part of libaioloop.a)
-LOOP_SRCS += polling/registry.c polling/qemu.c
+# polling/: adaptive polling policies (pure code, part of libaioloop.a),
+# the trace reader and the offline simulator.
+LOOP_SRCS += polling/registry.c polling/qemu.c polling/weight.c \
+	polling/fixed.c polling/cost.c polling/hist.c
+TESTS += tests/polling/test-policy-qemu.c
+TESTS += tests/polling/test-policy-weight.c tests/polling/test-policy-cost.c

@@ -17,6 +17,10 @@
  * (polling included, handler execution excluded), as QEMU measures it.
  * Each callback returns POLL_GREW, POLL_SHRANK or POLL_SAME so the caller can
  * count grow and shrink events.
+ *
+ * Policies (polling/registry.c): qemu, qemu-ctx (qemu.c), weight (weight.c),
+ * fixed, off (fixed.c), ski, cost (cost.c). The offline simulator that
+ * replays traces through them is polling/simulate.h.
  */
 #ifndef AIOTUNE_POLLING_POLICY_H
 #define AIOTUNE_POLLING_POLICY_H
@@ -32,7 +36,9 @@ struct poll_params {
 	int64_t grow;          /* poll-grow; 0 = default 2 */
 	int64_t shrink;        /* poll-shrink; 0 = reset to 0 */
 	int64_t weight;        /* poll-weight (weight policy); 0 = default 3 */
-	int64_t block_cost_ns; /* cost of one block + wake-up (cost policies) */
+	int64_t block_cost_ns; /* CPU cost of one block + wake-up (ski, cost);
+				* they also assume a block delays the event
+				* by as much (see cost.c) */
 };
 
 #define POLL_HIST_BUCKETS 32

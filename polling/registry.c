@@ -1,14 +1,25 @@
 /* registry.c: the one list of adaptive polling policies. */
+#include <pthread.h>
 #include <string.h>
 
 #include "polling/policy.h"
 
 extern const struct poll_policy_ops poll_policy_qemu;
 extern const struct poll_policy_ops poll_policy_qemu_ctx;
+extern const struct poll_policy_ops poll_policy_weight;
+extern const struct poll_policy_ops poll_policy_fixed;
+extern const struct poll_policy_ops poll_policy_off;
+extern const struct poll_policy_ops poll_policy_ski;
+extern const struct poll_policy_ops poll_policy_cost;
 
 static const struct poll_policy_ops *const policies[] = {
 	&poll_policy_qemu,
 	&poll_policy_qemu_ctx,
+	&poll_policy_weight,
+	&poll_policy_fixed,
+	&poll_policy_off,
+	&poll_policy_ski,
+	&poll_policy_cost,
 	NULL,
 };
 
@@ -30,18 +41,23 @@ const struct poll_policy_ops *poll_policy_find(const char *name)
 	return NULL;
 }
 
+static char names_buf[256];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_build(void)
+{
+	for (size_t i = 0; policies[i]; i++) {
+		if (i)
+			strcat(names_buf, ", ");
+		strcat(names_buf, policies[i]->name);
+	}
+}
+
 const char *poll_policy_names(void)
 {
-	static char buf[256];
-
-	if (!buf[0]) {
-		for (size_t i = 0; policies[i]; i++) {
-			if (i)
-				strcat(buf, ", ");
-			strcat(buf, policies[i]->name);
-		}
-	}
-	return buf;
+	/* Once, so that threads reporting errors at the same time agree. */
+	pthread_once(&names_once, names_build);
+	return names_buf;
 }
 
 int64_t poll_policy_window(const struct poll_policy_ops *ops,
