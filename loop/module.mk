@@ -9,6 +9,7 @@ FDMON_TESTS_MT := tests/fdmon/test-fdmon-remove-mt.c \
 TESTS += tests/fdmon/test-fdmon-dispatch.c tests/fdmon/test-fdmon-upgrade.c \
 	$(FDMON_TESTS_MT)
 TSAN_TESTS += $(FDMON_TESTS_MT)
+BENCHES += bench/fdmon-wake.c
 # IOThread and the per-context thread pool (tests in tests/iothread/).
 LOOP_SRCS += loop/iothread.c loop/thread-pool.c
 IOTHREAD_TESTS := tests/iothread/test-thread-pool.c \
