@@ -135,7 +135,8 @@ static void case_fallback(void)
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		t_fail("child with io_uring refused: status 0x%x", status);
 #else
-	fprintf(stderr, "note: unknown arch for seccomp: fallback not tested\n");
+	fprintf(stderr, "note: unknown arch for seccomp: fallback not "
+		"tested\n");
 #endif
 }
 
