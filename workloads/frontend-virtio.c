@@ -30,7 +30,9 @@
  * the next. With nothing to consume it arms used_event and blocks on the
  * call eventfd. Guest-visible latency (publish to consumption) goes to
  * fe->guest_lat. Every request carries a tag so a lost, repeated or stale
- * completion is counted (bad_completions).
+ * completion is counted (bad_completions). With --verify the guest writes
+ * the target's pattern (target.h, the job's seed) and a read that does not
+ * bring it back completes with -EILSEQ, an error in the results.
  */
 #include <errno.h>
 #include <math.h>
@@ -256,6 +258,13 @@ static void host_complete(struct wl_io *io, void *opaque)
 {
 	struct virtio *v = opaque;
 
+	/* --verify: a read must bring back the pattern (as direct does). */
+	if (v->verify && io->ddir == WL_DDIR_READ &&
+	    io->result == (int64_t)io->len &&
+	    !wl_pattern_check(io->buf, io->len, io->offset, v->seed, NULL)) {
+		io->result = -EILSEQ;
+		count(v, CNT(verify_errors));
+	}
 	wl_fe_account(v->fe, io, now_ns());
 	v->host_inflight--;
 	host_publish(v, io->slot, io->result, (uint64_t)(uintptr_t)io->fe_priv);
@@ -462,16 +471,6 @@ static void guest_submit(struct virtio *v)
 	}
 }
 
-static void guest_check(struct virtio *v, uint32_t id, int64_t result)
-{
-	const struct vq_desc *d = &v->desc[id];
-
-	if (!v->verify || d->ddir || result != (int64_t)d->len)
-		return;
-	if (!wl_pattern_check(v->bufs[id], d->len, d->offset, v->seed, NULL))
-		count(v, CNT(verify_errors));
-}
-
 /* Consume every used entry; true when there was one. */
 static bool guest_reap(struct virtio *v)
 {
@@ -495,7 +494,6 @@ static bool guest_reap(struct virtio *v)
 		if (v->fe->guest_lat && wl_fe_measuring(v->fe))
 			wl_hist_add(v->fe->guest_lat,
 				    (uint64_t)(t - v->slot_start[id]));
-		guest_check(v, id, u->result);
 		v->slot_tag[id] = 0;
 		v->guest_inflight--;
 		v->free_ids[v->nfree++] = id;

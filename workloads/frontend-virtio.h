@@ -53,7 +53,7 @@ struct wl_virtio_counts {
 	uint64_t calls_suppressed;  /* IOThread: completions needing none */
 	uint64_t poll_sessions;     /* IOThread: io_poll_begin calls */
 	uint64_t bad_completions;   /* guest: unknown, repeated or stale */
-	uint64_t verify_errors;     /* guest: read data not the pattern */
+	uint64_t verify_errors;     /* IOThread: read data not the pattern */
 };
 
 /*
