@@ -86,8 +86,14 @@ static void stop_loops(void)
 {
 	for (int i = 0; i < NUM_CONTEXTS; i++)
 		aio_bh_schedule_oneshot(loops[i].ctx, stop_bh, &loops[i]);
-	for (int i = 0; i < NUM_CONTEXTS; i++) {
+	/*
+	 * Join every thread before dropping any context: a loop thread may
+	 * still be inside aio_notify() of another loop's context after the
+	 * BH it scheduled there has run.
+	 */
+	for (int i = 0; i < NUM_CONTEXTS; i++)
 		join_with_timeout(loops[i].th, "a loop thread");
+	for (int i = 0; i < NUM_CONTEXTS; i++) {
 		aio_context_unref(loops[i].ctx);
 		loops[i].ctx = NULL;
 	}
