@@ -24,6 +24,36 @@ static void test_set_event_notifier(AioContext *ctx)
 	event_notifier_cleanup(&d.e);
 }
 
+/* Checklist 10: registering a handler notifies the loop (not progress). */
+static void test_register_notifies(AioContext *ctx)
+{
+	EventNotifierTestData d;
+	AioTimer *t;
+	int fired = 0;
+	int64_t t0;
+
+	lt_event_init(&d, 0, false);
+	t = aio_timer_new(ctx, AIO_CLOCK_REALTIME, AIO_SCALE_MS, lt_count_cb,
+			  &fired);
+	aio_timer_mod(t, lt_now_ms() + 2000);
+	lt_drain(ctx);
+
+	lt_set_event_notifier(ctx, &d.e, lt_event_ready_cb);
+	t0 = t_now_ns();
+	ASSERT_FALSE(aio_poll(ctx, true));
+	ASSERT_EQ(fired, 0);
+	ASSERT_LT(t_now_ns() - t0, 1000 * LT_MS);
+	ASSERT_EQ(d.n, 0);
+
+	/* So does removing it. */
+	lt_set_event_notifier(ctx, &d.e, NULL);
+	ASSERT_FALSE(aio_poll(ctx, true));
+	ASSERT_EQ(fired, 0);
+	ASSERT_EQ(d.n, 0);
+	aio_timer_free(t);
+	event_notifier_cleanup(&d.e);
+}
+
 /* #9 */
 static void test_wait_event_notifier(AioContext *ctx)
 {
@@ -293,6 +323,7 @@ static void test_reregister_resets_poll(AioContext *ctx)
 
 static const struct lt_case cases[] = {
 	{ "event/add-remove", test_set_event_notifier },
+	{ "event/register-notifies", test_register_notifies },
 	{ "event/wait", test_wait_event_notifier },
 	{ "event/wait/no-flush-cb", test_wait_event_notifier_noflush },
 	{ "event/flush", test_flush_event_notifier },
