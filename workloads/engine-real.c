@@ -50,6 +50,7 @@ int wl_real_open(struct wl_engine *e, struct wl_target *t)
 	/* Buffered I/O has no alignment rule; O_DIRECT has the target's. */
 	e->align = t->direct ? t->align : 1;
 	e->mem_align = t->mem_align;
+	snprintf(e->disk, sizeof(e->disk), "%s", t->disk);
 	return 0;
 }
 

@@ -115,6 +115,9 @@ struct wl_engine {
 	uint32_t align;          /* offset and length granularity (>= 1) */
 	uint32_t mem_align;      /* buffer alignment (>= sizeof(void *)) */
 	void *priv;              /* engine state */
+	char disk[64];           /* real targets: the block device holding
+				    the data ("vda"; workloads/devstat.h
+				    samples it), "" otherwise */
 	struct wl_aux_thread aux[WL_AUX_MAX];
 	int naux;                /* helper threads the engine started */
 	char err[256];           /* why init() or a submission failed */

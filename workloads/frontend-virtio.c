@@ -707,14 +707,48 @@ static void virtio_stop(struct wl_fe *fe)
 		atomic_store_explicit(&v->stop, true, memory_order_release);
 }
 
+/* The window's counts into fe->counters, for the run result. */
+static void virtio_report(struct wl_fe *fe)
+{
+	static const struct { const char *name; size_t idx; } shown[] = {
+		{ "submitted", CNT(submitted) },
+		{ "kicks", CNT(kicks) },
+		{ "kicks_suppressed", CNT(kicks_suppressed) },
+		{ "kick_dispatches", CNT(kick_dispatches) },
+		{ "dequeued_polling", CNT(dequeued_polling) },
+		{ "poll_sessions", CNT(poll_sessions) },
+		{ "calls", CNT(calls) },
+		{ "calls_suppressed", CNT(calls_suppressed) },
+		{ "guest_waits", CNT(guest_waits) },
+		{ "bad_completions", CNT(bad_completions) },
+		{ "verify_errors", CNT(verify_errors) },
+	};
+	struct virtio *v = fe->priv;
+	size_t n = sizeof(shown) / sizeof(shown[0]);
+
+	for (size_t i = 0; i < n && i < WL_FE_COUNTERS_MAX; i++) {
+		fe->counters[i].name = shown[i].name;
+		fe->counters[i].value = atomic_load_explicit(
+			&v->window.v[shown[i].idx], memory_order_relaxed);
+	}
+	fe->ncounters = (int)(n < WL_FE_COUNTERS_MAX ? n : WL_FE_COUNTERS_MAX);
+}
+
 static bool virtio_idle(struct wl_fe *fe)
 {
 	struct virtio *v = fe->priv;
 
 	if (!v || !v->thread_started)
 		return true;
-	return atomic_load_explicit(&v->exited, memory_order_acquire) &&
-	       v->host_inflight == 0;
+	if (!atomic_load_explicit(&v->exited, memory_order_acquire) ||
+	    v->host_inflight)
+		return false;
+	virtio_report(fe);
+	if (atomic_load_explicit(&v->total.v[CNT(bad_completions)],
+				 memory_order_relaxed))
+		wl_fe_set_fatal(fe, -EPROTO, "virtio: a completion was lost, "
+				"repeated or stale (ring protocol error)");
+	return true;
 }
 
 static void virtio_cleanup(struct wl_fe *fe)

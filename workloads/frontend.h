@@ -40,6 +40,13 @@
 
 struct wl_frontend_ops;
 
+/* A named count a front end reports (virtio: "kicks", "calls", ...). */
+#define WL_FE_COUNTERS_MAX 16
+struct wl_fe_counter {
+	const char *name;           /* static string */
+	uint64_t value;
+};
+
 struct wl_fe {
 	/* Set by the runner before start(). */
 	const struct wl_frontend_ops *ops;
@@ -57,6 +64,13 @@ struct wl_fe {
 	int naux;                   /* helper threads (virtio: "guest") */
 	int fatal;                  /* first fatal -errno, 0 if none */
 	char err[256];
+	/*
+	 * Optional counters for the run result, covering the measurement
+	 * window; final once idle() returned true. The runner sums them
+	 * by name over IOThreads.
+	 */
+	struct wl_fe_counter counters[WL_FE_COUNTERS_MAX];
+	int ncounters;
 };
 
 struct wl_frontend_ops {

@@ -153,6 +153,14 @@ static void run(uint32_t depth, const char *think, int64_t poll_max_ns,
 	}
 	ASSERT_EQ(fe.fatal, 0);
 	wl_virtio_get_counts(&fe, &out->c, NULL);
+	/* The counters for the run result: the window was open throughout. */
+	ASSERT_GT(fe.ncounters, 0);
+	for (int i = 0; i < fe.ncounters; i++) {
+		if (!strcmp(fe.counters[i].name, "kicks"))
+			ASSERT_EQ(fe.counters[i].value, out->c.kicks);
+		if (!strcmp(fe.counters[i].name, "submitted"))
+			ASSERT_EQ(fe.counters[i].value, out->c.submitted);
+	}
 	n = e.priv;
 	out->queued = n->queued;
 	out->completed = n->completed;
