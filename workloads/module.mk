@@ -16,5 +16,6 @@ APP_SRCS += workloads/target.c workloads/devstat.c workloads/engine-real.c \
 TESTS += tests/workloads/test-engine-verify.c \
 	tests/workloads/test-target-safety.c tests/workloads/test-virtio-ring.c
 TESTS += tests/workloads/test-devstat.c
-TSAN_TESTS += tests/workloads/test-virtio-ring.c
+TSAN_TESTS += tests/workloads/test-virtio-ring.c \
+	tests/workloads/test-engine-verify.c
 SH_TESTS += tests/workloads/real-safety.sh
