@@ -349,9 +349,15 @@ static int uring_commit(struct wl_engine *e)
 {
 	struct uring *u = e->priv;
 
+	int ret;
+
 	if (u->in_reap)
 		return 0; /* uring_reap submits once, at its end */
-	return uring_submit(u);
+	ret = uring_submit(u);
+	/* Nothing left for the backstop BH: spare the loop an iteration. */
+	if (!ret && !u->pending)
+		aio_bh_cancel(u->submit_bh);
+	return ret;
 }
 
 static void uring_cleanup(struct wl_engine *e)

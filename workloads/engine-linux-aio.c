@@ -298,9 +298,15 @@ static int laio_commit(struct wl_engine *e)
 {
 	struct laio *l = e->priv;
 
+	int ret;
+
 	if (l->in_reap)
 		return 0; /* laio_reap submits once, at its end */
-	return laio_submit(e);
+	ret = laio_submit(e);
+	/* Nothing left for the backstop BH: spare the loop an iteration. */
+	if (!ret && !l->pending)
+		aio_bh_cancel(l->submit_bh);
+	return ret;
 }
 
 static void laio_cleanup(struct wl_engine *e)
