@@ -43,6 +43,8 @@ static void usage(FILE *f)
 "  --frontend F        %s (default direct)\n"
 "  --guest-think T     virtio guest time per request: 5us (bare = us),\n"
 "                      uniform:2us-10us or exp:5us (default 0)\n"
+"  --guest-poll-ns N   virtio guest spins this long on the used ring before\n"
+"                      waiting for the call interrupt (default 0)\n"
 "  --poll-max-ns N     poll window limit: 32768, 32k, 20us (default 32768)\n"
 "  --poll-grow N       window growth factor, 0 = 2 (default 0)\n"
 "  --poll-shrink N     window shrink divisor, 0 = reset (default 0)\n"
@@ -180,6 +182,9 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 		job->guest_think_ns = wl_think_mean_ns(&think);
 		set_str(job->guest_think, sizeof(job->guest_think), flag, val,
 			WL_THINK_SYNTAX);
+	} else if (!strcmp(flag, "--guest-poll-ns")) {
+		job->guest_poll_ns = dur_in(flag, val, 1, 0,
+					    "a duration in ns, like 0, 50000 or 50us");
 	} else if (!strcmp(flag, "--poll-max-ns")) {
 		job->poll_max_ns = dur_in(flag, val, 1, 0,
 					  "a duration in ns, like 32768, 32k or 20us");

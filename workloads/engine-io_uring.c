@@ -278,7 +278,8 @@ static int uring_init(struct wl_engine *e)
 	u->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (u->efd < 0) {
 		ret = -errno;
-		snprintf(e->err, sizeof(e->err), "eventfd: %s", strerror(errno));
+		snprintf(e->err, sizeof(e->err), "eventfd: %s",
+			 strerror(errno));
 		goto fail_ring;
 	}
 	ret = io_uring_register_eventfd(&u->ring, u->efd);

@@ -242,7 +242,8 @@ static int laio_init(struct wl_engine *e)
 	l->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (l->efd < 0) {
 		ret = -errno;
-		snprintf(e->err, sizeof(e->err), "eventfd: %s", strerror(errno));
+		snprintf(e->err, sizeof(e->err), "eventfd: %s",
+			 strerror(errno));
 		goto fail_ctx;
 	}
 	if (batch <= 0)

@@ -45,7 +45,8 @@ struct wl_virtio_counts {
 	uint64_t completed;         /* guest: used entries consumed */
 	uint64_t kicks;             /* guest: kick eventfd writes */
 	uint64_t kicks_suppressed;  /* guest: requests that needed no kick */
-	uint64_t guest_waits;       /* guest: blocked on the call eventfd */
+	uint64_t guest_waits;       /* guest: armed used_event to wait for a
+				       call (each allows at most one) */
 	uint64_t dequeued;          /* IOThread: taken from the avail ring */
 	uint64_t dequeued_polling;  /* ... while kicks were off (polling) */
 	uint64_t kick_dispatches;   /* IOThread: woken through the kick fd */
@@ -54,6 +55,7 @@ struct wl_virtio_counts {
 	uint64_t poll_sessions;     /* IOThread: io_poll_begin calls */
 	uint64_t bad_completions;   /* guest: unknown, repeated or stale */
 	uint64_t verify_errors;     /* IOThread: read data not the pattern */
+	uint64_t guest_poll_hits;   /* guest: completion found by spinning */
 };
 
 /*

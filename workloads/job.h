@@ -45,6 +45,9 @@ struct wl_job {
 	char frontend[WL_NAME_MAX];    /* "direct" or "virtio" */
 	char guest_think[WL_NAME_MAX]; /* as given ("0", "5us") */
 	int64_t guest_think_ns;        /* virtio guest pause between requests */
+	int64_t guest_poll_ns;         /* virtio guest: spin on the used ring
+					  this long before blocking on the
+					  call eventfd (--guest-poll-ns) */
 
 	/* IOThread / AioContext properties (QEMU names in comments). */
 	int64_t poll_max_ns;           /* poll-max-ns */

@@ -27,7 +27,8 @@
 /* splitmix64: a different 64-bit word for every 8-byte slot of the target. */
 static uint64_t pattern_word(uint64_t slot, uint64_t seed)
 {
-	uint64_t z = slot + seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+	uint64_t z = slot + seed * 0x9e3779b97f4a7c15ULL +
+		     0x632be59bd9b4e019ULL;
 
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;

@@ -54,7 +54,7 @@ struct wl_target {
 	uint64_t size;          /* usable bytes (a multiple of align) */
 	uint32_t align;         /* offset/length alignment for O_DIRECT */
 	uint32_t mem_align;     /* buffer alignment (at least a page) */
-	char disk[64];          /* block device holding the data ("vda"), or "" */
+	char disk[64];          /* disk holding the data ("vda"), or "" */
 };
 
 /*

@@ -67,10 +67,12 @@ for e in io_uring linux-aio threads; do
 		--frontend virtio
 	[ "$(cksum <"$f")" = "$sum" ] || { echo "FAIL: $f changed"; fail=1; }
 	runs --engine $e --target "$f" --rw randread
-	[ "$(cksum <"$f")" = "$sum" ] || { echo "FAIL: a read changed $f"; fail=1; }
+	[ "$(cksum <"$f")" = "$sum" ] ||
+		{ echo "FAIL: a read changed $f"; fail=1; }
 done
 runs --engine io_uring --target "$f" --rw randwrite --allow-write
-[ "$(cksum <"$f")" != "$sum" ] || { echo "FAIL: --allow-write wrote nothing"; fail=1; }
+[ "$(cksum <"$f")" != "$sum" ] ||
+	{ echo "FAIL: --allow-write wrote nothing"; fail=1; }
 
 # Bad targets: one line naming the target and the cause.
 refused "/dev/aiotune-no-such-disk: open failed" --engine io_uring \
@@ -80,7 +82,8 @@ refused "$tmp: not a regular file or a block device" --engine linux-aio \
 refused "Not a directory (ENOTDIR)" --engine threads --target "$f/x"
 
 # Polled completions: on a device without poll queues, a clear refusal.
-if [ "$(cat /sys/block/*/queue/io_poll 2>/dev/null | sort -u | tr -d '\n')" = "0" ]; then
+polls=$(cat /sys/block/*/queue/io_poll 2>/dev/null | sort -u | tr -d '\n')
+if [ "$polls" = "0" ]; then
 	refused "polled completions unsupported on this device" \
 		--engine io_uring --target "$f" --hipri
 else

@@ -9,7 +9,9 @@
  *   right tag (bad_completions 0), both with and without polling;
  * - kicks are suppressed while the IOThread polls: with poll-max-ns 0
  *   every QD1 request kicks; with polling on, only requests taken outside
- *   polling (plus one race per poll session boundary) do.
+ *   polling (plus one race per poll session boundary) do;
+ * - calls likewise: at most one per time the guest armed used_event, none
+ *   for what a polling guest (guest_poll_ns) found by spinning.
  * Runs under TSan as well (TSAN_TESTS).
  */
 #include <errno.h>
@@ -100,7 +102,7 @@ struct outcome {
 };
 
 static void run(uint32_t depth, const char *think, int64_t poll_max_ns,
-		double seconds, struct outcome *out)
+		int64_t guest_poll_ns, double seconds, struct outcome *out)
 {
 	AioContext *ctx = aio_context_new();
 	struct wl_engine e;
@@ -117,6 +119,7 @@ static void run(uint32_t depth, const char *think, int64_t poll_max_ns,
 	strcpy(job.frontend, "virtio");
 	job.iodepth = depth;
 	job.bs = 4096;
+	job.guest_poll_ns = guest_poll_ns;
 	snprintf(job.guest_think, sizeof(job.guest_think), "%s", think);
 	ASSERT_EQ(wl_frontend_virtio.check(&job, fe.err, sizeof(fe.err)), 0);
 
@@ -194,6 +197,8 @@ static void assert_exact(const struct outcome *o)
 	ASSERT_EQ(o->c.bad_completions, 0);
 	ASSERT_EQ(o->c.kicks + o->c.kicks_suppressed, o->c.submitted);
 	ASSERT_EQ(o->c.calls + o->c.calls_suppressed, o->c.submitted);
+	/* Each time the guest arms used_event it allows one call. */
+	ASSERT_LE(o->c.calls, o->c.guest_waits);
 }
 
 int main(void)
@@ -202,9 +207,9 @@ int main(void)
 	struct outcome block, poll, stress;
 
 	/* Stress: random think times, several in flight, both modes. */
-	run(8, "uniform:0us-20us", 0, secs, &stress);
+	run(8, "uniform:0us-20us", 0, 0, secs, &stress);
 	assert_exact(&stress);
-	run(8, "exp:5us", 10000000, secs, &stress);
+	run(8, "exp:5us", 10000000, 0, secs, &stress);
 	assert_exact(&stress);
 
 	/*
@@ -214,15 +219,22 @@ int main(void)
 	 * io_poll_end: only requests taken outside polling need one, plus at
 	 * most one racing each boundary of a poll session.
 	 */
-	run(1, "uniform:2us-10us", 0, secs, &block);
+	run(1, "uniform:2us-10us", 0, 0, secs, &block);
 	assert_exact(&block);
 	ASSERT_EQ(block.c.poll_sessions, 0);
 	ASSERT_EQ(block.c.dequeued_polling, 0);
 	ASSERT_EQ(block.c.kicks, block.c.submitted);
-	run(1, "uniform:2us-10us", 10000000, secs, &poll);
+	run(1, "uniform:2us-10us", 10000000, 0, secs, &poll);
 	assert_exact(&poll);
 	ASSERT_GT(poll.c.poll_sessions, 0);
 	ASSERT_GT(poll.c.dequeued_polling, 0);
+
+	/* A polling guest: what its spin finds needs no call. */
+	run(1, "uniform:2us-10us", 10000000, 1000000, secs, &stress);
+	assert_exact(&stress);
+	ASSERT_GT(stress.c.guest_poll_hits, 0);
+	ASSERT_LE(stress.c.calls, stress.c.completed -
+				  stress.c.guest_poll_hits);
 	ASSERT_LE(poll.c.kicks, poll.c.dequeued - poll.c.dequeued_polling +
 				2 * poll.c.poll_sessions);
 	printf("kicks per request: %.3f without polling, %.3f polling "
