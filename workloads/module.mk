@@ -15,7 +15,7 @@ APP_SRCS += workloads/target.c workloads/devstat.c workloads/engine-real.c \
 	workloads/engine-threads.c workloads/frontend-virtio.c
 TESTS += tests/workloads/test-engine-verify.c \
 	tests/workloads/test-target-safety.c tests/workloads/test-virtio-ring.c
-TESTS += tests/workloads/test-devstat.c
+TESTS += tests/workloads/test-devstat.c tests/workloads/test-run-real.c
 TSAN_TESTS += tests/workloads/test-virtio-ring.c \
-	tests/workloads/test-engine-verify.c
+	tests/workloads/test-engine-verify.c tests/workloads/test-run-real.c
 SH_TESTS += tests/workloads/real-safety.sh

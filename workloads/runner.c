@@ -287,6 +287,27 @@ static void delta_cpu(struct wl_cpu_sample *d, const struct wl_cpu_sample *a,
 
 #define LOOP_DELTA(f) (r->loop.stats.f += w->loop1.f - w->loop0.f)
 
+/* Add fe's counters into r's by name. */
+static void collect_fe_counters(struct wl_result *r, const struct wl_fe *fe)
+{
+	for (int i = 0; i < fe->ncounters; i++) {
+		int j;
+
+		for (j = 0; j < r->nfe_counters; j++)
+			if (!strcmp(r->fe_counters[j].name,
+				    fe->counters[i].name))
+				break;
+		if (j == r->nfe_counters) {
+			if (j == WL_FE_COUNTERS_MAX)
+				continue;
+			r->fe_counters[j].name = fe->counters[i].name;
+			r->fe_counters[j].value = 0;
+			r->nfe_counters++;
+		}
+		r->fe_counters[j].value += fe->counters[i].value;
+	}
+}
+
 static void collect(struct wl_result *r, struct worker *ws, int n)
 {
 	int64_t sum_ns = 0;
@@ -299,6 +320,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 
 		sum_ns += w->t1 - w->t0;
 		wl_stats_merge(&r->total, &w->stats);
+		collect_fe_counters(r, &w->fe);
 		if (w->guest_lat.n) {
 			wl_hist_merge(&r->guest_lat, &w->guest_lat);
 			r->has_guest_lat = true;
@@ -397,6 +419,7 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	IOThreadParams params;
 	int n = (int)job->iothreads, started = 0, ret;
 	int64_t pcpu0, pcpu1, w0, w1, deadline;
+	struct wl_devstat dev0, dev1;
 	char name[32];
 
 	memset(res, 0, sizeof(*res));
@@ -451,9 +474,18 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	sleep_ns(job->ramp_ns);
 	pcpu0 = wl_process_cpu_ns();
 	w0 = aio_clock_get_ns(AIO_CLOCK_REALTIME);
+	/* Every IOThread opens the same target: one disk to sample. */
+	if (ws[0].eng.disk[0] && !wl_devstat_init(&dev0, ws[0].eng.disk) &&
+	    !wl_devstat_sample(&dev0))
+		res->has_dev = true;
 	run_in_all(ws, n, step_open_window);
 	sleep_ns(job->runtime_ns);
 	run_in_all(ws, n, step_close_window);
+	if (res->has_dev) {
+		dev1 = dev0;
+		res->has_dev = !wl_devstat_sample(&dev1);
+		wl_devstat_delta(&dev0, &dev1, &res->dev);
+	}
 	w1 = aio_clock_get_ns(AIO_CLOCK_REALTIME);
 	pcpu1 = wl_process_cpu_ns();
 

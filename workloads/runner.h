@@ -11,6 +11,8 @@
 #include <stdint.h>
 
 #include "loop/aio.h"
+#include "workloads/devstat.h"
+#include "workloads/frontend.h"
 #include "workloads/job.h"
 #include "workloads/measure.h"
 #include "workloads/stats.h"
@@ -51,6 +53,15 @@ struct wl_result {
 	struct wl_loop_result loop;
 	struct wl_host host;
 	int64_t timer_slack_ns; /* as read back in IOThread 0 */
+	/* Front-end counters, summed by name over IOThreads (virtio). */
+	struct wl_fe_counter fe_counters[WL_FE_COUNTERS_MAX];
+	int nfe_counters;
+	/*
+	 * Real targets: what the disk holding the target did during the
+	 * window (deltas, devstat.h); has_dev false when unknown.
+	 */
+	bool has_dev;
+	struct wl_devstat dev;
 };
 
 /*
