@@ -67,6 +67,47 @@ static json_t *job_obj(const struct wl_job *j)
 	json_object_set_new(o, "allow_write", json_boolean(j->allow_write));
 	json_object_set_new(o, "verify", json_boolean(j->verify));
 	json_object_set_new(o, "seed", json_integer((json_int_t)j->seed));
+	json_object_set_new(o, "hipri", json_boolean(j->hipri));
+	json_object_set_new(o, "guest_poll_ns",
+			    json_integer(j->guest_poll_ns));
+	return o;
+}
+
+/* The front end's counters (virtio: kicks, calls, ...), over the window. */
+static json_t *frontend_obj(const struct wl_result *r)
+{
+	json_t *o = json_object();
+
+	for (int i = 0; i < r->nfe_counters; i++)
+		json_object_set_new(o, r->fe_counters[i].name,
+				    json_integer((json_int_t)
+						 r->fe_counters[i].value));
+	return o;
+}
+
+/* The target's disk over the window (devstat.h), as deltas. */
+static json_t *device_obj(const struct wl_result *r)
+{
+	const struct wl_devstat *d = &r->dev;
+	json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			      "disk", d->disk,
+			      "read_ios", (json_int_t)d->rd_ios,
+			      "read_bytes", (json_int_t)(d->rd_sectors * 512),
+			      "read_ticks_ms", (json_int_t)d->rd_ticks_ms,
+			      "write_ios", (json_int_t)d->wr_ios,
+			      "write_bytes", (json_int_t)(d->wr_sectors * 512),
+			      "write_ticks_ms", (json_int_t)d->wr_ticks_ms,
+			      "io_ticks_ms", (json_int_t)d->io_ticks_ms);
+	json_t *cpus = json_array();
+
+	if (d->has_irqs) {
+		json_object_set_new(o, "irq_source", json_string(d->irq_prefix));
+		json_object_set_new(o, "irqs", json_integer((json_int_t)d->irqs));
+		for (int c = 0; c < d->ncpus && c < WL_DEVSTAT_MAX_CPUS; c++)
+			json_array_append_new(cpus, json_integer(
+				(json_int_t)d->irqs_cpu[c]));
+	}
+	json_object_set_new(o, "irqs_per_cpu", cpus);
 	return o;
 }
 
@@ -176,6 +217,10 @@ char *wl_result_json(const struct wl_result *r, const struct wl_provenance *p)
 	json_object_set_new(root, "result", result_obj(r));
 	json_object_set_new(root, "cpu", cpu_obj(r));
 	json_object_set_new(root, "loop", loop_obj(r));
+	if (r->nfe_counters)
+		json_object_set_new(root, "frontend", frontend_obj(r));
+	if (r->has_dev)
+		json_object_set_new(root, "device", device_obj(r));
 	json_object_set_new(root, "host", json_pack(
 		"{s:s, s:s, s:s, s:i, s:i, s:I}",
 		"hostname", r->host.hostname, "kernel", r->host.kernel,

@@ -32,6 +32,30 @@ static void print_lat(FILE *f, const char *label, const struct wl_hist *h)
 		fmt_ns(g, sizeof(g), (double)h->max));
 }
 
+/* virtio counters and the target's disk, when the run has them. */
+static void print_frontend_device(const struct wl_result *r, FILE *f)
+{
+	const struct wl_devstat *d = &r->dev;
+
+	for (int i = 0; i < r->nfe_counters; i++)
+		fprintf(f, "%s%s %llu", i ? ", " : "  frontend  ",
+			r->fe_counters[i].name,
+			(unsigned long long)r->fe_counters[i].value);
+	if (r->nfe_counters)
+		fputc('\n', f);
+	if (!r->has_dev)
+		return;
+	fprintf(f, "  device    %s: %llu reads, %llu writes, busy %llu ms",
+		d->disk, (unsigned long long)d->rd_ios,
+		(unsigned long long)d->wr_ios,
+		(unsigned long long)d->io_ticks_ms);
+	if (d->has_irqs)
+		fprintf(f, ", %llu interrupts (%s, most on CPU %d)",
+			(unsigned long long)d->irqs, d->irq_prefix,
+			wl_devstat_top_cpu(d));
+	fputc('\n', f);
+}
+
 void wl_result_print_text(const struct wl_result *r, FILE *f)
 {
 	const struct wl_job *j = &r->job;
@@ -82,6 +106,7 @@ void wl_result_print_text(const struct wl_result *r, FILE *f)
 		fmt_ns(b, sizeof(b), (double)s->block_ns / iters),
 		(long long)s->window_ns, (unsigned long long)s->grow_events,
 		(unsigned long long)s->shrink_events, r->loop.ntrace);
+	print_frontend_device(r, f);
 }
 
 void wl_result_print_csv(const struct wl_result *r, FILE *f)
