@@ -20,3 +20,4 @@ TSAN_TESTS += tests/workloads/test-virtio-ring.c \
 	tests/workloads/test-engine-verify.c tests/workloads/test-run-real.c
 SH_TESTS += tests/workloads/real-safety.sh
 SH_TESTS += tests/workloads/real-output.sh
+SH_TESTS += tests/workloads/real-verify.sh
