@@ -8,7 +8,9 @@
 #   --allow-write, naming the mount point; once unmounted it is accepted
 #   with --allow-write and refused without (exit 77 if this machine does
 #   not let us set up a loop device and mount it);
-# - bad targets give one line naming the target and the cause;
+# - bad targets give one line naming the target and the cause (ENOENT,
+#   ENOTDIR, EINVAL for O_DIRECT on procfs, EPERM where the host forbids
+#   the raw disk);
 # - io_uring --hipri where the device has no poll queues says
 #   "polled completions unsupported", exits non-zero and does not crash.
 set -u
@@ -80,6 +82,19 @@ refused "/dev/aiotune-no-such-disk: open failed" --engine io_uring \
 refused "$tmp: not a regular file or a block device" --engine linux-aio \
 	--target "$tmp"
 refused "Not a directory (ENOTDIR)" --engine threads --target "$f/x"
+# procfs has no O_DIRECT: EINVAL at open, with the way out.
+refused "(EINVAL); this filesystem does not support O_DIRECT" \
+	--engine io_uring --target /proc/version
+# The raw disk under us: readable, or refused in one line (EPERM here).
+disk=$(df --output=source "$tmp" 2>/dev/null | tail -1)
+if [ -b "$disk" ]; then
+	if "$AIOTUNE" run $short --engine io_uring --target "$disk" \
+		>"$tmp/out" 2>"$tmp/err"; then
+		echo "ok: $disk is readable here"
+	else
+		refused "$disk: open failed" --engine io_uring --target "$disk"
+	fi
+fi
 
 # Polled completions: on a device without poll queues, a clear refusal.
 polls=$(cat /sys/block/*/queue/io_poll 2>/dev/null | sort -u | tr -d '\n')
