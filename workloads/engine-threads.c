@@ -1,6 +1,6 @@
 /*
  * engine-threads.c: the threads engine (QEMU's aio=threads): each request
- * is one pread/pwrite run by a worker of the context's thread pool
+ * is one preadv/pwritev run by a worker of the context's thread pool
  * (loop/thread-pool.h); its completion runs in the IOThread, delivered by
  * the pool. There is no submission batching: every request is handed to
  * the pool at once.
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/uio.h>
 
 #include "loop/thread-pool.h"
 #include "workloads/engine-real.h"
@@ -34,11 +35,14 @@ static int threads_work(void *arg)
 	size_t done = 0;
 
 	while (done < io->len) {
-		char *p = (char *)io->buf + done;
+		struct iovec iov = {
+			.iov_base = (char *)io->buf + done,
+			.iov_len = io->len - done,
+		};
 		off_t off = (off_t)(io->offset + done);
 		ssize_t n = io->ddir == WL_DDIR_WRITE ?
-			    pwrite(r->fd, p, io->len - done, off) :
-			    pread(r->fd, p, io->len - done, off);
+			    pwritev(r->fd, &iov, 1, off) :
+			    preadv(r->fd, &iov, 1, off);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -126,7 +130,7 @@ static void threads_cleanup(struct wl_engine *e)
 
 const struct wl_engine_ops wl_engine_threads = {
 	.name = "threads",
-	.desc = "thread pool (aio=threads): pread/pwrite in the context's "
+	.desc = "thread pool (aio=threads): preadv/pwritev in the context's "
 		"worker threads",
 	.flags = WL_ENG_REAL,
 	.check = threads_check,
