@@ -1,0 +1,164 @@
+/*
+ * simulate.c: the offline simulator. A virtual clock, the loop's order of
+ * policy calls and the trace's gaps; no real time, no syscalls, so the same
+ * trace always gives the same answer. See simulate.h for the model.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "polling/simulate.h"
+
+struct sim_handler {
+	struct poll_state st;
+	int64_t last_event_ns;
+	bool in_poll_set;
+};
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return INT64_MAX;
+	return r;
+}
+
+static int64_t sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return INT64_MAX;
+	return r;
+}
+
+static void count_change(struct poll_sim_result *r, int change)
+{
+	if (change == POLL_GREW)
+		r->grow_events++;
+	else if (change == POLL_SHRANK)
+		r->shrink_events++;
+}
+
+/* The window aio_poll would poll for at now_ns (0 with no poll set). */
+static int64_t sim_window(const struct poll_policy_ops *ops,
+			  const struct poll_state *cs, struct sim_handler *h,
+			  size_t nh, const struct poll_params *p,
+			  int64_t now_ns)
+{
+	int64_t max = 0;
+	bool any = false;
+
+	if (!p->max_ns)
+		return 0;
+	for (size_t i = 0; i < nh; i++) {
+		if (!h[i].in_poll_set)
+			continue;
+		/* Idle removal, as run_poll_handlers does with io_uring. */
+		if (now_ns - h[i].last_event_ns >= POLL_SIM_IDLE_NS) {
+			h[i].in_poll_set = false;
+			continue;
+		}
+		any = true;
+		if (h[i].st.ns > max)
+			max = h[i].st.ns;
+	}
+	return any ? poll_policy_window(ops, cs, max, p) : 0;
+}
+
+/* The policy calls of one iteration in which handler hi fired. */
+static void sim_dispatch(const struct poll_policy_ops *ops,
+			 struct poll_state *cs, struct sim_handler *h,
+			 size_t nh, size_t hi, const struct poll_params *p,
+			 int64_t block_ns, int64_t now_ns,
+			 struct poll_sim_result *r)
+{
+	int64_t max_event = -1;
+
+	/* Activity is likely to continue: poll it from now on. */
+	h[hi].in_poll_set = true;
+	h[hi].last_event_ns = now_ns;
+	if (!p->max_ns)
+		return;
+	h[hi].st.has_event = true;
+	if (ops->event)
+		count_change(r, ops->event(&h[hi].st, cs, p, block_ns,
+					   now_ns));
+	for (size_t i = 0; i < nh; i++) {
+		if (!h[i].in_poll_set)
+			continue;
+		if (h[i].st.has_event) {
+			if (h[i].st.ns > max_event)
+				max_event = h[i].st.ns;
+			h[i].st.has_event = false;
+		} else if (ops->idle) {
+			ops->idle(&h[i].st, p, block_ns);
+		}
+	}
+	if (ops->iteration)
+		count_change(r, ops->iteration(cs, p, block_ns, max_event,
+					       now_ns));
+}
+
+static bool config_valid(const struct poll_sim_config *cfg)
+{
+	const struct poll_params *p = &cfg->params;
+
+	return p->max_ns >= 0 && p->grow >= 0 && p->shrink >= 0 &&
+	       p->weight >= 0 && p->block_cost_ns >= 0 && cfg->wake_ns >= 0;
+}
+
+int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
+		 const struct poll_sim_config *cfg, struct poll_sim_result *out,
+		 PollSimStepFn *step, void *opaque)
+{
+	const struct poll_params *p = &cfg->params;
+	struct poll_state cs = { 0 };
+	struct sim_handler *h;
+	int64_t now = 0;
+
+	if (!ops || !config_valid(cfg))
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	h = calloc(t->nids ? t->nids : 1, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct poll_trace_event *e = &t->ev[i];
+		struct poll_sim_step s = { .index = i, .handler = e->handler,
+					   .gap_ns = e->gap_ns };
+
+		s.window_ns = sim_window(ops, &cs, h, t->nids, p, now);
+		if (e->gap_ns <= s.window_ns && s.window_ns > 0) {
+			s.hit = true;
+			s.block_ns = e->gap_ns;
+			out->hits++;
+			out->poll_ns = sat_add(out->poll_ns, e->gap_ns);
+		} else if (e->gap_ns == 0) {
+			s.block_ns = 0; /* already there: a wait that returns */
+			out->ready++;
+		} else {
+			s.blocked = true;
+			s.block_ns = sat_add(e->gap_ns, cfg->wake_ns);
+			out->blocks++;
+			out->poll_ns = sat_add(out->poll_ns, s.window_ns);
+		}
+		out->window_sum_ns = sat_add(out->window_sum_ns, s.window_ns);
+		now = sat_add(now, s.block_ns);
+		sim_dispatch(ops, &cs, h, t->nids, e->handler, p, s.block_ns,
+			     now, out);
+		if (step)
+			step(opaque, &s);
+	}
+	out->events = t->n;
+	out->final_window_ns = sim_window(ops, &cs, h, t->nids, p, now);
+	out->virtual_ns = now;
+	out->delay_ns = sat_mul((int64_t)out->blocks, cfg->wake_ns);
+	out->cpu_ns = sat_add(out->poll_ns,
+			      sat_mul((int64_t)out->blocks, p->block_cost_ns));
+	out->cost_ns = sat_add(out->cpu_ns, out->delay_ns);
+	free(h);
+	return 0;
+}

@@ -1,0 +1,104 @@
+/*
+ * simulate.h: replay a trace of event arrival gaps through a polling policy
+ * with a virtual clock (the library behind `aiotune simulate`).
+ *
+ * Trace format (plain text, one event per line):
+ *	<gap_ns> [handler]
+ * gap_ns is the time from the moment the loop started waiting to the
+ * event's arrival, a non-negative integer in ns (at most POLL_TRACE_MAX_GAP);
+ * handler is an optional non-negative integer naming the handler (the fd in
+ * traces recorded by aio_context_set_trace); without it every event belongs
+ * to handler 0. Blank lines and text after '#' are ignored.
+ *
+ * The simulated loop does per event what aio_poll does: the window is
+ * poll_policy_window() over the handlers in the poll set (none polls before
+ * its first event, as in the loop); an event with gap <= window is caught
+ * while polling (cost: gap ns of polling); otherwise the loop polls the
+ * whole window, blocks, and sees the event wake_ns after it arrived. The
+ * fired handler joins the poll set, then the policy hears of it (event, then
+ * idle for the others, then iteration) with the block time the loop would
+ * measure: the gap, plus wake_ns when it blocked. Handlers idle for 7 s of
+ * virtual time leave the poll set (the loop does so with io_uring).
+ *
+ * Cost model (stated in the output): every block costs block_cost_ns of CPU
+ * and delays its event by wake_ns; cost = ns polled + blocks x (block_cost_ns
+ * + wake_ns).
+ */
+#ifndef AIOTUNE_POLLING_SIMULATE_H
+#define AIOTUNE_POLLING_SIMULATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "polling/policy.h"
+
+#define POLL_TRACE_MAX_GAP 1000000000000LL /* 1000 s */
+#define POLL_TRACE_MAX_HANDLERS 4096
+#define POLL_SIM_IDLE_NS 7000000000LL      /* as the loop (QEMU): 7 s */
+
+struct poll_trace_event {
+	int64_t gap_ns;
+	uint32_t handler; /* index into poll_trace.ids */
+};
+
+struct poll_trace {
+	struct poll_trace_event *ev;
+	size_t n, cap;
+	int64_t *ids;  /* handler ids as written in the trace */
+	size_t nids;
+};
+
+/* Append one event; -EINVAL (bad gap or id), -E2BIG (handlers), -ENOMEM. */
+int poll_trace_add(struct poll_trace *t, int64_t gap_ns, int64_t id);
+/*
+ * Read a whole trace from fp, appending to t. On a bad line returns -EINVAL
+ * and writes "line N: ..." (naming the bad text and what is allowed) to err.
+ * -ENODATA if the trace has no event, -errno on read errors.
+ */
+int poll_trace_read(FILE *fp, struct poll_trace *t, char *err, size_t errlen);
+void poll_trace_free(struct poll_trace *t);
+
+struct poll_sim_config {
+	struct poll_params params; /* max_ns, grow, shrink, weight, block_cost */
+	int64_t wake_ns;           /* delay a block adds; >= 0 */
+};
+
+struct poll_sim_result {
+	uint64_t events;
+	uint64_t hits;        /* caught while polling */
+	uint64_t blocks;      /* polled the whole window (if any), blocked */
+	uint64_t ready;       /* gap 0 with no window: found without either */
+	uint64_t grow_events, shrink_events;
+	int64_t poll_ns;      /* total ns spent polling */
+	int64_t cpu_ns;       /* poll_ns + blocks x block_cost_ns */
+	int64_t delay_ns;     /* blocks x wake_ns */
+	int64_t cost_ns;      /* cpu_ns + delay_ns */
+	int64_t window_sum_ns; /* sum of the windows used, per event */
+	int64_t final_window_ns;
+	int64_t virtual_ns;   /* virtual time at the end */
+};
+
+/* What happened to one event (for tests and step-by-step output). */
+struct poll_sim_step {
+	size_t index;
+	uint32_t handler;
+	int64_t gap_ns;
+	int64_t window_ns; /* the window it was polled for */
+	int64_t block_ns;  /* what the policy was told */
+	bool hit;
+	bool blocked;
+};
+
+typedef void PollSimStepFn(void *opaque, const struct poll_sim_step *s);
+
+/*
+ * Replay t through ops. 0, -EINVAL for a bad config (negative values),
+ * -ENOMEM. step (may be NULL) is called after each event.
+ */
+int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
+		 const struct poll_sim_config *cfg, struct poll_sim_result *out,
+		 PollSimStepFn *step, void *opaque);
+
+#endif
