@@ -6,12 +6,14 @@
 extern const struct cli_cmd cli_cmd_version;
 extern const struct cli_cmd cli_cmd_topo;
 extern const struct cli_cmd cli_cmd_run;
+extern const struct cli_cmd cli_cmd_sweep;
 extern const struct cli_cmd cli_cmd_simulate;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_version,
 	&cli_cmd_run,
 	&cli_cmd_topo,
+	&cli_cmd_sweep,
 	&cli_cmd_simulate,
 	NULL,
 };

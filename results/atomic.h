@@ -1,0 +1,24 @@
+/*
+ * atomic.h: crash-safe file output for results. A file is written to a
+ * temporary name in the same directory, fsync'ed, renamed over the final
+ * name and the directory fsync'ed, so a reader (or a resumed sweep) sees
+ * either the old file or the whole new one, never a torn one.
+ */
+#ifndef AIOTUNE_RESULTS_ATOMIC_H
+#define AIOTUNE_RESULTS_ATOMIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Write len bytes of buf as path, atomically. 0 or -errno. */
+int res_write_atomic(const char *path, const void *buf, size_t len);
+/* mkdir -p path (mode 0755). 0 or -errno. */
+int res_mkdirs(const char *path);
+/* Read a whole file into a NUL-terminated malloc'ed buffer. 0 or -errno. */
+int res_read_file(const char *path, char **out, size_t *len);
+/* buf = "a/b". 0 or -ENAMETOOLONG (buf then holds a truncated path). */
+int res_join(char *buf, size_t size, const char *a, const char *b);
+/* Whether path exists (any type). */
+bool res_path_exists(const char *path);
+
+#endif

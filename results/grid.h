@@ -1,0 +1,170 @@
+/*
+ * grid.h: the sweep grid. A sweep is one or more sections (a flag grid is
+ * one section, "cli"; a job file has [global] defaults and one section per
+ * sweep); each section gives a list of values per dimension, and the grid
+ * is the Cartesian product of each section's lists, sections in order.
+ *
+ * Dimensions are named as `aiotune run` flags (poll-max-ns, iodepth, ...);
+ * job files use the same names (an underscore may stand for a dash).
+ * Lists are comma-separated, except target, whose values contain commas
+ * (sim:lat=lognormal:20us,0.3) and are separated by '|', and explicit
+ * placements (iothread=0,1;guest=2), also separated by '|'.
+ */
+#ifndef AIOTUNE_RESULTS_GRID_H
+#define AIOTUNE_RESULTS_GRID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "results/row.h"
+
+#define RES_MAX_VALUES 64
+#define RES_MAX_SECTIONS 64
+
+/* One measured setting: what one `aiotune run` is asked to do. */
+struct res_point {
+	char section[RES_NAME_MAX];
+	char engine[RES_NAME_MAX];
+	char target[RES_TARGET_MAX];
+	char rw[RES_NAME_MAX];
+	int64_t bs;
+	char frontend[RES_NAME_MAX];
+	int64_t iothreads;
+	char placement[RES_NAME_MAX];
+	int64_t iodepth;
+	char poll_policy[RES_NAME_MAX];
+	int64_t poll_grow;
+	int64_t poll_shrink;
+	int64_t poll_weight;
+	char fdmon[RES_NAME_MAX];
+	int64_t runtime_ns;
+	int64_t ramp_ns;
+	int64_t poll_max_ns;
+};
+
+/* Dimensions, outermost first (poll-max-ns varies fastest). */
+enum res_dim {
+	RES_DIM_ENGINE,
+	RES_DIM_TARGET,
+	RES_DIM_RW,
+	RES_DIM_BS,
+	RES_DIM_FRONTEND,
+	RES_DIM_IOTHREADS,
+	RES_DIM_PLACEMENT,
+	RES_DIM_IODEPTH,
+	RES_DIM_POLL_POLICY,
+	RES_DIM_POLL_GROW,
+	RES_DIM_POLL_SHRINK,
+	RES_DIM_POLL_WEIGHT,
+	RES_DIM_FDMON,
+	RES_DIM_RUNTIME,
+	RES_DIM_RAMP,
+	RES_DIM_POLL_MAX_NS,
+	RES_NR_DIMS
+};
+
+struct res_list {
+	int n;                       /* 0: not given here */
+	int line;                    /* job-file line that set it, or 0 */
+	char *str[RES_MAX_VALUES];   /* canonical text of each value */
+	int64_t num[RES_MAX_VALUES]; /* numeric dimensions */
+};
+
+struct res_section {
+	char name[RES_NAME_MAX];
+	struct res_list dims[RES_NR_DIMS];
+};
+
+struct res_grid {
+	struct res_section global;   /* defaults ([global] or the flags) */
+	struct res_section *sections[RES_MAX_SECTIONS];
+	int nsections;
+	int repetitions;             /* default 3 */
+	uint64_t seed;
+	bool seed_set;
+	char name[RES_NAME_MAX];     /* results/<name>-<time>/ */
+	/* Filled by res_grid_expand(). */
+	struct res_point *points;
+	size_t npoints;
+};
+
+/* Key of a dimension ("poll-max-ns"). */
+const char *res_dim_key(enum res_dim d);
+/* Comma-separated keys of all dimensions, for error messages. */
+const char *res_dim_keys(void);
+/* The dimension called key (dashes or underscores), or -1. */
+int res_dim_find(const char *key);
+
+void res_grid_init(struct res_grid *g);
+void res_grid_free(struct res_grid *g);
+
+/*
+ * Parse value (a list) for dimension d into section s, appending to what
+ * s already has. 0, or -EINVAL with "invalid value 'v' for KEY: allowed
+ * ..." in err.
+ */
+int res_section_set(struct res_section *s, enum res_dim d,
+		    const char *value, char *err, size_t errlen);
+/* Whether s gives a list for d. */
+bool res_section_has(const struct res_section *s, enum res_dim d);
+
+/*
+ * Read an INI job file: [global] sets defaults and the sweep options
+ * (repetitions, seed, name), every other section is one sweep. Unknown
+ * keys, bad values and repeated keys are errors "path:line: ...".
+ * 0 or -errno.
+ */
+int res_grid_load_job(struct res_grid *g, const char *path, char *err,
+		      size_t errlen);
+
+/*
+ * Build g->points: for each section (or the global one alone when there
+ * is none), each dimension takes over's list (flags given beside a job
+ * file win), else the section's, else global's, else the default. over
+ * may be NULL. 0, -E2BIG (too many points) or -ENOMEM, with err.
+ */
+int res_grid_expand(struct res_grid *g, const struct res_section *over,
+		    char *err, size_t errlen);
+
+/* Which dimensions take more than one value over g->points. */
+void res_grid_varying(const struct res_grid *g, bool varying[RES_NR_DIMS]);
+
+/* Whether dimension d is a number (else a name). */
+bool res_dim_numeric(enum res_dim d);
+/* Set dimension d of p from v (a plain integer for numbers). 0/-EINVAL. */
+int res_point_set_value(struct res_point *p, enum res_dim d, const char *v);
+/* Text of dimension d of p ("16384", "randread"). */
+void res_point_value(const struct res_point *p, enum res_dim d, char *buf,
+		     size_t size);
+/*
+ * Human label of p from the dimensions marked in show, e.g.
+ * "iodepth=32 poll-max-ns=16k".
+ */
+void res_point_label(const struct res_point *p, const bool show[RES_NR_DIMS],
+		     char *buf, size_t size);
+/* Whether p and q are the same setting (section ignored). */
+bool res_point_equal(const struct res_point *p, const struct res_point *q);
+/*
+ * Whether the run row r measured point p; if not, why names the first
+ * field that differs.
+ */
+bool res_point_matches(const struct res_point *p, const struct res_row *r,
+		       char *why, size_t size);
+/*
+ * Whether `aiotune run` would accept p (registries, target syntax, the
+ * engine's and front end's checks): 0, -EINVAL with one line in err, or
+ * -errno (e.g. a target that cannot be opened).
+ */
+int res_point_check(const struct res_point *p, char *err, size_t errlen);
+/*
+ * The `aiotune run` arguments for p (after "run"): a NULL-terminated
+ * malloc'ed array of malloc'ed strings; free with res_argv_free. NULL
+ * when out of memory.
+ */
+char **res_point_run_args(const struct res_point *p);
+void res_argv_free(char **argv);
+/* "16k" for 16384, "0", "1500" for non-multiples of 1024. */
+void res_fmt_ns_short(int64_t ns, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * recommend.h: from measured curves to the settings to deploy.
+ *
+ * Per curve (one workload under one polling configuration) the knee is
+ * the smallest poll-max-ns whose median IOPS is within a tolerance of the
+ * curve's best, where the tolerance widens to half the best point's
+ * spread (max - min over the repetitions) when the data are noisier than
+ * the tolerance. The workloads (iodepths, ...) are then combined into one
+ * setting under an objective:
+ *   throughput  smallest poll-max-ns at which every workload is within
+ *               tolerance of its best IOPS;
+ *   latency     the same with p99 latency;
+ *   efficiency  best geometric mean over workloads of IOPS per CPU
+ *               (relative to each workload's best), smallest window
+ *               within tolerance of that score;
+ *   balanced    the same with (relative IOPS) x (relative IOPS per CPU):
+ *               one unit of throughput is worth one unit of efficiency.
+ * A CPU budget (% of one CPU per IOThread) removes candidates that cost
+ * more on any workload. The explanation names the constraint that
+ * decided; warnings say when the data cannot carry a recommendation.
+ */
+#ifndef AIOTUNE_RESULTS_RECOMMEND_H
+#define AIOTUNE_RESULTS_RECOMMEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "results/summary.h"
+
+enum res_objective {
+	RES_OBJ_BALANCED,
+	RES_OBJ_THROUGHPUT,
+	RES_OBJ_LATENCY,
+	RES_OBJ_EFFICIENCY,
+};
+
+struct res_rec_opts {
+	enum res_objective objective;
+	double tolerance_pct;   /* default 5 */
+	double cpu_budget_pct;  /* < 0: none */
+	double max_spread_pct;  /* wider is warned about; default 20 */
+};
+
+struct res_knee {
+	size_t series;
+	int64_t knee_ns, best_ns;
+	double knee_iops, best_iops;
+	double knee_cpu, zero_cpu;    /* cpu_iothread_pct; NaN if unknown */
+	double knee_p99, zero_iops;
+	double tol;                   /* tolerance used (fraction) */
+	bool few_points;              /* fewer than 3 poll-max-ns values */
+	bool single_rep;              /* no spread to judge noise by */
+	bool wide_spread;             /* best or knee spread > max_spread */
+	bool rising;                  /* no knee: still rising at the end */
+	bool flat;                    /* polling made no difference */
+};
+
+#define RES_REC_MAX_WARN 32
+
+struct res_rec {
+	bool have;                    /* a setting was chosen */
+	bool confident;               /* no warning undermines it */
+	enum res_objective objective;
+	int64_t poll_max_ns;
+	struct res_row settings;      /* policy, grow, shrink, weight */
+	int iothreads;                /* most IOThreads measured */
+	struct res_knee *knees;       /* one per curve */
+	size_t nknees;
+	char explain[4096];
+	char warn[RES_REC_MAX_WARN][320];
+	int nwarn;
+};
+
+void res_rec_opts_init(struct res_rec_opts *o);
+/* "balanced" etc.; 0 or -EINVAL. */
+int res_objective_parse(const char *s, enum res_objective *out);
+const char *res_objective_name(enum res_objective o);
+
+/* Knee of one curve. */
+void res_knee_find(const struct res_summary *s, size_t series,
+		   const struct res_rec_opts *o, struct res_knee *k);
+/* The whole recommendation. 0 or -ENOMEM. */
+int res_recommend(const struct res_summary *s, const struct res_rec_opts *o,
+		  struct res_rec *r);
+void res_rec_free(struct res_rec *r);
+
+/*
+ * Print the per-curve knees, the choice with its explanation, the
+ * settings as QEMU, QMP/HMP, libvirt and virsh text, and the warnings.
+ * markdown: for the report (code blocks, tables).
+ */
+void res_rec_print(FILE *f, const struct res_summary *s,
+		   const struct res_rec *r, bool markdown);
+
+#endif

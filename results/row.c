@@ -1,0 +1,382 @@
+/* row.c: the results columns and the CSV writer and reader. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/atomic.h"
+#include "results/row.h"
+
+#define STR(f, d) { #f, RES_COL_STR, offsetof(struct res_row, f), \
+		    sizeof(((struct res_row *)0)->f), d }
+#define I64(f, d) { #f, RES_COL_I64, offsetof(struct res_row, f), 0, d }
+#define DBL(f, d) { #f, RES_COL_DBL, offsetof(struct res_row, f), 0, d }
+
+static const struct res_col cols[] = {
+	I64(format_version, "version of this schema (1)"),
+	STR(run_id, "run name p<point>-r<rep>; its JSON is runs/<run_id>.json"),
+	I64(point, "grid point index, 0-based, in grid order"),
+	I64(rep, "repetition of the point, 1-based"),
+	I64(order, "position of the run in the randomized run order, 1-based"),
+	STR(section, "job-file section of the point (\"cli\" for a flag grid)"),
+	STR(start_time, "UTC start time of the run, ISO 8601"),
+	STR(host, "host name"),
+	STR(kernel, "kernel release (uname -r)"),
+	STR(version, "aiotune version that measured the run"),
+	STR(git, "git revision of that aiotune"),
+	STR(engine, "I/O engine (simnvme, io_uring, linux-aio, threads)"),
+	STR(target, "device, file or simulated device (sim:...)"),
+	STR(rw, "access pattern (randread, randwrite, read, write, randrw)"),
+	I64(bs_bytes, "request size, bytes"),
+	I64(iodepth, "requests in flight per IOThread"),
+	I64(iothreads, "number of IOThreads (each with its own queue)"),
+	STR(frontend, "front end feeding the IOThread (direct, virtio)"),
+	STR(placement, "CPU placement of the threads"),
+	STR(poll_policy, "adaptive polling policy"),
+	I64(poll_max_ns, "poll-max-ns: longest polling window, ns"),
+	I64(poll_grow, "poll-grow factor (0 = default, x2)"),
+	I64(poll_shrink, "poll-shrink divisor (0 = reset to 0)"),
+	I64(poll_weight, "poll-weight (weight policy; 0 = default)"),
+	STR(fdmon_requested, "fd monitor asked for (auto, poll, epoll, io_uring)"),
+	STR(fdmon, "fd monitor actually used, after any fallback"),
+	I64(runtime_ns, "measured duration asked for, ns (ramp excluded)"),
+	I64(ramp_ns, "warm-up before measuring, ns (excluded from all figures)"),
+	DBL(ios, "requests completed while measuring, count"),
+	DBL(errors, "requests completed with an error, count"),
+	DBL(measured_ns, "measured time, ns"),
+	DBL(iops, "completed requests per second, all IOThreads"),
+	DBL(bw_bytes_per_s, "bandwidth, bytes per second"),
+	DBL(lat_min_ns, "latency (submit to completion seen), minimum, ns"),
+	DBL(lat_mean_ns, "latency, mean, ns"),
+	DBL(lat_p50_ns, "latency, median, ns"),
+	DBL(lat_p90_ns, "latency, 90th percentile, ns"),
+	DBL(lat_p99_ns, "latency, 99th percentile, ns"),
+	DBL(lat_p99_9_ns, "latency, 99.9th percentile, ns"),
+	DBL(lat_max_ns, "latency, maximum, ns"),
+	DBL(guest_lat_p50_ns, "guest-seen latency, median, ns (virtio only)"),
+	DBL(guest_lat_p99_ns, "guest-seen latency, 99th pct, ns (virtio only)"),
+	DBL(cpu_iothread_pct, "CPU time of the IOThreads / wall time, % (100 = one CPU)"),
+	DBL(cpu_guest_pct, "CPU time of the guest threads, % (virtio)"),
+	DBL(cpu_process_pct, "CPU time of the whole run process, %"),
+	DBL(iops_per_cpu, "iops / (cpu_iothread_pct / 100): IOPS per busy CPU"),
+	DBL(vol_csw, "voluntary context switches of the IOThreads, count"),
+	DBL(invol_csw, "involuntary context switches of the IOThreads, count"),
+	STR(iothread_cpus, "CPUs the IOThreads ran on, ';'-separated"),
+	DBL(loop_iterations, "event-loop iterations, count (all IOThreads)"),
+	DBL(poll_attempts, "iterations that polled, count"),
+	DBL(poll_hits, "polls that found work before the window ended, count"),
+	DBL(poll_misses, "polls that ran out the window and blocked, count"),
+	DBL(poll_hit_pct, "poll_hits / poll_attempts, %"),
+	DBL(blocking_waits, "iterations that blocked in the fd monitor, count"),
+	DBL(poll_ns, "time spent polling, ns (all IOThreads)"),
+	DBL(block_ns, "time spent blocked, ns (all IOThreads)"),
+	DBL(grow_events, "polling-window grow events, count"),
+	DBL(shrink_events, "polling-window shrink events, count"),
+	DBL(notify_writes, "event-notifier writes (aio_notify kicks), count"),
+	DBL(window_ns, "polling window at the end of the run, ns (max of IOThreads)"),
+	DBL(wall_ns, "wall time of the whole run process incl. start-up, ns"),
+	STR(json, "the run's JSON (histogram, loop statistics), relative path"),
+};
+
+#define NR_COLS (sizeof(cols) / sizeof(cols[0]))
+
+const struct res_col *res_cols(size_t *n)
+{
+	*n = NR_COLS;
+	return cols;
+}
+
+const struct res_col *res_col_find(const char *name)
+{
+	for (size_t i = 0; i < NR_COLS; i++)
+		if (strcmp(cols[i].name, name) == 0)
+			return &cols[i];
+	return NULL;
+}
+
+double res_row_num(const struct res_row *r, const struct res_col *c)
+{
+	const char *base = (const char *)r + c->off;
+
+	switch (c->type) {
+	case RES_COL_I64:
+		return (double)*(const int64_t *)base;
+	case RES_COL_DBL:
+		return *(const double *)base;
+	default:
+		return NAN;
+	}
+}
+
+void res_row_init(struct res_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	for (size_t i = 0; i < NR_COLS; i++)
+		if (cols[i].type == RES_COL_DBL)
+			*(double *)((char *)r + cols[i].off) = NAN;
+	r->format_version = RES_FORMAT_VERSION;
+}
+
+/* A string field, quoted when it holds a separator, quote or newline. */
+static void put_str(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Doubles: integers exactly, others with 6 decimals, trailing zeros cut. */
+static void put_dbl(FILE *f, double v)
+{
+	char buf[64];
+	char *e;
+
+	if (isnan(v))
+		return;
+	if (isinf(v)) {
+		fputs(v > 0 ? "inf" : "-inf", f);
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 9e15) {
+		fprintf(f, "%.0f", v);
+		return;
+	}
+	snprintf(buf, sizeof(buf), "%.6f", v);
+	e = buf + strlen(buf) - 1;
+	while (*e == '0')
+		*e-- = '\0';
+	if (*e == '.')
+		*e = '\0';
+	fputs(buf, f);
+}
+
+void res_csv_write_header(FILE *f)
+{
+	for (size_t i = 0; i < NR_COLS; i++)
+		fprintf(f, "%s%s", i ? "," : "", cols[i].name);
+	fputc('\n', f);
+}
+
+void res_csv_write_row(FILE *f, const struct res_row *r)
+{
+	for (size_t i = 0; i < NR_COLS; i++) {
+		const char *base = (const char *)r + cols[i].off;
+
+		if (i)
+			fputc(',', f);
+		switch (cols[i].type) {
+		case RES_COL_STR:
+			put_str(f, base);
+			break;
+		case RES_COL_I64:
+			fprintf(f, "%lld", (long long)*(const int64_t *)base);
+			break;
+		case RES_COL_DBL:
+			put_dbl(f, *(const double *)base);
+			break;
+		}
+	}
+	fputc('\n', f);
+}
+
+int res_table_add(struct res_table *t, const struct res_row *r)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct res_row *nr = realloc(t->rows, cap * sizeof(*nr));
+
+		if (!nr)
+			return -ENOMEM;
+		t->rows = nr;
+		t->cap = cap;
+	}
+	t->rows[t->n++] = *r;
+	return 0;
+}
+
+void res_table_free(struct res_table *t)
+{
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * Split one CSV record starting at *pos into fields (in place). Quoted
+ * fields may hold separators, doubled quotes and newlines; *lines counts
+ * the newlines consumed. Returns the number of fields, or -EINVAL.
+ */
+static int split_record(char **pos, char **fields, int max, int *lines)
+{
+	char *p = *pos, *w;
+	int n = 0;
+
+	for (;;) {
+		if (n == max)
+			return -E2BIG;
+		fields[n++] = w = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (!*p)
+					return -EINVAL;
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else {
+					if (*p == '\n')
+						(*lines)++;
+					*w++ = *p++;
+				}
+			}
+			if (*p && *p != ',' && *p != '\n' && *p != '\r')
+				return -EINVAL;
+		} else {
+			while (*p && *p != ',' && *p != '\n' && *p != '\r')
+				*w++ = *p++;
+		}
+		if (*p == ',') {
+			*w = '\0';
+			p++;
+			continue;
+		}
+		if (*p == '\r')
+			*w = '\0', p++;
+		if (*p == '\n')
+			p++;
+		*w = '\0';
+		(*lines)++;
+		break;
+	}
+	*pos = p;
+	return n;
+}
+
+static int set_field(struct res_row *r, const struct res_col *c,
+		     const char *v)
+{
+	char *base = (char *)r + c->off;
+	char *end;
+
+	switch (c->type) {
+	case RES_COL_STR:
+		if (strlen(v) >= c->size)
+			return -ENAMETOOLONG;
+		strcpy(base, v);
+		return 0;
+	case RES_COL_I64:
+		errno = 0;
+		*(int64_t *)base = strtoll(v, &end, 10);
+		return (*v && !*end && !errno) ? 0 : -EINVAL;
+	case RES_COL_DBL:
+		if (!*v) {
+			*(double *)base = NAN;
+			return 0;
+		}
+		*(double *)base = strtod(v, &end);
+		return *end ? -EINVAL : 0;
+	}
+	return -EINVAL;
+}
+
+#define MAX_FIELDS 512
+
+int res_csv_load(const char *path, struct res_table *t, char *err,
+		 size_t errlen)
+{
+	char *buf, *pos;
+	char *fields[MAX_FIELDS];
+	const struct res_col *map[MAX_FIELDS];
+	int nhead, line = 0, ret;
+
+	ret = res_read_file(path, &buf, NULL);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	pos = buf;
+	nhead = split_record(&pos, fields, MAX_FIELDS, &line);
+	if (nhead <= 0 || !res_col_find(fields[0]) ||
+	    strcmp(fields[0], "format_version") != 0) {
+		snprintf(err, errlen, "%s:1: not an aiotune results CSV "
+			 "(the header must start with format_version)", path);
+		ret = -EINVAL;
+		goto out;
+	}
+	for (int i = 0; i < nhead; i++)
+		map[i] = res_col_find(fields[i]);
+	while (*pos) {
+		struct res_row r;
+		int start = line + 1;
+		int n = split_record(&pos, fields, MAX_FIELDS, &line);
+
+		if (n == 1 && !fields[0][0])
+			continue; /* blank line */
+		if (n != nhead) {
+			snprintf(err, errlen, "%s:%d: %d fields, the header "
+				 "has %d", path, start, n < 0 ? 0 : n, nhead);
+			ret = -EINVAL;
+			goto out;
+		}
+		res_row_init(&r);
+		for (int i = 0; i < n; i++) {
+			if (!map[i])
+				continue;
+			if (set_field(&r, map[i], fields[i])) {
+				snprintf(err, errlen, "%s:%d: bad value '%s' "
+					 "in column %s", path, start,
+					 fields[i], map[i]->name);
+				ret = -EINVAL;
+				goto out;
+			}
+		}
+		if (r.format_version != RES_FORMAT_VERSION) {
+			snprintf(err, errlen, "%s:%d: format_version %lld, "
+				 "this aiotune reads %d", path, start,
+				 (long long)r.format_version,
+				 RES_FORMAT_VERSION);
+			ret = -EINVAL;
+			goto out;
+		}
+		ret = res_table_add(t, &r);
+		if (ret) {
+			snprintf(err, errlen, "%s: out of memory", path);
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	free(buf);
+	return ret;
+}
+
+int res_csv_save(const char *path, const struct res_table *t)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret;
+
+	if (!f)
+		return -errno;
+	res_csv_write_header(f);
+	for (size_t i = 0; i < t->n; i++)
+		res_csv_write_row(f, &t->rows[i]);
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	ret = res_write_atomic(path, buf, len);
+	free(buf);
+	return ret;
+}

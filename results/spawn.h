@@ -1,0 +1,26 @@
+/*
+ * spawn.h: running one `aiotune run` as a child process. The child gets
+ * its own process group, so a Ctrl-C on the terminal reaches the sweep
+ * alone (which then stops after the current run) and not the run being
+ * measured; its stdout and stderr go to files.
+ */
+#ifndef AIOTUNE_RESULTS_SPAWN_H
+#define AIOTUNE_RESULTS_SPAWN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+/*
+ * Start argv (argv[0] is looked up in PATH when it has no '/'), wait for
+ * it at most timeout_ns. While waiting, *abort (set by a signal handler)
+ * is checked each time a signal arrives; when it is non-zero the child's
+ * group gets SIGTERM, then SIGKILL a second later.
+ * Returns 0 with *status as from waitpid, -ETIMEDOUT (it was killed after
+ * timeout_ns), -ECANCELED (killed because of *abort), or -errno when it
+ * could not be started.
+ */
+int res_spawn_wait(char *const argv[], const char *out_path,
+		   const char *err_path, int64_t timeout_ns,
+		   volatile sig_atomic_t *abort, int *status);
+
+#endif
