@@ -70,12 +70,12 @@ json_t *aff_topo_json(const struct aff_topo *t)
 	}
 	o = json_pack("{s:s, s:b, s:i, s:o, s:i, s:i, s:i, s:i, s:b, s:i}",
 		      "source", aff_topo_source(t), "this_host",
-		      aff_topo_is_this_host(t), "cpus", aff_topo_npus(t),
+		      aff_topo_is_this_host(t), "cpu_count", aff_topo_npus(t),
 		      "cpu_list", aff_cpuset_json(aff_topo_cpus(t)),
-		      "packages", aff_topo_ndomains(t, AFF_LEVEL_PACKAGE),
-		      "numa_nodes", aff_topo_ndomains(t, AFF_LEVEL_NODE),
-		      "l3_domains", aff_topo_ndomains(t, AFF_LEVEL_L3),
-		      "cores", aff_topo_ndomains(t, AFF_LEVEL_CORE),
+		      "package_count", aff_topo_ndomains(t, AFF_LEVEL_PACKAGE),
+		      "numa_node_count", aff_topo_ndomains(t, AFF_LEVEL_NODE),
+		      "l3_count", aff_topo_ndomains(t, AFF_LEVEL_L3),
+		      "core_count", aff_topo_ndomains(t, AFF_LEVEL_CORE),
 		      "smt", aff_topo_has_smt(t), "threads_per_core", threads);
 	if (!o)
 		return NULL;

@@ -330,16 +330,20 @@ static int resolve_one(const struct aff_topo *t, const char *spec,
 	return 0;
 }
 
-static void load_device(const struct aff_topo *t, const struct topo_opts *o,
-			struct aff_device *dev, struct aff_caps *caps)
+/* 0, or -errno with msg filled. */
+static int load_device(const struct aff_topo *t, const struct topo_opts *o,
+		       struct aff_device *dev, struct aff_caps *caps,
+		       char *msg, size_t len)
 {
 	int ret;
 
 	if (o->xml) {
 		ret = aff_device_from_topo(t, o->target, dev);
-		if (ret)
-			cli_die(1, "%s: no block device of that name in %s",
-				o->target, o->xml);
+		if (ret) {
+			snprintf(msg, len, "%s: no block device of that name "
+				 "in %s", o->target, o->xml);
+			return ret;
+		}
 		/* Not this host: nothing can be tried. */
 		memset(caps, 0, sizeof(*caps));
 		caps->o_direct = caps->iopoll = caps->writes = -1;
@@ -349,13 +353,16 @@ static void load_device(const struct aff_topo *t, const struct topo_opts *o,
 			 "not tried: topology from XML");
 		snprintf(caps->writes_why, sizeof(caps->writes_why),
 			 "not tried: topology from XML");
-		return;
+		return 0;
 	}
 	ret = aff_device_probe(o->target, dev);
-	if (ret && ret != -ENODEV)
-		cli_die(1, "%s: %s", o->target, strerror(-ret));
+	if (ret && ret != -ENODEV) {
+		snprintf(msg, len, "%s: %s", o->target, strerror(-ret));
+		return ret;
+	}
 	aff_device_locate(t, dev);
 	aff_caps_probe(dev, caps);
+	return 0;
 }
 
 static int cmd_topo(int argc, char **argv)
@@ -385,10 +392,17 @@ static int cmd_topo(int argc, char **argv)
 			o.xml ? " from " : "", o.xml ? o.xml : "",
 			strerror(-ret));
 	if (o.target) {
+		char msg[1200];
+
 		dev = calloc(1, sizeof(*dev));
-		if (!dev)
-			cli_die(1, "out of memory");
-		load_device(t, &o, dev, &caps);
+		ret = dev ? load_device(t, &o, dev, &caps, msg, sizeof(msg)) :
+			    -ENOMEM;
+		if (ret) {
+			free(dev);
+			aff_topo_free(t);
+			cli_die(1, "%s", ret == -ENOMEM && !dev ?
+				"out of memory" : msg);
+		}
 	}
 	if (o.json) {
 		root = json_pack("{s:i, s:o}", "format_version", 1, "topology",
