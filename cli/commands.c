@@ -7,6 +7,9 @@ extern const struct cli_cmd cli_cmd_version;
 extern const struct cli_cmd cli_cmd_topo;
 extern const struct cli_cmd cli_cmd_run;
 extern const struct cli_cmd cli_cmd_sweep;
+extern const struct cli_cmd cli_cmd_plot;
+extern const struct cli_cmd cli_cmd_recommend;
+extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_simulate;
 
 const struct cli_cmd *const cli_commands[] = {
@@ -14,6 +17,9 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_run,
 	&cli_cmd_topo,
 	&cli_cmd_sweep,
+	&cli_cmd_plot,
+	&cli_cmd_recommend,
+	&cli_cmd_report,
 	&cli_cmd_simulate,
 	NULL,
 };

@@ -421,6 +421,14 @@ static void note(struct res_plot_out *out, const char *text)
 			 "%s", text);
 }
 
+static bool any_polls(const struct res_summary *s)
+{
+	for (size_t i = 0; i < s->naggs; i++)
+		if (s->aggs[i].m[RES_M_POLL_HIT].n > 0)
+			return true;
+	return false;
+}
+
 int res_plot(const struct res_summary *s, const char *const *dirs,
 	     const char *caption, const struct res_plot_opts *o,
 	     struct res_plot_out *out, char *err, size_t errlen)
@@ -454,6 +462,11 @@ int res_plot(const struct res_summary *s, const char *const *dirs,
 	}
 	for (size_t i = 0; i < sizeof(curve_figs) / sizeof(curve_figs[0]);
 	     i++) {
+		if (!strcmp(curve_figs[i], "pollhit") && !any_polls(s)) {
+			note(out, "pollhit: no run reported a poll attempt "
+			     "(loop.poll_attempts is 0 everywhere)");
+			continue;
+		}
 		ret = draw(scripts, curve_figs[i], data, o, caption, datadir,
 			   out, err, errlen);
 		if (ret)

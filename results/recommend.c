@@ -383,8 +383,8 @@ static void explain_score(const struct ctx *x, const struct cand *c,
 		cat(r->explain, sizeof(r->explain), "; %s scores %.2f",
 		    ns_txt(d->p, b), objective_score(d, o));
 	}
-	cat(r->explain, sizeof(r->explain), ". Larger windows gain less than "
-	    "%.0f%%, so the smallest of the best is chosen.",
+	cat(r->explain, sizeof(r->explain), ". No window scores more than "
+	    "%.0f%% above it, so it is the smallest of the best.",
 	    x->o->tolerance_pct);
 }
 
@@ -586,16 +586,16 @@ static void print_knees(FILE *f, const struct res_summary *s,
 				k->knee_iops, k->best_iops, b2, k->knee_cpu,
 				cpu0, k->knee_p99 / 1000);
 		else
-			fprintf(f, "  %-28s knee %-6s %s IOPS %.0f (%.0f%% of "
+			fprintf(f, "  %-24s knee %-5s IOPS %.0f (%.0f%% of "
 				"best %.0f at %s), CPU %.0f%% (at 0: %s), "
-				"p99 %.1f us, tolerance %.0f%%\n",
-				s->series[k->series].label, b1,
-				k->rising ? "(no knee)" : k->flat ?
-				"(flat)" : "", k->knee_iops,
+				"p99 %.1f us, tolerance %.0f%%%s\n",
+				s->series[k->series].label, b1, k->knee_iops,
 				k->best_iops > 0 ?
 				100 * k->knee_iops / k->best_iops : 0,
 				k->best_iops, b2, k->knee_cpu, cpu0,
-				k->knee_p99 / 1000, k->tol * 100);
+				k->knee_p99 / 1000, k->tol * 100,
+				k->rising ? " (no knee)" : k->flat ?
+				" (flat)" : "");
 	}
 	fputc('\n', f);
 }
@@ -621,14 +621,14 @@ static void print_settings(FILE *f, const struct res_rec *r, bool md)
 	fputs(fence, f);
 	fprintf(f, md ? "**%s**\n" : "%s\n", "QMP / HMP on a running VM:");
 	fputs(fence, f);
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "  { \"execute\": \"qom-set\", \"arguments\": { "
-			"\"path\": \"/objects/iothread%d\", \"property\": "
-			"\"poll-max-ns\", \"value\": %" PRId64 " } }\n", i, p);
-		fprintf(f, "  qom-set /objects/iothread%d poll-grow %" PRId64
+	for (int i = 0; i < n; i++)
+		fprintf(f, "  qom-set /objects/iothread%d poll-max-ns %" PRId64
+			"\n  qom-set /objects/iothread%d poll-grow %" PRId64
 			"\n  qom-set /objects/iothread%d poll-shrink %" PRId64
-			"\n", i, st->poll_grow, i, st->poll_shrink);
-	}
+			"\n", i, p, i, st->poll_grow, i, st->poll_shrink);
+	fprintf(f, "  { \"execute\": \"qom-set\", \"arguments\": { \"path\": "
+		"\"/objects/iothread0\", \"property\": \"poll-max-ns\", "
+		"\"value\": %" PRId64 " } }\n", p);
 	fputs(fence, f);
 	fprintf(f, md ? "**%s**\n" : "%s\n", "libvirt domain XML:");
 	fputs(md ? "```xml\n" : "", f);

@@ -1,0 +1,115 @@
+/*
+ * recommend.c: `aiotune recommend DIR...`: the knee of each curve, one
+ * setting under an objective, the constraint that decided, the settings
+ * as QEMU/QMP/libvirt/virsh text and warnings (results/recommend.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "results/load.h"
+#include "results/recommend.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: aiotune recommend [options] DIR...\n"
+"Find the knee of every curve (smallest poll-max-ns within a tolerance of\n"
+"the best IOPS, spread considered) and combine the workloads into one\n"
+"setting; print it for QEMU, QMP/HMP, libvirt and virsh.\n"
+"\n"
+"  --objective O      balanced (default), throughput, latency, efficiency\n"
+"  --cpu-budget PCT   most CPU per IOThread allowed, %% of one CPU\n"
+"  --tolerance PCT    how close to the best counts as there (default 5)\n"
+"  --max-spread PCT   repetition spread warned about (default 20)\n"
+"  --markdown         Markdown output (as in the report)\n"
+"\n"
+"Exit status: 0 with a recommendation (warnings included), 1 when the\n"
+"data cannot support one, 2 bad usage.\n");
+}
+
+static double pct_arg(const char *flag, const char *v, double lo, double hi)
+{
+	char *end;
+	double x;
+
+	if (!v)
+		cli_bad_value(flag, v, "a percentage");
+	x = strtod(v, &end);
+	if (end == v || (*end && strcmp(end, "%")) || x < lo || x > hi) {
+		char allowed[64];
+
+		snprintf(allowed, sizeof(allowed), "a number from %g to %g",
+			 lo, hi);
+		cli_bad_value(flag, v, allowed);
+	}
+	return x;
+}
+
+static int cmd_recommend(int argc, char **argv)
+{
+	struct res_set *set = calloc(1, sizeof(*set));
+	struct res_rec_opts o;
+	struct res_rec r;
+	bool have;
+	char *dirs[RES_MAX_SOURCES], err[1024];
+	bool md = false;
+	int ndirs = 0;
+
+	if (!set)
+		cli_die(1, "out of memory");
+	res_rec_opts_init(&o);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(a, "--markdown")) {
+			md = true;
+		} else if (!strcmp(a, "--objective")) {
+			if (!v || res_objective_parse(v, &o.objective))
+				cli_bad_value(a, v, "balanced, throughput, "
+					      "latency, efficiency");
+			i++;
+		} else if (!strcmp(a, "--cpu-budget")) {
+			o.cpu_budget_pct = pct_arg(a, v, 0, 100000);
+			i++;
+		} else if (!strcmp(a, "--tolerance")) {
+			o.tolerance_pct = pct_arg(a, v, 0, 50);
+			i++;
+		} else if (!strcmp(a, "--max-spread")) {
+			o.max_spread_pct = pct_arg(a, v, 0, 1000);
+			i++;
+		} else if (!strncmp(a, "--", 2)) {
+			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for "
+				"recommend: 'aiotune recommend --help' lists "
+				"them", a);
+		} else {
+			if (ndirs == RES_MAX_SOURCES)
+				cli_die(CLI_EXIT_USAGE, "too many directories: "
+					"at most %d", RES_MAX_SOURCES);
+			dirs[ndirs++] = argv[i];
+		}
+	}
+	if (!ndirs)
+		cli_die(CLI_EXIT_USAGE, "no results directory given: usage "
+			"aiotune recommend [options] DIR...");
+	if (res_set_load(set, dirs, ndirs, err, sizeof(err)))
+		cli_die(CLI_EXIT_USAGE, "%s", err);
+	if (res_recommend(&set->sum, &o, &r))
+		cli_die(1, "out of memory");
+	res_rec_print(stdout, &set->sum, &r, md);
+	have = r.have;
+	res_rec_free(&r);
+	res_set_free(set);
+	free(set);
+	return have ? 0 : 1;
+}
+
+const struct cli_cmd cli_cmd_recommend = {
+	.name = "recommend",
+	.summary = "find the knee and print the poll settings to deploy",
+	.run = cmd_recommend,
+};
