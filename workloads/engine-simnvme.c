@@ -93,7 +93,11 @@ static int sim_check(const struct wl_job *job, char *err, size_t errlen)
 		snprintf(err, errlen, "target '%.200s': %s", job->target, why);
 		return ret;
 	}
-	if (job->bs % s.lba) {
+	if (job->verify) {
+		snprintf(err, errlen,
+			 "--verify needs a real target: simnvme stores no data");
+		ret = -EINVAL;
+	} else if (job->bs % s.lba) {
 		snprintf(err, errlen,
 			 "bs %u does not fit target '%.200s': not a multiple of its lba %u",
 			 job->bs, job->target, s.lba);

@@ -50,6 +50,12 @@
  * what complete() queues from inside the engine's reap, the engine itself
  * submits at the end of that reap (as QEMU's linux-aio does), so a front
  * end never calls commit() from complete().
+ * A reap must be bounded: it completes the completions present when it
+ * started (or a fixed batch), not "until the ring is empty". What
+ * complete() queued may finish inside its own submission (page-cache
+ * reads, a synchronous device) and would otherwise keep one loop
+ * iteration running forever, starving BHs and timers (the runner's
+ * measurement window is opened and closed by BHs).
  */
 #ifndef AIOTUNE_WORKLOADS_ENGINE_H
 #define AIOTUNE_WORKLOADS_ENGINE_H

@@ -4,7 +4,10 @@
  * the next request at once from the completion callback (the engine
  * submits what was queued there at the end of its reap, see engine.h).
  * Synchronous completions (WL_Q_COMPLETED) are handled from a BH so a
- * synchronous engine cannot recurse without bound.
+ * synchronous engine cannot recurse without bound. With --verify, writes
+ * carry the target's data pattern (target.h, seeded by the job's seed,
+ * as a created file is filled) and reads are checked against it; a
+ * mismatch completes the request with -EILSEQ, counted as an error.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "workloads/frontend.h"
+#include "workloads/target.h"
 
 struct direct {
 	struct wl_fe *fe;
@@ -72,6 +76,8 @@ static void direct_issue(struct direct *d, struct wl_io *io)
 	if (d->stopping)
 		return;
 	wl_gen_next(&d->gen, io);
+	if (d->fe->job->verify && io->ddir == WL_DDIR_WRITE)
+		wl_pattern_fill(io->buf, io->len, io->offset, d->fe->job->seed);
 	direct_queue(d, io);
 }
 
@@ -92,6 +98,11 @@ static void direct_finish(struct direct *d, struct wl_io *io)
 	struct wl_io *retry;
 
 	d->inflight--;
+	if (d->fe->job->verify && io->ddir == WL_DDIR_READ &&
+	    io->result == (int64_t)io->len &&
+	    !wl_pattern_check(io->buf, io->len, io->offset, d->fe->job->seed,
+			      NULL))
+		io->result = -EILSEQ;
 	wl_fe_account(d->fe, io, aio_clock_get_ns(AIO_CLOCK_REALTIME));
 	if (d->busy && !d->stopping) {
 		retry = d->busy;

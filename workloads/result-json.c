@@ -132,7 +132,7 @@ static json_t *result_obj(const struct wl_result *r)
 	json_object_set_new(o, "bytes", json_integer((json_int_t)r->total.bytes));
 	json_object_set_new(o, "first_error",
 			    json_string(r->total.first_error ?
-					strerror((int)r->total.first_error) : ""));
+					wl_io_error_name((int)r->total.first_error) : ""));
 	if (r->has_guest_lat)
 		json_object_set_new(o, "guest_hist", hist_obj(&r->guest_lat));
 	return o;

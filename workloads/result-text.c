@@ -73,7 +73,7 @@ void wl_result_print_text(const struct wl_result *r, FILE *f)
 		r->iops, (unsigned long long)r->total.ios,
 		(unsigned long long)r->total.errors,
 		r->total.first_error ? ", first: " : "",
-		r->total.first_error ? strerror((int)r->total.first_error) : "",
+		r->total.first_error ? wl_io_error_name((int)r->total.first_error) : "",
 		r->measured_ns / 1e9);
 	fprintf(f, "  bw        %.1f MiB/s\n", r->bw_bytes / (1024.0 * 1024));
 	print_lat(f, "lat", &r->total.lat);

@@ -1,4 +1,5 @@
 /* stats.c: per-IOThread counters (see stats.h). */
+#include <errno.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -20,4 +21,11 @@ void wl_stats_merge(struct wl_stats *dst, const struct wl_stats *src)
 	if (!dst->first_error)
 		dst->first_error = src->first_error;
 	wl_hist_merge(&dst->lat, &src->lat);
+}
+
+const char *wl_io_error_name(int err)
+{
+	if (err == EILSEQ)
+		return "data did not match the verify pattern";
+	return strerror(err);
 }

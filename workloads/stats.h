@@ -25,5 +25,7 @@ struct wl_stats {
 void wl_stats_reset(struct wl_stats *s);
 /* Add src into dst (histograms merged). */
 void wl_stats_merge(struct wl_stats *dst, const struct wl_stats *src);
+/* Text for an error of a request (errno > 0); EILSEQ is a verify miss. */
+const char *wl_io_error_name(int err);
 
 #endif

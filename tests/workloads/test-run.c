@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <unistd.h>
 
 #include "polling/policy.h"
 #include "tests/lib/test.h"
@@ -89,6 +90,8 @@ int main(void)
 	uint64_t nsum = 0;
 	size_t i;
 	json_t *b;
+	static char zero[4096];
+	FILE *f;
 
 	/*
 	 * QD1, 100 us fixed, 2 IOThreads, 0.3 s measured after a 0.6 s ramp:
@@ -162,11 +165,47 @@ int main(void)
 	ASSERT_EQ(res.total.first_error, EIO);
 	wl_result_free(&res);
 
+	/*
+	 * --verify on a real file (threads engine: never completes inside
+	 * submission): the pattern it was created with checks out.
+	 */
+	base_job(&job);
+	snprintf(job.engine, sizeof(job.engine), "threads");
+	snprintf(job.target, sizeof(job.target), "%s/verify.dat", t_tmpdir());
+	job.size = 1 << 20;
+	job.rw = WL_RW_RANDRW;
+	job.verify = true;
+	job.direct = false;
+	job.allow_write = true;
+	job.iodepth = 4;
+	job.runtime_ns = 150000000;
+	job.ramp_ns = 0;
+	ASSERT_EQ(wl_run(&job, &res, err, sizeof(err)), 0);
+	ASSERT_GT(res.total.reads, 10);
+	ASSERT_GT(res.total.writes, 10);
+	ASSERT_EQ(res.total.errors, 0);
+	wl_result_free(&res);
+
+	/* A file of zeros is not the pattern: every read fails. */
+	f = fopen(job.target, "r+");
+	ASSERT_NOT_NULL(f);
+	for (int k = 0; k < (1 << 20) / 4096; k++)
+		ASSERT_EQ(fwrite(zero, 1, sizeof(zero), f), sizeof(zero));
+	fclose(f);
+	job.rw = WL_RW_RANDREAD;
+	ASSERT_EQ(wl_run(&job, &res, err, sizeof(err)), 0);
+	ASSERT_GT(res.total.ios, 10);
+	ASSERT_EQ(res.total.errors, res.total.ios);
+	ASSERT_EQ(res.total.first_error, EILSEQ);
+	wl_result_free(&res);
+	unlink(job.target);
+
 	/* A pattern the device refuses is a usage error before anything runs. */
 	base_job(&job);
 	snprintf(job.target, sizeof(job.target), "sim:lba=4k");
 	job.bs = 512;
 	ASSERT_EQ(wl_run(&job, &res, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "lba"));
+	rmdir(t_tmpdir());
 	return T_EXIT_PASS;
 }
