@@ -34,6 +34,22 @@
  * IOThread without companions (direct front end on a real device) is
  * placed relative to the CPU that takes the device's completion interrupt.
  *
+ * How a run uses it (the whole sequence, in the runner):
+ *   aff_placement_parse(job->placement, &pl, err, len)   at flag parsing:
+ *                                   -EINVAL -> cli_die(2, "%s", err)
+ *   aff_topo_load(&topo, NULL)
+ *   aff_device_probe(job->target, &dev); aff_device_locate(topo, &dev)
+ *                                   (skip both for sim: targets: dev NULL)
+ *   aff_placement_resolve(topo, &pl, &counts, dev, &plan, why, len)
+ *                                   -ENOTSUP -> the point is "skipped"
+ *                                   with why, nothing is measured
+ *   in each thread, first thing:    aff_pin_and_record(&plan, role, i, &rec)
+ *   then its memory:                aff_alloc(&mem_policy, size, &p)
+ *   into the result:                aff_thread_rec_json(&rec) per thread
+ * IOThreads inherit their creator's affinity: pin them from inside (a
+ * oneshot BH in their context) or from outside with aff_pin_tid() and
+ * aff_thread_record_tid() on IOThreadInfo.thread_id.
+ *
  * Conventions: actions return 0 or -errno; predicates return bool. Every
  * CPU number is the OS index (as in taskset and /proc/cpuinfo), every node
  * number the OS node index. -1 means "not pinned" or "unknown".
