@@ -9,3 +9,6 @@ TESTS += tests/polling/test-policy-weight.c tests/polling/test-policy-cost.c
 APP_SRCS += cli/simulate.c
 TESTS += tests/polling/test-trace.c tests/polling/test-simulate.c
 SH_TESTS += tests/polling/simulate-cli.sh
+TESTS += tests/polling/test-loop-nopoll.c
+TESTS += tests/polling/test-live-vs-sim.c
+TSAN_TESTS += tests/polling/test-live-vs-sim.c
