@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "loop/aio.h"
 #include "polling/policy.h"
@@ -17,6 +18,9 @@
 #include "workloads/job.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
+
+/* A placement this host cannot realize: the point is skipped. */
+#define CLI_EXIT_SKIPPED 3
 
 const char *aiotune_version(void);
 const char *aiotune_git_rev(void);
@@ -52,7 +56,10 @@ static void usage(FILE *f)
 "  --poll-weight N     weight policy EWMA shift, 0 = 3 (default 0)\n"
 "  --fdmon F           auto, poll, epoll, io_uring (default auto)\n"
 "  --aio-max-batch N   requests batched per submission, 0 = engine default\n"
-"  --placement P       thread placement (default none)\n"
+"  --placement P       thread placement: none, compact, spread, same-core,\n"
+"                      smt-sibling, same-l3, device-local, remote-node,\n"
+"                      irq-cpu, or iothread=0;guest=1;device=2 (default\n"
+"                      none); one this host cannot realize: exit 3\n"
 "  --direct 0|1        O_DIRECT on real targets (default 1)\n"
 "  --allow-write       allow writes to an existing file or device\n"
 "  --verify            check a data pattern on reads (real targets)\n"
@@ -211,11 +218,15 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 		job->aio_max_batch = int_in(flag, val, 0, 1 << 20,
 					    "an integer 0-1048576 (0 = engine default)");
 	} else if (!strcmp(flag, "--placement")) {
-		if (!val || strcmp(val, "none"))
-			cli_bad_value(flag, val,
-				      "none (this build does not place threads)");
+		struct aff_placement pl;
+		char why[256];
+
+		if (!val)
+			cli_bad_value(flag, val, aff_placement_allowed());
+		if (aff_placement_parse(val, &pl, why, sizeof(why)))
+			cli_die(CLI_EXIT_USAGE, "--placement: %s", why);
 		set_str(job->placement, sizeof(job->placement), flag, val,
-			"none");
+			"a placement up to 255 characters");
 	} else if (!strcmp(flag, "--direct")) {
 		job->direct = bool_in(flag, val);
 	} else if (!strcmp(flag, "--seed")) {
@@ -335,6 +346,15 @@ static int cmd_run(int argc, char **argv)
 	prov.command_line = cmdline;
 
 	ret = wl_run(&job, res, err, sizeof(err));
+	if (ret == -ENOTSUP) {
+		/* Skipped, not failed: nothing was measured. */
+		free(cmdline);
+		free(res);
+		cli_die(CLI_EXIT_SKIPPED, "%s", err);
+	}
+	if (res->placement_warning[0])
+		fprintf(stderr, "aiotune: warning: %s\n",
+			res->placement_warning);
 	if (ret && res->total.ios == 0) {
 		free(cmdline);
 		free(res);

@@ -158,11 +158,12 @@ static json_t *cpu_obj(const struct wl_result *r)
 			"node_requested", t->node_requested,
 			"node_realized", t->node_realized));
 	}
-	return json_pack("{s:f, s:f, s:f, s:f, s:o}",
+	return json_pack("{s:f, s:f, s:f, s:f, s:s, s:o}",
 			 "iothread_pct", r->iothread_pct,
 			 "guest_pct", r->guest_pct,
 			 "process_pct", r->process_pct,
 			 "device_pct", r->device_pct,
+			 "placement_warning", r->placement_warning,
 			 "threads", threads);
 }
 

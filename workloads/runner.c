@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "affinity/affinity.h"
 #include "loop/iothread.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
@@ -47,6 +48,11 @@ struct worker {
 	struct wl_aux_thread aux[2 * WL_AUX_MAX];
 	int naux;
 	AioStats loop0, loop1;
+	/* Placement (all -1 when not pinned). */
+	const struct aff_plan *plan;
+	int cpu_req, node_req;
+	int aux_cpu_req[2 * WL_AUX_MAX], aux_node_req[2 * WL_AUX_MAX];
+	int pin_ret;
 	AioWindowSample *trace;
 	size_t ntrace;
 };
@@ -156,6 +162,12 @@ static void step_setup(struct worker *w)
 	wl_hist_reset(&w->guest_lat);
 	ret = w->fe.ops->start(&w->fe);
 	w->fe_ok = true;
+	/* The helper threads that now exist, for placement and CPU time. */
+	w->naux = 0;
+	for (int i = 0; i < w->eng.naux && w->naux < 2 * WL_AUX_MAX; i++)
+		w->aux[w->naux++] = w->eng.aux[i];
+	for (int i = 0; i < w->fe.naux && w->naux < 2 * WL_AUX_MAX; i++)
+		w->aux[w->naux++] = w->fe.aux[i];
 	if (ret) {
 		w->ret = ret;
 		snprintf(w->err, sizeof(w->err), "front end %s: %.300s",
@@ -172,11 +184,6 @@ static void sample_aux(struct worker *w, struct wl_cpu_sample *out)
 
 static void step_open_window(struct worker *w)
 {
-	w->naux = 0;
-	for (int i = 0; i < w->eng.naux && w->naux < 2 * WL_AUX_MAX; i++)
-		w->aux[w->naux++] = w->eng.aux[i];
-	for (int i = 0; i < w->fe.naux && w->naux < 2 * WL_AUX_MAX; i++)
-		w->aux[w->naux++] = w->fe.aux[i];
 	wl_stats_reset(&w->stats);
 	aio_context_get_stats(w->ctx, &w->loop0);
 	sample_aux(w, w->aux0);
@@ -226,6 +233,116 @@ static void step_cleanup(struct worker *w)
 	w->fe_ok = w->eng_ok = false;
 }
 
+/* ---- placement ---------------------------------------------------------- */
+
+static enum aff_role role_of(const char *name)
+{
+	if (!strcmp(name, "guest"))
+		return AFF_ROLE_GUEST;
+	if (!strcmp(name, "device"))
+		return AFF_ROLE_DEVICE;
+	return AFF_ROLE_COUNT;
+}
+
+static void step_pin(struct worker *w)
+{
+	struct aff_thread_rec rec;
+
+	w->pin_ret = aff_pin_and_record(w->plan, AFF_ROLE_IOTHREAD, w->index,
+					&rec);
+	w->cpu_req = rec.cpu_requested;
+	w->node_req = rec.node_requested;
+}
+
+/*
+ * Resolve job->placement for the threads that now exist (IOThreads, and
+ * the guest and device threads the front ends and engines started) and pin
+ * them: IOThreads from inside, the others by TID. -ENOTSUP: the placement
+ * cannot be realized on this host, nothing is measured.
+ */
+static int place_threads(const struct wl_job *job, struct worker *ws, int n,
+			 struct aff_plan *plan, char *note, size_t notelen,
+			 char *err, size_t errlen)
+{
+	struct aff_placement pl;
+	struct aff_topo *topo = NULL;
+	struct aff_device dev, *devp = NULL;
+	struct aff_roles counts = { { 0 } };
+	char why[256];
+	int ret;
+
+	ret = aff_placement_parse(job->placement, &pl, why, sizeof(why));
+	if (ret) {
+		snprintf(err, errlen, "--placement: %s", why);
+		return ret;
+	}
+	if (pl.kind == AFF_PL_NONE)
+		return 0;
+	ret = aff_topo_load(&topo, NULL);
+	if (ret) {
+		snprintf(err, errlen, "placement '%s': no topology: %s",
+			 job->placement, strerror(-ret));
+		return ret;
+	}
+	if (wl_engine_find(job->engine)->flags & WL_ENG_REAL) {
+		memset(&dev, 0, sizeof(dev));
+		ret = aff_device_probe(job->target, &dev);
+		if (ret == 0 || ret == -ENODEV) {
+			aff_device_locate(topo, &dev);
+			devp = &dev;
+		}
+	}
+	counts.n[AFF_ROLE_IOTHREAD] = n;
+	for (int i = 0; i < n; i++) {
+		for (int j = 0; j < ws[i].naux; j++) {
+			enum aff_role r = role_of(ws[i].aux[j].role);
+
+			if (r != AFF_ROLE_COUNT)
+				counts.n[r]++;
+		}
+	}
+	ret = aff_placement_resolve(topo, &pl, &counts, devp, plan, why,
+				    sizeof(why));
+	aff_topo_free(topo);
+	if (ret) {
+		snprintf(err, errlen, "placement '%s' skipped: %s",
+			 job->placement, why);
+		return ret;
+	}
+	snprintf(note, notelen, "%s", plan->warning);
+	for (int i = 0; i < n; i++) {
+		struct worker *w = &ws[i];
+
+		w->plan = plan;
+		run_in(w, step_pin);
+		if (w->pin_ret) {
+			snprintf(err, errlen, "placement '%s': pinning IOThread %d: %s",
+				 job->placement, i, strerror(-w->pin_ret));
+			return w->pin_ret;
+		}
+		for (int j = 0; j < w->naux; j++) {
+			enum aff_role r = role_of(w->aux[j].role);
+			const struct aff_slot *slot;
+
+			if (r == AFF_ROLE_COUNT)
+				continue;
+			slot = aff_plan_slot(plan, r, i);
+			if (!slot || slot->cpu < 0)
+				continue;
+			ret = aff_pin_tid(w->aux[j].tid, slot->cpu);
+			if (ret) {
+				snprintf(err, errlen, "placement '%s': pinning %s %d: %s",
+					 job->placement, w->aux[j].role, i,
+					 strerror(-ret));
+				return ret;
+			}
+			w->aux_cpu_req[j] = slot->cpu;
+			w->aux_node_req[j] = slot->node;
+		}
+	}
+	return 0;
+}
+
 /* ---- the run ----------------------------------------------------------- */
 
 int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
@@ -251,6 +368,16 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 			 "invalid value '%u' for --iothreads: allowed 1-%d",
 			 job->iothreads, WL_MAX_IOTHREADS);
 		return -EINVAL;
+	}
+	{
+		struct aff_placement pl;
+		char why[256];
+
+		if (aff_placement_parse(job->placement, &pl, why,
+					sizeof(why))) {
+			snprintf(err, errlen, "--placement: %s", why);
+			return -EINVAL;
+		}
 	}
 	if (eng->check) {
 		ret = eng->check(job, err, errlen);
@@ -335,8 +462,8 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 			t->index = i;
 			t->tid = w->tid;
 			delta_cpu(&t->cpu, &w->cpu0, &w->cpu1);
-			t->cpu_requested = -1;
-			t->node_requested = -1;
+			t->cpu_requested = w->cpu_req;
+			t->node_requested = w->node_req;
 			t->node_realized = wl_node_of_cpu(t->cpu.cpu);
 			if (win > 0)
 				cpu_io += (double)t->cpu.cpu_ns * 100.0 / win;
@@ -350,8 +477,10 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 			t->index = i;
 			t->tid = w->aux[j].tid;
 			delta_cpu(&t->cpu, &w->aux0[j], &w->aux1[j]);
-			t->cpu_requested = w->aux[j].cpu_requested;
-			t->node_requested = -1;
+			t->cpu_requested = w->aux_cpu_req[j] >= 0 ?
+					   w->aux_cpu_req[j] :
+					   w->aux[j].cpu_requested;
+			t->node_requested = w->aux_node_req[j];
 			t->node_realized = wl_node_of_cpu(t->cpu.cpu);
 			pct = win > 0 ? (double)t->cpu.cpu_ns * 100.0 / win : 0;
 			if (strcmp(t->role, "guest") == 0)
@@ -420,6 +549,7 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	int n = (int)job->iothreads, started = 0, ret;
 	int64_t pcpu0, pcpu1, w0, w1, deadline;
 	struct wl_devstat dev0, dev1;
+	struct aff_plan plan;
 	char name[32];
 
 	memset(res, 0, sizeof(*res));
@@ -449,6 +579,9 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 		struct worker *w = &ws[i];
 
 		w->index = i;
+		w->cpu_req = w->node_req = -1;
+		for (int j = 0; j < 2 * WL_AUX_MAX; j++)
+			w->aux_cpu_req[j] = w->aux_node_req[j] = -1;
 		snprintf(name, sizeof(name), "iothread%d", i);
 		w->iothread = iothread_create(name, &params, err, errlen);
 		if (!w->iothread) {
@@ -470,6 +603,10 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 			goto out;
 		}
 	}
+	ret = place_threads(job, ws, n, &plan, res->placement_warning,
+			    sizeof(res->placement_warning), err, errlen);
+	if (ret)
+		goto out;
 
 	sleep_ns(job->ramp_ns);
 	pcpu0 = wl_process_cpu_ns();

@@ -53,6 +53,7 @@ struct wl_result {
 	struct wl_loop_result loop;
 	struct wl_host host;
 	int64_t timer_slack_ns; /* as read back in IOThread 0 */
+	char placement_warning[256]; /* from the placement plan, or "" */
 	/* Front-end counters, summed by name over IOThreads (virtio). */
 	struct wl_fe_counter fe_counters[WL_FE_COUNTERS_MAX];
 	int nfe_counters;
@@ -72,7 +73,9 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen);
 
 /*
  * Run job; fill res (allocated by the caller, zeroed here). 0, or -errno
- * with one line in err (nothing measured or a fatal engine error).
+ * with one line in err (nothing measured or a fatal engine error);
+ * -ENOTSUP when job->placement cannot be realized on this host (the point
+ * is skipped: nothing is measured). Not reentrant: one run at a time.
  */
 int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	   size_t errlen);

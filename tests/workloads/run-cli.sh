@@ -57,6 +57,15 @@ bad "(missing)" --bs
 bad "'stray'" stray
 bad "'sim:lba=4k'" --target sim:lba=4k --bs 512
 
+# A placement this host cannot realize is skipped: exit 3, one line.
+"$AIOTUNE" run --runtime 100ms --ramp 0 --placement 'iothread=1023' \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ $rc -ne 3 ] || [ "$(wc -l <"$tmp/err")" -ne 1 ] ||
+	! grep -q "skipped" "$tmp/err"; then
+	echo "FAIL: unrealizable placement -> exit $rc"; cat "$tmp/err"; fail=1
+fi
+
 # Units the fio way, read back from the run JSON.
 "$AIOTUNE" run --target sim:lat=fixed:20us --bs 8k --runtime 200ms \
 	--ramp 50ms --poll-max-ns 32k --fdmon epoll --format json \

@@ -152,6 +152,19 @@ int main(void)
 	free(text);
 	wl_result_free(&res);
 
+	/* A placement pins the IOThread where the plan says. */
+	base_job(&job);
+	snprintf(job.placement, sizeof(job.placement), "compact");
+	job.runtime_ns = 100000000;
+	job.ramp_ns = 0;
+	ASSERT_EQ(wl_run(&job, &res, err, sizeof(err)), 0);
+	ASSERT_GE(res.threads[0].cpu_requested, 0);
+	ASSERT_EQ(res.threads[0].cpu.cpu, res.threads[0].cpu_requested);
+	wl_result_free(&res);
+	snprintf(job.placement, sizeof(job.placement), "iothread=1023");
+	ASSERT_EQ(wl_run(&job, &res, err, sizeof(err)), -ENOTSUP);
+	ASSERT_NOT_NULL(strstr(err, "skipped"));
+
 	/* Errors are counted, not fatal. */
 	base_job(&job);
 	snprintf(job.target, sizeof(job.target), "sim:lat=fixed:20us,err=0.5");
