@@ -43,7 +43,9 @@ static void usage(FILE *f)
 "                      the loop, whose blocked gaps already include it)\n"
 "  --format F          text or csv (default text)\n"
 "\n"
-"cost = ns polled + blocks x (block cost + wake delay), per policy.\n",
+"Per event, T = gap + wake delay if it blocked, U = ns polled + block cost\n"
+"if it blocked; cost = mean T x mean U in us^2 = 1 / (IOPS x IOPS per\n"
+"CPU-second) of a requester that waits on each event. Lower is better.\n",
 		poll_policy_names());
 }
 
@@ -233,8 +235,8 @@ static void print_header(const struct sim_opts *o)
 
 	if (o->csv) {
 		printf("policy,events,hits,blocks,ready,poll_ns,cpu_ns,delay_ns,"
-		       "cost_ns,cost_per_event_ns,mean_window_ns,grow_events,"
-		       "shrink_events\n");
+		       "time_ns,time_per_event_ns,cpu_per_event_ns,cost_us2,"
+		       "mean_window_ns,grow_events,shrink_events\n");
 		return;
 	}
 	printf("parameters: poll-max-ns %lld, poll-grow %lld, poll-shrink %lld, "
@@ -242,42 +244,43 @@ static void print_header(const struct sim_opts *o)
 	       (long long)p->max_ns, (long long)p->grow, (long long)p->shrink,
 	       (long long)p->weight);
 	printf("cost model: a block costs %lld ns of CPU and delays its event "
-	       "by %lld ns;\n  cost = ns polled + blocks x %lld\n",
-	       (long long)p->block_cost_ns, (long long)o->cfg.wake_ns,
-	       (long long)(p->block_cost_ns + o->cfg.wake_ns));
-	printf("%-9s %8s %6s %8s %12s %12s %12s %12s %9s %9s %7s %7s\n",
+	       "by %lld ns;\n  cost = (time/ev) x (cpu/ev) in us^2 = 1 / "
+	       "(IOPS x IOPS per CPU-s) at QD1; lower is better\n",
+	       (long long)p->block_cost_ns, (long long)o->cfg.wake_ns);
+	printf("%-9s %7s %6s %7s %11s %11s %11s %8s %8s %8s %8s %6s %6s\n",
 	       "policy", "hits", "hit%", "blocks", "poll_ns", "cpu_ns",
-	       "delay_ns", "cost_ns", "cost/ev", "mean_win", "grows",
-	       "shrinks");
+	       "delay_ns", "time/ev", "cpu/ev", "cost", "mean_win", "grows",
+	       "shrnks");
 }
 
 static void print_row(const struct sim_opts *o, const char *name,
 		      const struct poll_sim_result *r)
 {
-	int64_t per_ev = r->cost_ns / (int64_t)r->events;
-	int64_t mean_win = r->window_sum_ns / (int64_t)r->events;
+	int64_t n = (int64_t)r->events;
 
 	if (o->csv) {
 		printf("%s,%llu,%llu,%llu,%llu,%lld,%lld,%lld,%lld,%lld,%lld,"
-		       "%llu,%llu\n",
+		       "%.1f,%lld,%llu,%llu\n",
 		       name, (unsigned long long)r->events,
 		       (unsigned long long)r->hits,
 		       (unsigned long long)r->blocks,
 		       (unsigned long long)r->ready, (long long)r->poll_ns,
 		       (long long)r->cpu_ns, (long long)r->delay_ns,
-		       (long long)r->cost_ns, (long long)per_ev,
-		       (long long)mean_win,
+		       (long long)r->virtual_ns, (long long)(r->virtual_ns / n),
+		       (long long)(r->cpu_ns / n), r->cost_us2,
+		       (long long)(r->window_sum_ns / n),
 		       (unsigned long long)r->grow_events,
 		       (unsigned long long)r->shrink_events);
 		return;
 	}
-	printf("%-9s %8llu %6.1f %8llu %12lld %12lld %12lld %12lld %9lld %9lld "
-	       "%7llu %7llu\n",
+	printf("%-9s %7llu %6.1f %7llu %11lld %11lld %11lld %8lld %8lld %8.0f "
+	       "%8lld %6llu %6llu\n",
 	       name, (unsigned long long)r->hits,
-	       100.0 * (double)r->hits / (double)r->events,
+	       100.0 * (double)r->hits / (double)n,
 	       (unsigned long long)r->blocks, (long long)r->poll_ns,
 	       (long long)r->cpu_ns, (long long)r->delay_ns,
-	       (long long)r->cost_ns, (long long)per_ev, (long long)mean_win,
+	       (long long)(r->virtual_ns / n), (long long)(r->cpu_ns / n),
+	       r->cost_us2, (long long)(r->window_sum_ns / n),
 	       (unsigned long long)r->grow_events,
 	       (unsigned long long)r->shrink_events);
 }
@@ -287,7 +290,7 @@ static int cmd_simulate(int argc, char **argv)
 	struct poll_trace t = { 0 };
 	struct sim_opts o;
 	const char *best = NULL;
-	int64_t best_cost = INT64_MAX;
+	double best_cost = 0;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -308,8 +311,8 @@ static int cmd_simulate(int argc, char **argv)
 			cli_die(1, "simulating %s: %s", o.ops[i]->name,
 				strerror(-ret));
 		print_row(&o, o.ops[i]->name, &r);
-		if (r.cost_ns < best_cost) {
-			best_cost = r.cost_ns;
+		if (!best || r.cost_us2 < best_cost) {
+			best_cost = r.cost_us2;
 			best = o.ops[i]->name;
 		}
 	}

@@ -1,35 +1,43 @@
 /*
- * cost.c: our own policies, both built on one spin-then-block cost model.
+ * cost.c: our own policies, both built on one spin-then-block model.
  *
  * Waiting for the next event, the loop spins for a window W, then blocks.
- * An event that arrives g ns after the wait began costs
- *	g        when g <= W (caught while spinning: g ns of CPU),
- *	W + B    otherwise (W ns spun in vain, then a block),
- * where B = C + L: C is the CPU time one block + wake-up costs the loop
- * thread (block_cost_ns, 25 us by default from MACHINE.md) and L is the
- * delay the wake-up adds before the event is handled. A QD1 requester pays
- * both (IOPS x IOPS-per-CPU falls with either), so they are added; we take
- * L = C, as MACHINE.md measures 20-30 us for each on our VMs.
+ * An event that arrives g ns after the wait began
+ *	when g <= W: is caught while spinning: g ns of CPU, seen at once;
+ *	otherwise:   costs W ns of CPU spun in vain plus C for the block and
+ *	             wake-up, and is seen L ns late,
+ * where C is the CPU time one block + wake-up costs the loop thread
+ * (block_cost_ns, 25 us by default from MACHINE.md) and L the delay the
+ * wake-up adds; we take L = C (MACHINE.md measures 20-30 us for both on
+ * our VMs).
  *
- * ski:  W = B, the deterministic rule of the ski-rental problem: whatever
- *       the gaps, it costs at most twice what an oracle that knew each gap
- *       would pay (Karlin, Manasse, McGeoch, Owicki, "Competitive
- *       randomized algorithms for non-uniform problems", SODA '90).
- * cost: knowing the distribution of g one can do better than 2x. It learns
- *       that distribution (a decaying quarter-octave histogram, hist.h) and
- *       after every iteration picks the W among the bucket edges (and 0)
- *       that minimises the expected cost
- *		J(W) = sum over caught g of g + (events not caught) * (W + B),
- *       the discrete form of choosing W where the hazard rate of g crosses
- *       1/B (Karlin, Li, Manasse, Owicki, "Empirical studies of competitive
- *       spinning for a shared-memory multiprocessor", SOSP '91, found such
- *       adaptive mixed strategies best). Until it has 16 samples it acts as
- *       ski. A blocked iteration's block time includes the wake-up delay:
- *       it is counted as block_ns - L, and at least W + 1 (the event was
- *       not there within W), so blocking does not teach it that gaps are
- *       longer than they are. Iterations in which no polled handler fired
- *       (BHs, timers) teach it nothing. One window per context: what
- *       matters for the spin decision is the time until any event.
+ * ski:  W = C + L, the deterministic rule of the ski-rental problem with
+ *       the block priced at C + L: whatever the gaps, it costs at most twice
+ *       what an oracle that knew each gap would pay (Karlin, Manasse,
+ *       McGeoch, Owicki, "Competitive randomized algorithms for non-uniform
+ *       problems", SODA '90).
+ * cost: knowing the distribution of g one can do better. It learns that
+ *       distribution (a decaying quarter-octave histogram, hist.h) and after
+ *       every iteration picks, among the bucket edges and 0, the W that
+ *       maximises what the sweeps judge, IOPS x IOPS per CPU. For a
+ *       requester that waits on each event that is 1 / (T x U), with
+ *	 T(W) = E[g] + P(g > W) L                 time per event,
+ *	 U(W) = E[min(g, W)] + P(g > W) (W + C)   loop CPU per event,
+ *       so it minimises the product T x U (the event's own processing is
+ *       left out: the policy never sees it). Unlike a sum of CPU and delay,
+ *       the product weighs a ns of delay by how busy the thread is: a mostly
+ *       idle loop (long gaps dominate T) stops spinning for short gaps that
+ *       a busy one would catch. This is the spin-then-block choice made
+ *       with a known distribution, as in Karlin, Li, Manasse, Owicki,
+ *       "Empirical studies of competitive spinning for a shared-memory
+ *       multiprocessor" (SOSP '91), where adaptive mixed strategies won.
+ *       Until it has 16 samples it acts as ski. A blocked iteration's block
+ *       time includes the wake-up delay: it is counted as block_ns - L, and
+ *       at least W + 1 (the event was not there within W), so blocking does
+ *       not teach it that gaps are longer than they are. Iterations in
+ *       which no polled handler fired (BHs, timers) teach it nothing. One
+ *       window per context: the spin decision depends on the time until
+ *       any event.
  */
 #include "polling/hist.h"
 #include "polling/policy.h"
@@ -62,28 +70,32 @@ static int64_t cost_window(const struct poll_state *cs,
 	return cs->ns;
 }
 
-/* The bucket edge (or 0) with the least expected cost J. */
+/* The bucket edge (or 0) with the least T x U (see the top comment). */
 static int64_t cost_best_window(const struct poll_state *cs,
 				const struct poll_params *p)
 {
-	double b = (double)block_penalty(p), total = 0, caught = 0;
-	double caught_ns = 0, best;
+	double c = p->block_cost_ns > 0 ? (double)p->block_cost_ns : 0;
+	double total = 0, caught = 0, caught_ns = 0, all_ns, best;
 	int64_t lo = 0, best_w = 0;
 
 	for (int i = 0; i < POLL_HIST_BUCKETS; i++)
 		total += (double)cs->hist[i];
-	best = total * b; /* W = 0: every event blocks */
+	all_ns = (double)cs->aux[1];
+	/* W = 0: every event blocks. Scaled by total^2, as every j. */
+	best = (all_ns + total * c) * (total * c);
 	for (int k = 0; k <= POLL_HIST_TOP; k++) {
 		int64_t hi = poll_hist_edge(p->max_ns, k);
-		double n = (double)cs->hist[k], j;
+		double n = (double)cs->hist[k], miss, t, u;
 
 		if (hi <= 0)
 			continue;
 		caught += n;
 		caught_ns += n * ((double)lo + (double)hi) / 2;
-		j = caught_ns + (total - caught) * ((double)hi + b);
-		if (j < best) {
-			best = j;
+		miss = total - caught;
+		t = all_ns + miss * c;
+		u = caught_ns + miss * ((double)hi + c);
+		if (t * u < best) {
+			best = t * u;
 			best_w = hi;
 		}
 		lo = hi;
@@ -125,7 +137,7 @@ const struct poll_policy_ops poll_policy_ski = {
 
 const struct poll_policy_ops poll_policy_cost = {
 	.name = "cost",
-	.desc = "learn the block-time distribution, poll for the window of least expected CPU + delay cost",
+	.desc = "learn the block-time distribution, poll for the window that maximises IOPS x IOPS/CPU",
 	.per_context = true,
 	.iteration = cost_iteration,
 	.window = cost_window,

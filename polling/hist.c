@@ -37,12 +37,18 @@ int poll_hist_bucket(int64_t max_ns, int64_t v)
 
 void poll_hist_add(struct poll_state *s, int64_t max_ns, int64_t v)
 {
+	if (v < 0)
+		v = 0;
 	s->hist[poll_hist_bucket(max_ns, v)] += POLL_HIST_ONE;
+	/* The sum, for the mean (above max the buckets do not say). */
+	s->aux[1] += (v < POLL_HIST_SUM_CAP ? v : POLL_HIST_SUM_CAP) *
+		     POLL_HIST_ONE;
 	if (s->nsamples < UINT32_MAX)
 		s->nsamples++;
 	if (++s->aux[0] >= POLL_HIST_DECAY_EVERY) {
 		s->aux[0] = 0;
 		for (int i = 0; i < POLL_HIST_BUCKETS; i++)
 			s->hist[i] -= s->hist[i] >> 3;
+		s->aux[1] -= s->aux[1] >> 3;
 	}
 }

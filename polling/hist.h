@@ -10,7 +10,9 @@
  * the buckets move with M (new parameters reset the state anyway).
  * Counters are fixed point (POLL_HIST_ONE per sample) and decay by 1/8
  * every POLL_HIST_DECAY_EVERY samples, so old samples fade with a time
- * constant of about 128 samples.
+ * constant of about 128 samples. aux[1] holds the sum of the samples (each
+ * capped at POLL_HIST_SUM_CAP), scaled and aged the same way, so that
+ * aux[1] / sum(hist) is their mean; aux[0] counts samples to the next decay.
  */
 #ifndef AIOTUNE_POLLING_HIST_H
 #define AIOTUNE_POLLING_HIST_H
@@ -21,6 +23,7 @@
 #define POLL_HIST_OVER (POLL_HIST_BUCKETS - 1) /* above M */
 #define POLL_HIST_ONE 256
 #define POLL_HIST_DECAY_EVERY 16
+#define POLL_HIST_SUM_CAP 1000000000000LL /* 1000 s: no overflow */
 
 /* Upper edge of bucket k (0 <= k <= POLL_HIST_TOP) for poll-max-ns max_ns. */
 int64_t poll_hist_edge(int64_t max_ns, int k);

@@ -158,7 +158,9 @@ int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
 	out->delay_ns = sat_mul((int64_t)out->blocks, cfg->wake_ns);
 	out->cpu_ns = sat_add(out->poll_ns,
 			      sat_mul((int64_t)out->blocks, p->block_cost_ns));
-	out->cost_ns = sat_add(out->cpu_ns, out->delay_ns);
+	if (t->n)
+		out->cost_us2 = (double)now / (double)t->n / 1e3 *
+				((double)out->cpu_ns / (double)t->n / 1e3);
 	free(h);
 	return 0;
 }

@@ -21,8 +21,10 @@
  * virtual time leave the poll set (the loop does so with io_uring).
  *
  * Cost model (stated in the output): every block costs block_cost_ns of CPU
- * and delays its event by wake_ns; cost = ns polled + blocks x (block_cost_ns
- * + wake_ns).
+ * and delays its event by wake_ns. Per event, T = time (gap + delay) and
+ * U = loop CPU (ns polled + block costs); cost = mean T x mean U in us^2,
+ * which is 1 / (IOPS x IOPS per CPU-second) for a requester that waits on
+ * each event (the event's own processing left out). Lower is better.
  */
 #ifndef AIOTUNE_POLLING_SIMULATE_H
 #define AIOTUNE_POLLING_SIMULATE_H
@@ -74,10 +76,11 @@ struct poll_sim_result {
 	int64_t poll_ns;      /* total ns spent polling */
 	int64_t cpu_ns;       /* poll_ns + blocks x block_cost_ns */
 	int64_t delay_ns;     /* blocks x wake_ns */
-	int64_t cost_ns;      /* cpu_ns + delay_ns */
+	int64_t virtual_ns;   /* virtual time at the end: gaps + delay_ns */
+	double cost_us2;      /* (virtual_ns / events) x (cpu_ns / events),
+			       * in us^2; 0 without events */
 	int64_t window_sum_ns; /* sum of the windows used, per event */
 	int64_t final_window_ns;
-	int64_t virtual_ns;   /* virtual time at the end */
 };
 
 /* What happened to one event (for tests and step-by-step output). */

@@ -17,7 +17,8 @@ sh "$dir/gen-bimodal.sh" 4000 70 1 | cmp -s - "$trace" ||
 	fail "simulate exited $?: $(cat "$tmp/err")"
 cat "$tmp/out"
 grep -q '^trace .*: 4000 events, 1 handler;' "$tmp/out" || fail "summary"
-grep -q 'cost = ns polled + blocks x 50000' "$tmp/out" || fail "cost model"
+grep -q 'a block costs 25000 ns of CPU and delays its event by 25000 ns' \
+	"$tmp/out" || fail "cost model"
 for p in qemu qemu-ctx weight fixed off ski cost; do
 	grep -q "^$p " "$tmp/out" || fail "no row for $p"
 done
@@ -30,8 +31,8 @@ grep -q '^least cost: cost$' "$tmp/out" || fail "cost should win the bimodal tra
 [ "$(wc -l <"$tmp/csv")" -eq 3 ] || fail "csv lines: $(cat "$tmp/csv")"
 awk -F, 'NR == 1 { next }
 	$2 != 4000 || $3 + $4 + $5 != 4000 { bad = 1 }
-	$1 == "off" && ($3 != 0 || $9 != $4 * 10000) { bad = 1 }
-	$1 == "fixed" && $11 > 20000 { bad = 1 }
+	$1 == "off" && ($3 != 0 || $7 != $4 * 10000 || $8 != 0) { bad = 1 }
+	$1 == "fixed" && $13 > 20000 { bad = 1 }
 	END { exit bad }' "$tmp/csv" || fail "csv values: $(cat "$tmp/csv")"
 
 # Standard input works as a trace.
