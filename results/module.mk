@@ -7,3 +7,7 @@ APP_SRCS += results/atomic.c results/row.c results/runjson.c \
 	results/plot.c results/load.c
 APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \
 	cli/report.c
+TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \
+	tests/sweep/test-knee.c
+SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
+	tests/sweep/e2e-simnvme.sh

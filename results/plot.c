@@ -167,7 +167,8 @@ static int write_trace(FILE *f, const char *dir, const struct res_agg *a,
 		       const char *title)
 {
 	char path[PATH_MAX], err[256];
-	json_t *run, *tr;
+	json_t *run, *tr, *win, *job;
+	double end_ms;
 	size_t n, step;
 	int ret;
 
@@ -177,18 +178,30 @@ static int write_trace(FILE *f, const char *dir, const struct res_agg *a,
 	if (res_run_load(path, &run, err, sizeof(err)))
 		return 0;
 	tr = json_object_get(json_object_get(run, "loop"), "window_trace");
+	win = json_object_get(json_object_get(run, "loop"), "window_ns");
+	job = json_object_get(run, "job");
+	end_ms = (json_number_value(json_object_get(job, "runtime_ns")) +
+		  json_number_value(json_object_get(job, "ramp_ns"))) / 1e6;
 	n = json_array_size(tr);
 	ret = 0;
-	if (n >= 2) {
+	if (n >= 1 || (json_is_number(win) && end_ms > 0)) {
+		double last = json_number_value(win) / 1e3;
+
 		step = n / 2000 + 1;
 		put_title(f, title);
+		if (n == 0)
+			fprintf(f, "0 %.6g\n", last);
 		for (size_t i = 0; i < n; i += step) {
 			json_t *e = json_array_get(tr, i);
 
+			last = json_number_value(json_array_get(e, 1)) / 1e3;
 			fprintf(f, "%.6f %.6g\n",
 				json_number_value(json_array_get(e, 0)) / 1e6,
-				json_number_value(json_array_get(e, 1)) / 1e3);
+				last);
 		}
+		/* The window holds its last value to the end of the run. */
+		if (end_ms > 0)
+			fprintf(f, "%.6f %.6g\n", end_ms, last);
 		fputs("\n\n", f);
 		ret = 1;
 	}

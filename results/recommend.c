@@ -315,7 +315,7 @@ static void explain_bar(const struct ctx *x, const struct cand *c,
 {
 	char b1[16], b2[16];
 	int64_t worst = -1;
-	int ww = 0;
+	int ww = 0, ties = 0;
 
 	cat(r->explain, sizeof(r->explain), "the smallest poll-max-ns at "
 	    "which every workload is within %.0f%% of its best %s. ",
@@ -331,12 +331,22 @@ static void explain_bar(const struct ctx *x, const struct cand *c,
 	}
 	if (worst < 0)
 		return;
-	cat(r->explain, sizeof(r->explain), "%s decided it: it needs "
-	    "poll-max-ns >= %s", x->wl[ww], ns_txt(worst, b1));
-	if (latency)
+	for (int w = 0; w < x->nwl; w++) {
+		const struct res_agg *at;
+
+		if (w != ww && need_of(x, w, c->config, latency, &at) == worst) {
+			cat(r->explain, sizeof(r->explain), "%s and ",
+			    x->wl[w]);
+			ties++;
+		}
+	}
+	cat(r->explain, sizeof(r->explain), "%s decided it: %s "
+	    "poll-max-ns >= %s", x->wl[ww], ties ? "each needs" : "it needs",
+	    ns_txt(worst, b1));
+	if (!ties && latency)
 		cat(r->explain, sizeof(r->explain), " (best p99 %.1f us)",
 		    x->best_p99[ww] / 1000);
-	else
+	else if (!ties)
 		cat(r->explain, sizeof(r->explain), " (best %.0f IOPS)",
 		    x->best_iops[ww]);
 	for (int w = 0; w < x->nwl; w++) {
@@ -346,7 +356,7 @@ static void explain_bar(const struct ctx *x, const struct cand *c,
 		if (w == ww)
 			continue;
 		need = need_of(x, w, c->config, latency, &at);
-		if (need >= 0)
+		if (need >= 0 && need != worst)
 			cat(r->explain, sizeof(r->explain), "; %s needs >= %s",
 			    x->wl[w], ns_txt(need, b2));
 	}

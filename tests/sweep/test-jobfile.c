@@ -1,0 +1,187 @@
+/*
+ * test-jobfile.c: INI job files: [global] defaults and sweep options, one
+ * sweep per section, flags that override them; and every kind of bad file
+ * refused with the right file:line and the bad value named.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/grid.h"
+#include "tests/lib/test.h"
+
+static const char *write_job(const char *name, const char *text)
+{
+	static char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", t_tmpdir(), name);
+	f = fopen(p, "w");
+	ASSERT_NOT_NULL(f);
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+static void test_good(void)
+{
+	const char *p = write_job("good.ini",
+		"; a comment\n"
+		"[global]\n"
+		"repetitions = 2\n"
+		"seed = 99\n"
+		"name = nightly\n"
+		"target = sim:lat=lognormal:20us,0.3|sim:lat=fixed:10us\n"
+		"runtime = 500ms\n"
+		"ramp_time = 0\n"
+		);
+	struct res_grid g;
+	char err[512];
+
+	/* ramp_time is not a key: unknown keys are errors. */
+	res_grid_init(&g);
+	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), -EINVAL);
+	ASSERT_NOT_NULL(strstr(err, "good.ini:8: unknown key 'ramp_time'"));
+	res_grid_free(&g);
+
+	p = write_job("good.ini",
+		"; a comment\n"
+		"[global]\n"
+		"repetitions = 2\n"
+		"seed = 99\n"
+		"name = nightly\n"
+		"target = sim:lat=lognormal:20us,0.3|sim:lat=fixed:10us\n"
+		"runtime = 500ms\n"
+		"ramp = 0\n"
+		"\n"
+		"[qd1]\n"
+		"iodepth = 1\n"
+		"poll_max_ns = 0, 4k, 16k\n"
+		"\n"
+		"[deep]\n"
+		"iodepth = 32\n"
+		"poll-max-ns = 8k\n"
+		"iothreads = 1,2\n"
+		"placement = spread,same-core\n");
+	res_grid_init(&g);
+	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), 0);
+	ASSERT_EQ(g.repetitions, 2);
+	ASSERT_TRUE(g.seed_set);
+	ASSERT_EQ(g.seed, 99);
+	ASSERT_STREQ(g.name, "nightly");
+	ASSERT_EQ(g.nsections, 2);
+	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
+	/* qd1: 2 targets x 3 polls; deep: 2 targets x 2 x 2 x 1. */
+	ASSERT_EQ(g.npoints, 6 + 8);
+	ASSERT_STREQ(g.points[0].section, "qd1");
+	ASSERT_STREQ(g.points[0].target, "sim:lat=lognormal:20us,0.3");
+	ASSERT_EQ(g.points[0].runtime_ns, 500000000);
+	ASSERT_EQ(g.points[0].ramp_ns, 0);
+	ASSERT_EQ(g.points[2].poll_max_ns, 16384);
+	ASSERT_STREQ(g.points[3].target, "sim:lat=fixed:10us");
+	ASSERT_STREQ(g.points[6].section, "deep");
+	ASSERT_EQ(g.points[6].iodepth, 32);
+	ASSERT_EQ(g.points[6].poll_max_ns, 8192);
+
+	/* Flags given beside the file override every section. */
+	{
+		struct res_section over;
+
+		memset(&over, 0, sizeof(over));
+		ASSERT_EQ(res_section_set(&over, RES_DIM_RUNTIME, "2s", err,
+					  sizeof(err)), 0);
+		ASSERT_EQ(res_section_set(&over, RES_DIM_IODEPTH, "4", err,
+					  sizeof(err)), 0);
+		ASSERT_EQ(res_grid_expand(&g, &over, err, sizeof(err)), 0);
+		ASSERT_EQ(g.npoints, 14);
+		for (size_t i = 0; i < g.npoints; i++) {
+			ASSERT_EQ(g.points[i].runtime_ns, 2000000000LL);
+			ASSERT_EQ(g.points[i].iodepth, 4);
+		}
+		for (int d = 0; d < RES_NR_DIMS; d++)
+			for (int i = 0; i < over.dims[d].n; i++)
+				free(over.dims[d].str[i]);
+	}
+	res_grid_free(&g);
+
+	/* Only [global]: one sweep, defaults for what is not given. */
+	p = write_job("global-only.ini", "[global]\npoll-max-ns = 0,32k\n");
+	res_grid_init(&g);
+	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), 0);
+	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
+	ASSERT_EQ(g.npoints, 4); /* iodepth defaults to 1,32 */
+	ASSERT_STREQ(g.points[0].engine, "simnvme");
+	ASSERT_EQ(g.repetitions, 3);
+	res_grid_free(&g);
+}
+
+struct bad {
+	const char *text;
+	int line;
+	const char *msg;
+};
+
+static const struct bad bads[] = {
+	{ "[global]\niodepth = 0\n", 2, "invalid value '0' for iodepth" },
+	{ "[global]\n\n[a]\npoll-max-ns = 4k, 5x\n", 4,
+	  "invalid value '5x' for poll-max-ns" },
+	{ "[a]\niodepth = 1\nfrobs = 3\n", 3, "unknown key 'frobs'" },
+	{ "[a]\niodepth = 1\niodepth = 2\n", 3, "iodepth appears twice" },
+	{ "[a]\niodepth = 1\n[b]\niodepth = 2\n[a]\nbs = 4k\n", 6,
+	  "section [a] appears twice" },
+	{ "[a]\nrepetitions = 3\n", 2, "allowed only in [global]" },
+	{ "[global]\nrepetitions = many\n", 2, "invalid value 'many'" },
+	{ "[global]\nseed = -4\n", 2, "invalid value '-4' for seed" },
+	{ "iodepth = 1\n", 1, "outside any section" },
+	{ "[global]\nthis line has no equals sign\n", 2, "syntax error" },
+	{ "[global]\nrw = sideways\n", 2, "invalid value 'sideways' for rw" },
+	{ "[global]\nbs = \n", 2, "invalid value '' for bs" },
+	{ "[global]\npoll-policy = qemu,nope\n", 2,
+	  "invalid value 'nope' for poll-policy" },
+	{ "[global]\nplacement = elsewhere\n", 2,
+	  "invalid value 'elsewhere' for placement" },
+	{ "[global]\nfdmon = kqueue\n", 2, "invalid value 'kqueue' for fdmon" },
+	{ "[bad name]\niodepth = 1\n", 2, "invalid section name" },
+};
+
+static void test_bad(void)
+{
+	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
+		const char *p = write_job("bad.ini", bads[i].text);
+		struct res_grid g;
+		char err[512], where[300];
+		int ret;
+
+		res_grid_init(&g);
+		ret = res_grid_load_job(&g, p, err, sizeof(err));
+		if (ret != -EINVAL || !strstr(err, bads[i].msg))
+			t_fail("case %zu: ret %d, err '%s', wanted '%s'", i,
+			       ret, err, bads[i].msg);
+		snprintf(where, sizeof(where), "%s:%d: ", p, bads[i].line);
+		if (strncmp(err, where, strlen(where)) != 0)
+			t_fail("case %zu: '%s' does not start with '%s'", i,
+			       err, where);
+		res_grid_free(&g);
+	}
+}
+
+static void test_missing(void)
+{
+	struct res_grid g;
+	char err[512];
+
+	res_grid_init(&g);
+	ASSERT_EQ(res_grid_load_job(&g, "/nonexistent/job.ini", err,
+				    sizeof(err)), -ENOENT);
+	ASSERT_NOT_NULL(strstr(err, "/nonexistent/job.ini"));
+	res_grid_free(&g);
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_missing();
+	return T_EXIT_PASS;
+}
