@@ -15,17 +15,17 @@ xmax = STATS_max
 stats data using 2 nooutput
 ymax = STATS_max
 set palette defined (0 "#f7fbff", 1 "#6baed6", 2 "#08306b")
+set format cb "%.1s%c"
 set xrange [-0.5:xmax+0.5]
 set yrange [-0.5:ymax+0.5]
 set xlabel "IOThreads"
 set ylabel "placement"
-set cblabel "IOPS"
 unset grid
 set key outside top center noautotitle samplen 0
 set style fill solid 1.0 noborder
 cols = nb < 3 ? nb : 3
 rows = (nb + cols - 1) / cols
-set multiplot layout rows,cols title "IOPS over IOThreads x placement (best median over poll-max-ns)"
+set multiplot layout rows,cols title "IOPS over IOThreads x placement (best median over poll-max-ns; colour: IOPS)"
 do for [i=0:nb-1] {
 	plot data index i using 1:2:(0.5):(0.5):3:xtic(4):ytic(5) with boxxyerror fc palette title columnheader(1), \
 	     '' index i using 1:2:(sprintf("%.0f", $3)) with labels font ",9" notitle

@@ -139,7 +139,9 @@ static int write_curves(const struct res_summary *s, const char *path)
 	return fclose(f) ? -errno : 0;
 }
 
-/* Up to four poll-max-ns values of curve c spread over its range. */
+#define WINDOW_RUNS 5
+
+/* Up to WINDOW_RUNS poll-max-ns values of curve c over its range. */
 static int pick_windows(const struct res_summary *s,
 			const struct res_series *c, size_t *idx)
 {
@@ -149,13 +151,13 @@ static int pick_windows(const struct res_summary *s,
 	for (size_t i = 0; i < c->n && n < 64; i++)
 		if (s->aggs[c->pts[i]].key.poll_max_ns > 0)
 			nz[n++] = c->pts[i];
-	if (n <= 4) {
+	if (n <= WINDOW_RUNS) {
 		for (size_t i = 0; i < n; i++)
 			idx[k++] = nz[i];
 		return k;
 	}
-	for (int i = 0; i < 4; i++) {
-		size_t at = (size_t)i * (n - 1) / 3;
+	for (int i = 0; i < WINDOW_RUNS; i++) {
+		size_t at = (size_t)i * (n - 1) / (WINDOW_RUNS - 1);
 
 		if (k == 0 || idx[k - 1] != nz[at])
 			idx[k++] = nz[at];
@@ -164,7 +166,7 @@ static int pick_windows(const struct res_summary *s,
 }
 
 static int write_trace(FILE *f, const char *dir, const struct res_agg *a,
-		       const char *title)
+		       const char *title, bool first)
 {
 	char path[PATH_MAX], err[256];
 	json_t *run, *tr, *win, *job;
@@ -180,14 +182,16 @@ static int write_trace(FILE *f, const char *dir, const struct res_agg *a,
 	tr = json_object_get(json_object_get(run, "loop"), "window_trace");
 	win = json_object_get(json_object_get(run, "loop"), "window_ns");
 	job = json_object_get(run, "job");
-	end_ms = (json_number_value(json_object_get(job, "runtime_ns")) +
-		  json_number_value(json_object_get(job, "ramp_ns"))) / 1e6;
+	/* Trace times count from the start of the measured window. */
+	end_ms = json_number_value(json_object_get(job, "runtime_ns")) / 1e6;
 	n = json_array_size(tr);
 	ret = 0;
 	if (n >= 1 || (json_is_number(win) && end_ms > 0)) {
 		double last = json_number_value(win) / 1e3;
 
 		step = n / 2000 + 1;
+		if (!first)
+			fputs("\n\n", f);
 		put_title(f, title);
 		if (n == 0)
 			fprintf(f, "0 %.6g\n", last);
@@ -200,9 +204,11 @@ static int write_trace(FILE *f, const char *dir, const struct res_agg *a,
 				last);
 		}
 		/* The window holds its last value to the end of the run. */
+		if (n)
+			end_ms = fmax(end_ms, json_number_value(json_array_get(
+				json_array_get(tr, n - 1), 0)) / 1e6);
 		if (end_ms > 0)
 			fprintf(f, "%.6f %.6g\n", end_ms, last);
-		fputs("\n\n", f);
 		ret = 1;
 	}
 	json_decref(run);
@@ -211,7 +217,8 @@ static int write_trace(FILE *f, const char *dir, const struct res_agg *a,
 
 /*
  * window.dat: for the first curve of each source, the window trajectory
- * (ms, us) of one run at up to four poll-max-ns values.
+ * (ms since the measurement started, us) of one run at up to WINDOW_RUNS
+ * poll-max-ns values (at most WINDOW_RUNS + 1 runs in all).
  */
 static int write_window(const struct res_summary *s, const char *const *dirs,
 			const char *path, int *blocks)
@@ -224,7 +231,7 @@ static int write_window(const struct res_summary *s, const char *const *dirs,
 	fprintf(f, "# aiotune window trajectory: time_ms window_us\n");
 	for (int src = 0; src < s->nsources; src++) {
 		const struct res_series *c = NULL;
-		size_t idx[4];
+		size_t idx[WINDOW_RUNS];
 		int n;
 
 		for (size_t j = 0; j < s->nseries && !c; j++)
@@ -233,14 +240,15 @@ static int write_window(const struct res_summary *s, const char *const *dirs,
 		if (!c)
 			continue;
 		n = pick_windows(s, c, idx);
-		for (int i = 0; i < n; i++) {
+		for (int i = 0; i < n && *blocks < WINDOW_RUNS + 1; i++) {
 			const struct res_agg *a = &s->aggs[idx[i]];
 			char t[400], lab[16];
 
 			res_fmt_ns_short(a->key.poll_max_ns, lab, sizeof(lab));
 			snprintf(t, sizeof(t), "%s poll-max-ns=%s run %s",
 				 c->label, lab, a->first->run_id);
-			*blocks += write_trace(f, dirs[src], a, t);
+			*blocks += write_trace(f, dirs[src], a, t,
+					       *blocks == 0);
 		}
 	}
 	return fclose(f) ? -errno : 0;
@@ -312,6 +320,17 @@ static int write_heat(const struct res_summary *s, const char *path,
 				th[nth++] = a->key.iothreads;
 		}
 	}
+	/* Panels in order: source, then iodepth. */
+	for (int i = 1; i < ncells; i++)
+		for (int k = i; k > 0 && (cells[k - 1].source > cells[k].source ||
+					  (cells[k - 1].source == cells[k].source &&
+					   cells[k - 1].iodepth > cells[k].iodepth));
+		     k--) {
+			struct cell t = cells[k];
+
+			cells[k] = cells[k - 1];
+			cells[k - 1] = t;
+		}
 	for (int i = 0; i < ncells && !multi; i++)
 		for (int k = 0; k < ncells && !multi; k++)
 			multi = k != i && cells[k].source == cells[i].source &&

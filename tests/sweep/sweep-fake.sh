@@ -116,4 +116,27 @@ grep -q "poll-max-ns=0 " "$tmp/rec2" || fail "budget ignored"
 grep -q "CPU budget decided" "$tmp/rec2" || fail "budget not named"
 $A recommend --objective fastest "$tmp/s1" 2>/dev/null; [ $? -eq 2 ] || fail "bad objective"
 $A recommend "$tmp/nothing" 2>/dev/null; [ $? -eq 2 ] || fail "missing dir"
+# Figures (when gnuplot is here): single, heat map, overlaid directories.
+if command -v gnuplot >/dev/null; then
+	$A sweep $grid --repetitions 1 --iothreads 1,2 \
+		--placement spread,same-core --output "$tmp/h" >/dev/null 2>&1 ||
+		fail "iothreads x placement sweep"
+	$A plot --format png "$tmp/h" >"$tmp/figs" 2>"$tmp/e" || fail "plot: $(cat "$tmp/e")"
+	for f in iops latency cpu pollhit window heatmap; do
+		[ -s "$tmp/h/figures/$f.png" ] || fail "no $f.png"
+		grep -q "$f.png" "$tmp/figs" || fail "$f.png not listed"
+	done
+	[ ! -e "$tmp/h/figures/iops.svg" ] || fail "--format png wrote SVG"
+	# Several directories need --output and are overlaid.
+	$A plot "$tmp/s1" "$tmp/s2" 2>/dev/null; [ $? -eq 2 ] || fail "overlay without --output"
+	$A plot --output "$tmp/cmp" "$tmp/s1" "$tmp/s2" >/dev/null 2>&1 || fail "overlay"
+	[ -s "$tmp/cmp/iops.svg" ] || fail "no overlaid iops.svg"
+	[ "$(grep -c '^"s[12]:' "$tmp/cmp/data/curves.dat")" -eq 4 ] ||
+		fail "overlay curves not labelled by directory"
+	$A report "$tmp/s1" >/dev/null 2>&1 || fail "report"
+	grep -q "poll-max-ns=32768" "$tmp/s1/report.html" || fail "report lacks the recommendation"
+	$A report --format md "$tmp/s1" >/dev/null 2>&1 || fail "report md"
+	grep -q "^| iodepth=1 | 32k |" "$tmp/s1/report.md" || fail "report md lacks the table"
+fi
+$A plot "$tmp/nothing" 2>/dev/null; [ $? -eq 2 ] || fail "plot of a missing dir"
 echo "sweep-fake: ok"
