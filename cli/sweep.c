@@ -84,6 +84,7 @@ struct sweep {
 	json_t *meta;
 	json_t *session;
 	char **run_cmd;               /* argv prefix of the child */
+	char *run_cmd_buf;            /* AIOTUNE_RUN_CMD's words, or NULL */
 	int nrun_cmd;
 	bool show[RES_NR_DIMS];
 	bool tty;
@@ -246,11 +247,16 @@ static void setup_run_cmd(struct sweep *sw)
 	if (env && *env) {
 		char *copy = strdup(env), *save = NULL;
 
+		if (!copy)
+			cli_die(1, "out of memory");
+		sw->run_cmd_buf = copy;
 		for (char *t = strtok_r(copy, " \t", &save);
 		     t && sw->nrun_cmd < 60; t = strtok_r(NULL, " \t", &save))
 			sw->run_cmd[sw->nrun_cmd++] = t;
 		if (sw->nrun_cmd)
 			return;
+		free(copy);
+		sw->run_cmd_buf = NULL;
 	}
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
@@ -591,6 +597,8 @@ static void make_dirs(struct sweep *sw)
 
 static void start_new(struct sweep *sw)
 {
+	json_t *plan;
+
 	if (sw->output) {
 		snprintf(sw->dir, sizeof(sw->dir), "%s", sw->output);
 	} else {
@@ -608,7 +616,9 @@ static void start_new(struct sweep *sw)
 			"allowed a new or empty directory (--resume %s "
 			"continues a sweep)", sw->dir, sw->dir);
 	make_dirs(sw);
-	save_json(sw, "plan.json", res_plan_to_json(&sw->plan));
+	plan = res_plan_to_json(&sw->plan);
+	save_json(sw, "plan.json", plan);
+	json_decref(plan);
 	copy_job_file(sw);
 	sw->meta = new_meta(sw);
 	save_csv(sw);
@@ -1021,6 +1031,30 @@ static int run_all(struct sweep *sw)
 	return sw->ndone == sw->plan.nruns ? 0 : 1;
 }
 
+static void section_free(struct res_section *s)
+{
+	for (int d = 0; d < RES_NR_DIMS; d++)
+		for (int i = 0; i < s->dims[d].n; i++)
+			free(s->dims[d].str[i]);
+}
+
+static void sweep_free(struct sweep *sw)
+{
+	res_grid_free(&sw->grid);
+	section_free(&sw->flags);
+	res_plan_free(&sw->plan);
+	res_table_free(&sw->table);
+	free(sw->done);
+	json_decref(sw->session);
+	json_decref(sw->meta);
+	if (sw->run_cmd_buf)
+		free(sw->run_cmd_buf);
+	else if (sw->run_cmd)
+		free(sw->run_cmd[0]);
+	free(sw->run_cmd);
+	free(sw);
+}
+
 static int cmd_sweep(int argc, char **argv)
 {
 	struct sweep *sw = calloc(1, sizeof(*sw));
@@ -1050,6 +1084,7 @@ static int cmd_sweep(int argc, char **argv)
 		label_dims(sw);
 		if (sw->dry_run) {
 			print_dry_run(sw);
+			sweep_free(sw);
 			return 0;
 		}
 		start_new(sw);
@@ -1068,8 +1103,7 @@ static int cmd_sweep(int argc, char **argv)
 	sw->tty = isatty(STDERR_FILENO);
 	install_signals();
 	ret = run_all(sw);
-	json_decref(sw->session);
-	json_decref(sw->meta);
+	sweep_free(sw);
 	return ret;
 }
 
