@@ -129,7 +129,9 @@ json_t *res_prov_host(void)
 	json_object_set_new(o, "cpus_configured",
 			    json_integer(sysconf(_SC_NPROCESSORS_CONF)));
 	json_object_set_new(o, "numa_nodes", json_integer(count_numa_nodes()));
-	set_file_int(o, "timer_slack_ns", "/proc/self/timerslack_ns");
+	/* The default slack of this host's processes; the runs set theirs
+	 * (meta.json run_timer_slack_ns). */
+	set_file_int(o, "default_timer_slack_ns", "/proc/self/timerslack_ns");
 	set_file(o, "clocksource",
 		 "/sys/devices/system/clocksource/clocksource0/"
 		 "current_clocksource");

@@ -139,4 +139,11 @@ if command -v gnuplot >/dev/null; then
 	grep -q "^| iodepth=1 | 32k |" "$tmp/s1/report.md" || fail "report md lacks the table"
 fi
 $A plot "$tmp/nothing" 2>/dev/null; [ $? -eq 2 ] || fail "plot of a missing dir"
+# The README documents every CSV column.
+readme=$here/../../README.md
+if [ -f "$readme" ]; then
+	for c in $($A sweep --columns | awk '{ print $1 }'); do
+		grep -q "^| \`$c\` |" "$readme" || fail "README lacks column $c"
+	done
+fi
 echo "sweep-fake: ok"
