@@ -89,6 +89,7 @@ struct sweep {
 	bool show[RES_NR_DIMS];
 	bool tty;
 	int failed;
+	size_t skipped;               /* runs this host cannot realize */
 };
 
 static void usage(FILE *f)
@@ -529,6 +530,7 @@ static json_t *new_meta(struct sweep *sw)
 					 *getenv("AIOTUNE_RUN_CMD")));
 	json_object_set_new(m, "sweep", sweep);
 	json_object_set_new(m, "failed_runs", json_array());
+	json_object_set_new(m, "skipped_runs", json_array());
 	json_object_set_new(m, "sessions", json_array());
 	return m;
 }
@@ -701,6 +703,28 @@ static void load_done(struct sweep *sw)
 	res_mkdirs(tmp);
 }
 
+/* Runs skipped before (settings this host cannot realize) stay skipped. */
+static void mark_skipped(struct sweep *sw)
+{
+	json_t *arr = json_object_get(sw->meta, "skipped_runs"), *e;
+	size_t i;
+
+	if (!json_is_array(arr)) {
+		json_object_set_new(sw->meta, "skipped_runs", json_array());
+		return;
+	}
+	json_array_foreach(arr, i, e) {
+		const char *id = json_string_value(json_object_get(e,
+								   "run_id"));
+		long slot = id ? res_plan_find(&sw->plan, id) : -1;
+
+		if (slot >= 0 && !sw->done[slot]) {
+			sw->done[slot] = true;
+			sw->skipped++;
+		}
+	}
+}
+
 static void start_resume(struct sweep *sw)
 {
 	char path[PATH_MAX], err[512], why[512];
@@ -744,6 +768,7 @@ static void start_resume(struct sweep *sw)
 	if (!sw->done)
 		cli_die(1, "out of memory");
 	load_done(sw);
+	mark_skipped(sw);
 	save_csv(sw);
 }
 
@@ -822,7 +847,24 @@ static void record_failure(struct sweep *sw, const struct res_slot *s,
 		s->run_id, why);
 }
 
-enum outcome { RUN_OK, RUN_FAILED, RUN_STOPPED };
+/* `aiotune run` exits 3 for a setting this host cannot realize. */
+#define RUN_EXIT_SKIPPED 3
+
+static void record_skip(struct sweep *sw, size_t slot, const char *why)
+{
+	const struct res_slot *s = &sw->plan.runs[slot];
+	json_t *f = json_object();
+
+	json_object_set_new(f, "run_id", json_string(s->run_id));
+	json_object_set_new(f, "why", json_string(why));
+	json_array_append_new(json_object_get(sw->meta, "skipped_runs"), f);
+	sw->done[slot] = true;
+	sw->skipped++;
+	fprintf(stderr, "%saiotune: run %s skipped: %s\n", sw->tty ? "\n" : "",
+		s->run_id, why);
+}
+
+enum outcome { RUN_OK, RUN_FAILED, RUN_SKIPPED, RUN_STOPPED };
 
 /* Take a finished child's stdout into runs/<id>.json and the CSV. */
 static enum outcome take_result(struct sweep *sw, size_t slot,
@@ -923,6 +965,13 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 		cli_die(CLI_EXIT_USAGE, "run %s refused its settings: %s",
 			s->run_id, line);
 	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == RUN_EXIT_SKIPPED) {
+		last_line(log, line, sizeof(line));
+		record_skip(sw, slot, line);
+		unlink(out);
+		unlink(log);
+		return RUN_SKIPPED;
+	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		last_line(log, line, sizeof(line));
 		if (WIFEXITED(status))
@@ -979,7 +1028,7 @@ static void install_signals(void)
 
 static int run_all(struct sweep *sw)
 {
-	size_t todo = sw->plan.nruns - sw->ndone, nth = 0;
+	size_t todo = sw->plan.nruns - sw->ndone - sw->skipped, nth = 0;
 	int64_t spent = 0;
 	char est[32];
 
@@ -1027,8 +1076,12 @@ static int run_all(struct sweep *sw)
 	fprintf(stderr, "aiotune: %zu of %zu runs done in %s%s\n", sw->ndone,
 		sw->plan.nruns, sw->dir, sw->failed ? " (some failed: see "
 		"meta.json failed_runs and logs/)" : "");
+	if (sw->skipped)
+		fprintf(stderr, "aiotune: %zu runs skipped: this host cannot "
+			"realize their settings (meta.json skipped_runs)\n",
+			sw->skipped);
 	printf("%s\n", sw->dir);
-	return sw->ndone == sw->plan.nruns ? 0 : 1;
+	return sw->ndone + sw->skipped == sw->plan.nruns ? 0 : 1;
 }
 
 static void section_free(struct res_section *s)

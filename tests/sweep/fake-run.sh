@@ -11,7 +11,8 @@
 # Knobs (environment): FAKE_RUN_SLEEP seconds per run; FAKE_RUN_LOG file
 # that gets one line "poll iodepth seed" per run; FAKE_RUN_FAIL_POLL=P
 # fails runs at poll-max-ns P (exit 1); FAKE_RUN_USAGE=1 exits 2;
-# FAKE_RUN_LIE=1 reports another poll-max-ns than asked.
+# FAKE_RUN_LIE=1 reports another poll-max-ns than asked;
+# FAKE_RUN_SKIP_PLACEMENT=P exits 3 (cannot be realized) for placement P.
 set -eu
 [ "${1:-}" = run ] || { echo "fake-run: expected 'run'" >&2; exit 2; }
 shift
@@ -35,6 +36,11 @@ while [ $# -gt 0 ]; do
 done
 [ -z "${FAKE_RUN_USAGE:-}" ] || { echo "aiotune: invalid value for --fake" >&2; exit 2; }
 [ -z "${FAKE_RUN_LOG:-}" ] || echo "$poll $iodepth $seed" >>"$FAKE_RUN_LOG"
+if [ -n "${FAKE_RUN_SKIP_PLACEMENT:-}" ] &&
+   [ "$FAKE_RUN_SKIP_PLACEMENT" = "$placement" ]; then
+	echo "aiotune: placement '$placement' skipped: not on this host" >&2
+	exit 3
+fi
 if [ -n "${FAKE_RUN_FAIL_POLL:-}" ] && [ "$FAKE_RUN_FAIL_POLL" = "$poll" ]; then
 	echo "aiotune: fake failure at poll-max-ns $poll" >&2
 	exit 1

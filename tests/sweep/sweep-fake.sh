@@ -94,6 +94,18 @@ grep -q "fake failure" "$tmp/f/meta.json" || fail "failure not in meta.json"
 $A sweep --resume "$tmp/f" >/dev/null 2>"$tmp/e" || fail "resume: $(cat "$tmp/e")"
 [ "$(($(wc -l <"$tmp/f/results.csv") - 1))" -eq 10 ] || fail "resume did not fill in"
 
+# A setting this host cannot realize (run exit 3) is skipped, recorded,
+# and not retried by a resume.
+FAKE_RUN_SKIP_PLACEMENT=same-core FAKE_RUN_LOG=$tmp/logk $A sweep $grid \
+	--repetitions 1 --placement spread,same-core --output "$tmp/k" \
+	>/dev/null 2>"$tmp/e" || fail "skipped runs: exit $?: $(cat "$tmp/e")"
+[ "$(($(wc -l <"$tmp/k/results.csv") - 1))" -eq 10 ] || fail "skipped rows in CSV"
+grep -c '"run_id"' "$tmp/k/meta.json" | grep -q '^10$' || fail "skipped runs not in meta.json"
+grep -q "10 runs skipped" "$tmp/e" || fail "skips not said: $(cat "$tmp/e")"
+FAKE_RUN_SKIP_PLACEMENT=same-core FAKE_RUN_LOG=$tmp/logk $A sweep \
+	--resume "$tmp/k" >/dev/null 2>&1 || fail "resume after skips"
+[ "$(wc -l <"$tmp/logk")" -eq 20 ] || fail "skipped runs retried"
+
 # A run that measured another point than asked is an error.
 FAKE_RUN_LIE=1 $A sweep $grid --repetitions 1 --output "$tmp/l" \
 	>/dev/null 2>"$tmp/e" && fail "lying run accepted"
