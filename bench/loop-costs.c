@@ -4,10 +4,12 @@
  *   empty non-blocking aio_poll; BH schedule + run in the same thread;
  *   cross-thread wake-up (aio_bh_schedule from another thread until the BH
  *   runs) with the target blocked in ppoll, and with it busy polling.
+ * The waker runs on CPU 0 and the loop thread on CPU 1.
  * Compare with MACHINE.md (trivial syscall 0.17-0.20 us, cross-CPU wake
  * 21-28 us, busy-spin handoff 0.08-0.10 us).
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,11 +88,24 @@ static void wake_bh(void *opaque)
 	atomic_store(&w->ran_at, now());
 }
 
+/* Pin the calling thread to cpu when the host has it (else leave it). */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu >= CPU_SETSIZE)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
 static void *loop_thread(void *opaque)
 {
 	struct wake *w = opaque;
 
 	prctl(PR_SET_TIMERSLACK, 1);
+	pin(1);
 	while (!atomic_load(&w->stop))
 		aio_poll(w->ctx, true);
 	return NULL;
@@ -149,6 +164,7 @@ int main(void)
 	int64_t a[REPS], b[REPS], c[REPS], d[REPS];
 
 	prctl(PR_SET_TIMERSLACK, 1);
+	pin(0); /* the waker on CPU 0, the loop thread on CPU 1 */
 	for (int r = 0; r < REPS; r++) {
 		a[r] = bench_empty_poll(200000);
 		b[r] = bench_bh(200000);

@@ -174,6 +174,7 @@ struct AioContext {
 	atomic_ulong lock_owner; /* pthread_self() of the holder, or 0 */
 	unsigned lock_depth;
 	atomic_uint lock_waiters;
+	atomic_bool lock_released_for_wait; /* aio_poll dropped it to block */
 
 	/* Handlers. */
 	AioLockCnt list_lock;
@@ -183,6 +184,7 @@ struct AioContext {
 	atomic_int poll_disable_cnt; /* handlers without io_poll */
 	bool poll_started;
 	unsigned nhandlers;
+	atomic_uint handlers_gen; /* bumped by every aio_set_fd_handler */
 
 	/* Notification. */
 	atomic_uint notify_me;
@@ -226,6 +228,8 @@ struct AioContext {
 	GArray *gsource_pfds; /* GPollFD per handler fd (poll backend) */
 	gpointer gsource_tag; /* unix fd of epoll/io_uring backends */
 	int gsource_tag_fd;
+	unsigned gsource_gen; /* handlers_gen the GPollFDs were built for */
+	bool gsource_synced;
 
 	/* Thread pool (thread-pool.c), created lazily in the home thread. */
 	struct ThreadPool *_Atomic thread_pool;

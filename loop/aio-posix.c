@@ -204,6 +204,7 @@ void aio_set_fd_handler(AioContext *ctx, int fd, IOHandler *io_read,
 
 	atomic_fetch_add_explicit(&ctx->poll_disable_cnt, disable_change,
 				  memory_order_relaxed);
+	atomic_fetch_add(&ctx->handlers_gen, 1);
 	ctx->fdmon_ops->update(ctx, node, new_node);
 	if (node)
 		free_old = aio_remove_fd_handler(ctx, node);

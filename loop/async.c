@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loop/aio-internal.h"
 #include "loop/thread-pool.h"
@@ -330,6 +331,9 @@ void aio_ctx_finalize(GSource *source)
 		ctx->fdmon_ops->destroy(ctx);
 	if (ctx->fdmon_ops != &fdmon_poll_ops)
 		fdmon_poll_ops.destroy(ctx);
+	/* epoll may have left its fd open after a fallback (fdmon-epoll.c). */
+	if (ctx->epollfd >= 0)
+		close(ctx->epollfd);
 	event_notifier_cleanup(&ctx->notifier);
 	for (int i = 0; i < AIO_CLOCK_MAX; i++)
 		aio_timerlist_destroy(&ctx->tlg[i]);
@@ -372,6 +376,10 @@ void aio_context_acquire(AioContext *ctx)
 		aio_notify(ctx);
 		pthread_mutex_lock(&ctx->lock);
 		atomic_fetch_sub(&ctx->lock_waiters, 1);
+	} else if (atomic_exchange(&ctx->lock_released_for_wait, false)) {
+		/* The owner dropped it only to block in aio_poll: kick it,
+		 * as a contended acquire would. */
+		aio_notify(ctx);
 	}
 	atomic_store_explicit(owner_of(ctx), self_id(), memory_order_relaxed);
 	ctx->lock_depth++;
@@ -394,6 +402,7 @@ unsigned aio_context_release_all(AioContext *ctx)
 	depth = ctx->lock_depth;
 	ctx->lock_depth = 0;
 	atomic_store_explicit(owner_of(ctx), 0, memory_order_relaxed);
+	atomic_store(&ctx->lock_released_for_wait, true);
 	for (unsigned i = 0; i < depth; i++)
 		pthread_mutex_unlock(&ctx->lock);
 	return depth;
@@ -405,6 +414,7 @@ void aio_context_reacquire(AioContext *ctx, unsigned depth)
 		return;
 	for (unsigned i = 0; i < depth; i++)
 		pthread_mutex_lock(&ctx->lock);
+	atomic_store(&ctx->lock_released_for_wait, false);
 	atomic_store_explicit(owner_of(ctx), self_id(), memory_order_relaxed);
 	ctx->lock_depth = depth;
 }

@@ -289,11 +289,27 @@ static int fdmon_iou_wait(AioContext *ctx, AioHandlerList *ready,
 	return n;
 }
 
+/*
+ * Must the loop wait()? Only when a CQE is there to reap. Queued changes
+ * (new handlers, the re-arm of every one-shot POLL_ADD that fired) are
+ * submitted here instead: in QEMU 10.2 they make need_wait() true, which
+ * keeps the loop from ever busy-polling after an fd-dispatched event, so
+ * poll-max-ns had no effect under io_uring. One io_uring_enter per change
+ * batch is far cheaper than the blocking wait it avoids.
+ */
 static bool fdmon_iou_need_wait(AioContext *ctx)
 {
 	FDMonIoUring *st = fdmon_iou(ctx);
 
-	return io_uring_cq_ready(&st->ring) || io_uring_sq_ready(&st->ring) ||
+	if (atomic_load_explicit(&st->changes, memory_order_acquire) ||
+	    io_uring_sq_ready(&st->ring)) {
+		AioHandler *done = NULL;
+
+		fdmon_iou_fill_sq(st, &done);
+		io_uring_submit(&st->ring);
+		fdmon_iou_hand_back(ctx, done);
+	}
+	return io_uring_cq_ready(&st->ring) ||
 	       atomic_load_explicit(&st->changes, memory_order_acquire);
 }
 

@@ -14,9 +14,21 @@ static void gsource_sync_fds(AioContext *ctx)
 	int fd = ctx->fdmon_ops->gsource_fd(ctx);
 	GArray *a;
 
+	unsigned gen = atomic_load(&ctx->handlers_gen);
+
 	if (!ctx->gsource_pfds)
 		ctx->gsource_pfds = g_array_new(FALSE, TRUE, sizeof(GPollFD));
 	a = ctx->gsource_pfds;
+
+	/*
+	 * Touching glib's poll records wakes the GMainContext, so rebuild
+	 * them only when the handler set changed (else glib never sleeps).
+	 */
+	if (fd < 0 && ctx->gsource_synced && gen == ctx->gsource_gen &&
+	    !ctx->gsource_tag)
+		return;
+	ctx->gsource_gen = gen;
+	ctx->gsource_synced = true;
 
 	for (guint i = 0; i < a->len; i++)
 		g_source_remove_poll(source, &g_array_index(a, GPollFD, i));

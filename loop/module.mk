@@ -10,6 +10,7 @@ TESTS += tests/fdmon/test-fdmon-dispatch.c tests/fdmon/test-fdmon-upgrade.c \
 	$(FDMON_TESTS_MT)
 TSAN_TESTS += $(FDMON_TESTS_MT)
 BENCHES += bench/fdmon-wake.c
+BENCHES += bench/loop-costs.c
 # IOThread and the per-context thread pool (tests in tests/iothread/).
 LOOP_SRCS += loop/iothread.c loop/thread-pool.c
 IOTHREAD_TESTS := tests/iothread/test-thread-pool.c \
