@@ -90,7 +90,10 @@ static void uring_submit_bh(void *opaque)
 			 strerror(-ret));
 }
 
-/* Reap every CQE now in the ring; complete() may queue more. */
+/*
+ * Reap the CQEs present when the reap started (bounded, see engine.h);
+ * complete() may queue more, which later iterations reap.
+ */
 static bool uring_reap(struct wl_engine *e)
 {
 	struct uring *u = e->priv;
@@ -98,11 +101,13 @@ static bool uring_reap(struct wl_engine *e)
 	struct wl_io *ios[URING_REAP_BATCH];
 	int64_t res[URING_REAP_BATCH];
 	bool progress = false;
-	unsigned int n;
+	unsigned int n, budget = io_uring_cq_ready(&u->ring);
 
 	u->in_reap = true;
-	while ((n = io_uring_peek_batch_cqe(&u->ring, cqes,
-					    URING_REAP_BATCH)) > 0) {
+	while (budget && (n = io_uring_peek_batch_cqe(&u->ring, cqes,
+					budget < URING_REAP_BATCH ? budget :
+					URING_REAP_BATCH)) > 0) {
+		budget -= n;
 		for (unsigned int i = 0; i < n; i++) {
 			ios[i] = io_uring_cqe_get_data(cqes[i]);
 			res[i] = cqes[i]->res;
