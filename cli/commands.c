@@ -11,6 +11,7 @@ extern const struct cli_cmd cli_cmd_plot;
 extern const struct cli_cmd cli_cmd_recommend;
 extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_simulate;
+extern const struct cli_cmd cli_cmd_import_fio;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_version,
@@ -21,5 +22,6 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_recommend,
 	&cli_cmd_report,
 	&cli_cmd_simulate,
+	&cli_cmd_import_fio,
 	NULL,
 };
