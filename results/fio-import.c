@@ -1,7 +1,8 @@
 /*
  * fio-import.c: fio JSON -> run objects (docs/run-json.md).
  *
- * Per job: "read" and "write" each hold iops, bw_bytes, total_ios,
+ * Per job: "read" and "write" (or one "mixed" with
+ * unified_rw_reporting=mixed) each hold iops, bw_bytes, total_ios,
  * runtime (ms) and latency objects in ns (lat_ns: submit to completion;
  * clat_ns: completion latency, the one with percentiles unless the job set
  * lat_percentiles). "percentile" maps "99.000000" -> ns; it is absent when
@@ -212,6 +213,7 @@ static json_t *run_obj(json_t *doc, json_t *job, json_t *global)
 {
 	json_t *rd = json_object_get(job, "read");
 	json_t *wr = json_object_get(job, "write");
+	json_t *mx = json_object_get(job, "mixed");
 	json_t *dirs[2], *run = json_object(), *res = json_object();
 	json_t *cpu = json_object(), *host = json_object(), *v;
 	double iops = 0, bw = 0, ios = 0, rt = 0, c;
@@ -234,9 +236,12 @@ static json_t *run_obj(json_t *doc, json_t *job, json_t *global)
 	}
 	json_object_set_new(run, "job", job_obj(job, global));
 
-	if (json_is_object(rd))
+	/* unified_rw_reporting=mixed: one "mixed" object for both. */
+	if (json_is_object(mx))
+		dirs[n++] = mx;
+	if (!n && json_is_object(rd))
 		dirs[n++] = rd;
-	if (json_is_object(wr))
+	if (json_is_object(wr) && !json_is_object(mx))
 		dirs[n++] = wr;
 	for (int i = 0; i < n; i++) {
 		iops += isnan(num(dirs[i], "iops")) ? 0 : num(dirs[i], "iops");
@@ -301,9 +306,11 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 			continue;
 		if (!json_is_object(job) ||
 		    (!json_is_object(json_object_get(job, "read")) &&
-		     !json_is_object(json_object_get(job, "write")))) {
+		     !json_is_object(json_object_get(job, "write")) &&
+		     !json_is_object(json_object_get(job, "mixed")))) {
 			snprintf(err, errlen, "not fio JSON output: job %zu "
-				 "has no \"read\" or \"write\" object", i);
+				 "has no \"read\", \"write\" or \"mixed\"",
+				 i);
 			json_decref(*runs);
 			*runs = NULL;
 			return -EINVAL;

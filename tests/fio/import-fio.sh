@@ -25,9 +25,10 @@ num() { awk -v a="$(col "$1" "$2" "$3")" -v b="$4" \
 
 d=$tmp/all
 $A import-fio --output "$d" "$S/read.json" "$S/write.json" \
-	"$S/mixed.json" "$S/nopct.json" "$S/client.json" >/dev/null ||
+	"$S/mixed.json" "$S/nopct.json" "$S/client.json" \
+	"$S/unified.json" >/dev/null ||
 	fail "import exit $?"
-[ "$(wc -l < "$d/results.csv")" -eq 6 ] || fail "want 5 rows"
+[ "$(wc -l < "$d/results.csv")" -eq 7 ] || fail "want 6 rows"
 [ -f "$d/meta.json" ] && [ -f "$d/runs/fio-0000.json" ] &&
 	[ -f "$d/runs/fio-0004.json" ] || fail "missing meta or runs"
 grep -q '"imported_from"' "$d/meta.json" || fail "meta has no files"
@@ -54,6 +55,8 @@ eq "$d" 4 lat_mean_ns ""
 # client/server: one row per client, "All clients" left out, hostname.
 eq "$d" 5 host nodeA; num "$d" 5 iops 1000; eq "$d" 5 iodepth 16
 num "$d" 5 lat_p99_ns 8000
+# unified_rw_reporting=mixed: the one "mixed" object.
+eq "$d" 6 bs_bytes 8192; num "$d" 6 iops 250; num "$d" 6 lat_p99_ns 45000
 
 # recommend reads it.
 $A recommend "$d" >/dev/null 2>&1 || fail "recommend on the import"
@@ -63,7 +66,7 @@ $A import-fio --output "$d" "$S/read.json" 2>/dev/null
 [ $? -eq 2 ] || fail "overwrite not refused"
 
 # Bad files: exit 2, one line naming the file.
-for f in notjson.txt nojobs.json missing-file.json; do
+for f in notjson.txt nojobs.json nodirs.json missing-file.json; do
 	err=$($A import-fio --output "$tmp/bad" "$S/$f" 2>&1 >/dev/null)
 	rc=$?
 	[ $rc -eq 2 ] || fail "$f: exit $rc, want 2"
