@@ -85,6 +85,8 @@ struct AioHandlerList {
 	AioHandler *head;
 };
 
+/* Pop the most recently pushed node, or NULL. */
+AioHandler *aio_ready_list_pop(AioHandlerList *list);
 /* Push node on list (removing it from any other ready list first). */
 void aio_add_ready_handler(AioHandlerList *list, AioHandler *node,
 			   int revents, bool poll_ready);
@@ -279,6 +281,12 @@ void aio_stats_window(AioContext *ctx, int64_t now_ns);
 /* Lock/unlock around a blocking wait: returns saved depth (0 = not held). */
 unsigned aio_context_release_all(AioContext *ctx);
 void aio_context_reacquire(AioContext *ctx, unsigned depth);
+
+/* The sooner of two timeouts in ns, where -1 means forever. */
+static inline int64_t aio_soonest(int64_t a, int64_t b)
+{
+	return (uint64_t)a < (uint64_t)b ? a : b;
+}
 
 static inline int64_t aio_now_ns(void)
 {

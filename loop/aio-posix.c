@@ -18,11 +18,6 @@ static bool node_deleted(AioHandler *node)
 	return atomic_load_explicit(&node->deleted, memory_order_acquire);
 }
 
-static int64_t soonest(int64_t a, int64_t b)
-{
-	return (uint64_t)a < (uint64_t)b ? a : b;
-}
-
 /* ---- Ready lists -------------------------------------------------------- */
 
 static void ready_list_remove(AioHandlerList *list, AioHandler *node)
@@ -51,7 +46,7 @@ void aio_add_ready_handler(AioHandlerList *list, AioHandler *node,
 	list->head = node;
 }
 
-static AioHandler *ready_list_pop(AioHandlerList *list)
+AioHandler *aio_ready_list_pop(AioHandlerList *list)
 {
 	AioHandler *node = list->head;
 
@@ -387,7 +382,7 @@ static bool run_poll_handlers(AioContext *ctx, AioHandlerList *ready,
 	do {
 		progress = run_poll_handlers_once(ctx, ready, start, timeout);
 		elapsed = aio_now_ns() - start;
-		max_ns = soonest(*timeout, max_ns);
+		max_ns = aio_soonest(*timeout, max_ns);
 		if (ctx->fdmon_ops->need_wait(ctx)) {
 			/* A monitor with user-space readiness (io_uring) keeps
 			 * polling mode on: it is only waited on with 0. */
@@ -415,7 +410,7 @@ static bool try_poll_mode(AioContext *ctx, AioHandlerList *ready,
 
 	if (!ctx->poll_handlers)
 		return false;
-	max_ns = soonest(*timeout, aio_current_window(ctx));
+	max_ns = aio_soonest(*timeout, aio_current_window(ctx));
 	if (!max_ns || ctx->fdmon_ops->need_wait(ctx))
 		return false;
 
@@ -508,7 +503,7 @@ bool aio_dispatch_ready_handlers(AioContext *ctx, AioHandlerList *ready,
 	bool progress = false;
 	AioHandler *node;
 
-	while ((node = ready_list_pop(ready))) {
+	while ((node = aio_ready_list_pop(ready))) {
 		progress |= aio_dispatch_handler(ctx, node);
 
 		/* Adjust after dispatch, so a handler that just joined the

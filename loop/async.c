@@ -200,18 +200,12 @@ static int64_t bh_list_timeout(AioBH *bh)
 	return timeout;
 }
 
-/* The sooner of two timeouts where -1 means forever. */
-static int64_t soonest(int64_t a, int64_t b)
-{
-	return (uint64_t)a < (uint64_t)b ? a : b;
-}
-
 static int64_t aio_bh_timeout(AioContext *ctx)
 {
 	int64_t timeout = bh_list_timeout(atomic_load(&ctx->bh_list));
 
 	for (BHListSlice *s = ctx->bh_slice_head; s && timeout; s = s->next)
-		timeout = soonest(timeout, bh_list_timeout(s->head));
+		timeout = aio_soonest(timeout, bh_list_timeout(s->head));
 	return timeout;
 }
 
@@ -227,7 +221,7 @@ int64_t aio_compute_timeout(AioContext *ctx)
 	if (timeout == 0)
 		return 0;
 	for (int i = 0; i < AIO_CLOCK_MAX; i++)
-		timeout = soonest(timeout,
+		timeout = aio_soonest(timeout,
 				  aio_timerlist_deadline_ns(&ctx->tlg[i], i));
 	return timeout;
 }

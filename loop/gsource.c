@@ -83,12 +83,8 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
 	aio_lockcnt_inc(&ctx->list_lock);
 	aio_poll_set_started(ctx, &ready, false);
 	/* Level-triggered handlers will be seen again by dispatch. */
-	while ((n = ready.head)) {
-		ready.head = n->next_ready;
-		n->next_ready = NULL;
-		n->ready_list = NULL;
+	while ((n = aio_ready_list_pop(&ready)))
 		n->poll_ready = false;
-	}
 	gsource_sync_fds(ctx);
 	aio_lockcnt_dec(&ctx->list_lock);
 	return *timeout == 0;
