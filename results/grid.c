@@ -638,33 +638,41 @@ void res_argv_free(char **argv)
 	free(argv);
 }
 
+int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
+		  size_t errlen)
+{
+	wl_job_init(job);
+	snprintf(job->engine, sizeof(job->engine), "%s", p->engine);
+	snprintf(job->target, sizeof(job->target), "%s", p->target);
+	if (wl_rw_parse(p->rw, &job->rw)) {
+		snprintf(err, errlen, "invalid value '%s' for rw: allowed %s",
+			 p->rw, wl_rw_names());
+		return -EINVAL;
+	}
+	job->bs = (uint32_t)p->bs;
+	snprintf(job->frontend, sizeof(job->frontend), "%s", p->frontend);
+	job->iothreads = (uint32_t)p->iothreads;
+	snprintf(job->placement, sizeof(job->placement), "%s", p->placement);
+	job->iodepth = (uint32_t)p->iodepth;
+	snprintf(job->poll_policy, sizeof(job->poll_policy), "%s",
+		 p->poll_policy);
+	job->poll_grow = p->poll_grow;
+	job->poll_shrink = p->poll_shrink;
+	job->poll_weight = p->poll_weight;
+	snprintf(job->fdmon, sizeof(job->fdmon), "%s", p->fdmon);
+	job->runtime_ns = p->runtime_ns;
+	job->ramp_ns = p->ramp_ns;
+	job->poll_max_ns = p->poll_max_ns;
+	return 0;
+}
+
 int res_point_check(const struct res_point *p, char *err, size_t errlen)
 {
 	struct wl_job job;
 	int ret;
 
-	wl_job_init(&job);
-	snprintf(job.engine, sizeof(job.engine), "%s", p->engine);
-	snprintf(job.target, sizeof(job.target), "%s", p->target);
-	if (wl_rw_parse(p->rw, &job.rw)) {
-		snprintf(err, errlen, "invalid value '%s' for rw: allowed %s",
-			 p->rw, wl_rw_names());
-		return -EINVAL;
-	}
-	job.bs = (uint32_t)p->bs;
-	snprintf(job.frontend, sizeof(job.frontend), "%s", p->frontend);
-	job.iothreads = (uint32_t)p->iothreads;
-	snprintf(job.placement, sizeof(job.placement), "%s", p->placement);
-	job.iodepth = (uint32_t)p->iodepth;
-	snprintf(job.poll_policy, sizeof(job.poll_policy), "%s",
-		 p->poll_policy);
-	job.poll_grow = p->poll_grow;
-	job.poll_shrink = p->poll_shrink;
-	job.poll_weight = p->poll_weight;
-	snprintf(job.fdmon, sizeof(job.fdmon), "%s", p->fdmon);
-	job.runtime_ns = p->runtime_ns;
-	job.ramp_ns = p->ramp_ns;
-	job.poll_max_ns = p->poll_max_ns;
-	ret = wl_job_check(&job, err, errlen);
+	ret = res_point_job(p, &job, err, errlen);
+	if (!ret)
+		ret = wl_job_check(&job, err, errlen);
 	return ret;
 }

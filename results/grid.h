@@ -151,6 +151,13 @@ bool res_point_equal(const struct res_point *p, const struct res_point *q);
  */
 bool res_point_matches(const struct res_point *p, const struct res_row *r,
 		       char *why, size_t size);
+struct wl_job;
+/*
+ * The job `aiotune run` would measure for p (its settings; the rest at
+ * run's defaults). 0, or -EINVAL with err when p's rw is unknown.
+ */
+int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
+		  size_t errlen);
 /*
  * Whether `aiotune run` would accept p (registries, target syntax, the
  * engine's and front end's checks): 0, -EINVAL with one line in err, or

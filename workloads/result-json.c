@@ -35,7 +35,7 @@ static json_t *hist_obj(const struct wl_hist *h)
 			 "buckets", buckets);
 }
 
-static json_t *job_obj(const struct wl_job *j)
+json_t *wl_job_json(const struct wl_job *j)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:b}",
 			      "engine", j->engine, "target", j->target,
@@ -214,7 +214,7 @@ char *wl_result_json(const struct wl_result *r, const struct wl_provenance *p)
 	json_object_set_new(root, "start_time", json_string(r->start_time));
 	json_object_set_new(root, "command_line",
 			    json_string(p->command_line ? p->command_line : ""));
-	json_object_set_new(root, "job", job_obj(&r->job));
+	json_object_set_new(root, "job", wl_job_json(&r->job));
 	json_object_set_new(root, "result", result_obj(r));
 	json_object_set_new(root, "cpu", cpu_obj(r));
 	json_object_set_new(root, "loop", loop_obj(r));

@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#include <jansson.h>
+
 #include "workloads/runner.h"
 
 #define WL_RUN_FORMAT_VERSION 1
@@ -22,6 +24,8 @@ struct wl_provenance {
  * with a newline), or NULL on allocation failure.
  */
 char *wl_result_json(const struct wl_result *r, const struct wl_provenance *p);
+/* The "job" object of the run JSON: every setting of job. */
+json_t *wl_job_json(const struct wl_job *job);
 /* Write the run JSON as dir/run.json (dir is created). 0 or -errno. */
 int wl_result_write_dir(const struct wl_result *r,
 			const struct wl_provenance *p, const char *dir,
