@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #define CLI_EXIT_USAGE 2
+/* A run this host cannot realize: nothing was measured (run, fio-run). */
+#define CLI_EXIT_SKIPPED 3
 
 struct cli_cmd {
 	const char *name;

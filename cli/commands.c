@@ -12,6 +12,8 @@ extern const struct cli_cmd cli_cmd_recommend;
 extern const struct cli_cmd cli_cmd_report;
 extern const struct cli_cmd cli_cmd_simulate;
 extern const struct cli_cmd cli_cmd_import_fio;
+extern const struct cli_cmd cli_cmd_fio;
+extern const struct cli_cmd cli_cmd_fio_run;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_version,
@@ -22,6 +24,8 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_recommend,
 	&cli_cmd_report,
 	&cli_cmd_simulate,
+	&cli_cmd_fio,
+	&cli_cmd_fio_run,
 	&cli_cmd_import_fio,
 	NULL,
 };

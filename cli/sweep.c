@@ -37,6 +37,7 @@
 
 #include "cli/cli.h"
 #include "results/atomic.h"
+#include "results/fio-cmd.h"
 #include "results/grid.h"
 #include "results/plan.h"
 #include "results/provenance.h"
@@ -72,6 +73,8 @@ struct sweep {
 	uint64_t seed;
 	bool seed_set;
 	const char *name;
+	bool fio;                     /* aiotune fio: the grid through fio */
+	unsigned variants;            /* fio variants (fio-cmd.h) */
 
 	/* State. */
 	char dir[PATH_MAX];
@@ -90,6 +93,7 @@ struct sweep {
 	bool tty;
 	int failed;
 	size_t skipped;               /* runs this host cannot realize */
+	struct fio_grid fio_grid;     /* aiotune fio: points and notes */
 };
 
 static void usage(FILE *f)
@@ -123,6 +127,30 @@ static void usage(FILE *f)
 "Ctrl-C (SIGINT) or SIGTERM stops after the current run; a second one\n"
 "stops at once. Exit status: 0 done, 1 some runs failed, 2 bad usage,\n"
 "130/143 interrupted (resume with --resume DIR).\n");
+}
+
+static void fio_usage(FILE *f)
+{
+	fprintf(f,
+"usage: aiotune fio [aiotune sweep options] [--variants LIST]\n"
+"Run the grid of an aiotune sweep (the same flags or job file) through\n"
+"fio, the peer, into a results directory of the same schema: engine\n"
+"io_uring as fio-io_uring, linux-aio as fio-libaio, IOThreads as\n"
+"numjobs, placement as cpus_allowed, runtime/ramp/direct as given.\n"
+"Each run is `aiotune fio-run ...` (fio --output-format=json imported).\n"
+"\n"
+"  --variants LIST     plain, sqpoll (sqthread_poll=1), hipri (polled\n"
+"                      completions, only where the device has them);\n"
+"                      default plain,sqpoll,hipri\n"
+"\n"
+"What fio cannot express is listed as skipped with the reason (and in\n"
+"meta.json fio_skipped): simnvme and sim: targets, the threads engine,\n"
+"the virtio front end, and hipri on a device without polled\n"
+"completions. fio has no poll window, so the polling settings collapse:\n"
+"one fio run per workload is the baseline at every poll-max-ns (plot\n"
+"draws it flat; recommend reports it beside the recommendation).\n"
+"Results go to results/<name>-fio-<time>/ (or --output); --dry-run also\n"
+"prints each fio command line. The rest is as `aiotune sweep --help`.\n");
 }
 
 static void print_columns(void)
@@ -175,6 +203,18 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 			snprintf(flag, sizeof(flag), "%s", arg);
 			val = NULL;
 		}
+		if (!strcmp(flag, "--variants") && sw->fio) {
+			if (!val) {
+				if (i + 1 >= argc)
+					cli_bad_value(flag, NULL, "a value "
+						      "after the flag");
+				val = argv[++i];
+			}
+			if (fio_variants_parse(val, &sw->variants, err,
+					       sizeof(err)))
+				cli_die(CLI_EXIT_USAGE, "%s", err);
+			continue;
+		}
 		if (!strcmp(flag, "--dry-run")) {
 			sw->dry_run = true;
 			continue;
@@ -226,8 +266,10 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 		} else if (!strcmp(flag, "--resume")) {
 			sw->resume_dir = val;
 		} else {
-			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for sweep: "
-				"'aiotune sweep --help' lists them", flag);
+			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for %s: "
+				"'aiotune %s --help' lists them", flag,
+				sw->fio ? "fio" : "sweep",
+				sw->fio ? "fio" : "sweep");
 		}
 	}
 	if (sw->resume_dir && sw->output)
@@ -304,6 +346,29 @@ static void label_dims(struct sweep *sw)
 	sw->show[RES_DIM_POLL_MAX_NS] = true;
 }
 
+/* aiotune fio: the grid's points as fio runs them, and what it leaves out. */
+static void fio_points(struct sweep *sw)
+{
+	const struct fio_note *nt = sw->fio_grid.notes;
+
+	fio_grid_free(&sw->fio_grid);
+	if (!sw->variants)
+		sw->variants = (1u << FIO_NR_VARIANTS) - 1;
+	if (fio_grid_build(sw->grid.points, sw->grid.npoints, sw->variants,
+			   fio_hipri_ok, &sw->fio_grid))
+		cli_die(1, "out of memory");
+	if (!sw->fio_grid.n)
+		cli_die(CLI_EXIT_USAGE, "nothing in this grid can run through "
+			"fio: %s: %s", nt[0].what, nt[0].why);
+}
+
+static void print_fio_notes(const struct sweep *sw, FILE *f)
+{
+	for (int i = 0; i < sw->fio_grid.nnotes; i++)
+		fprintf(f, "aiotune: fio: skipped %s: %s\n",
+			sw->fio_grid.notes[i].what, sw->fio_grid.notes[i].why);
+}
+
 static void print_dry_run(struct sweep *sw)
 {
 	const struct res_plan *p = &sw->plan;
@@ -340,6 +405,24 @@ static void print_dry_run(struct sweep *sw)
 			printf(" %12s", v);
 		}
 		putchar('\n');
+	}
+	if (sw->fio) {
+		printf("\nfio command lines (each run has its own --randseed):\n");
+		for (size_t i = 0; i < p->npoints; i++) {
+			char why[512];
+			char **a = fio_point_argv(&p->points[i], "fio",
+						  "OUT.json", why, sizeof(why));
+
+			printf("  %5zu", i);
+			for (int k = 0; a && a[k]; k++)
+				printf(" %s", a[k]);
+			if (!a)
+				printf(" (skipped: %s)", why);
+			putchar('\n');
+			res_argv_free(a);
+		}
+		putchar('\n');
+		print_fio_notes(sw, stdout);
 	}
 	fmt_duration(estimate_s(p, NULL), est, sizeof(est));
 	printf("\nestimated time: %s (runtime + ramp + about %.1f s start-up "
@@ -394,6 +477,12 @@ static void build_plan(struct sweep *sw)
 		} else {
 			sw->name = sw->grid.name;
 		}
+		if (sw->fio) {
+			static char fname[RES_NAME_MAX];
+
+			snprintf(fname, sizeof(fname), "%.59s-fio", sw->name);
+			sw->name = fname;
+		}
 	}
 	ret = res_grid_expand(&sw->grid,
 			      sw->have_flag_dims ? &sw->flags : NULL, err,
@@ -421,7 +510,11 @@ static void build_plan(struct sweep *sw)
 			cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s",
 				err);
 	}
-	ret = res_plan_build(&sw->plan, sw->grid.points, sw->grid.npoints,
+	if (sw->fio)
+		fio_points(sw);
+	ret = res_plan_build(&sw->plan,
+			     sw->fio ? sw->fio_grid.points : sw->grid.points,
+			     sw->fio ? sw->fio_grid.n : sw->grid.npoints,
 			     sw->grid.repetitions, sw->grid.seed);
 	if (ret)
 		cli_die(1, "out of memory");
@@ -509,8 +602,24 @@ static json_t *new_meta(struct sweep *sw)
 	}
 	json_object_set_new(m, "devices", devs);
 	json_object_set_new(m, "fdmon_used", json_array());
+	if (sw->fio) {
+		json_t *notes = json_array(), *vars = json_array();
+
+		for (int i = 0; i < sw->fio_grid.nnotes; i++)
+			json_array_append_new(notes, json_pack("{s:s, s:s}",
+				"what", sw->fio_grid.notes[i].what,
+				"why", sw->fio_grid.notes[i].why));
+		for (int v = 0; v < FIO_NR_VARIANTS; v++)
+			if (sw->variants & (1u << v))
+				json_array_append_new(vars, json_string(
+					fio_variant_name((enum fio_variant)v)));
+		json_object_set_new(m, "fio_skipped", notes);
+		json_object_set_new(m, "fio_variants", vars);
+	}
 	json_object_set_new(m, "run_timer_slack_ns", json_array());
 	json_object_set_new(sweep, "name", json_string(sw->name));
+	json_object_set_new(sweep, "kind", json_string(sw->fio ? "fio" :
+						       "aiotune"));
 	json_object_set_new(sweep, "seed", json_integer((json_int_t)
 							sw->plan.seed));
 	json_object_set_new(sweep, "repetitions",
@@ -728,6 +837,7 @@ static void mark_skipped(struct sweep *sw)
 static void start_resume(struct sweep *sw)
 {
 	char path[PATH_MAX], err[512], why[512];
+	const char *kind;
 	json_t *j;
 
 	snprintf(sw->dir, sizeof(sw->dir), "%s", sw->resume_dir);
@@ -761,6 +871,13 @@ static void start_resume(struct sweep *sw)
 	sw->meta = json_load_file(path, 0, NULL);
 	if (!sw->meta)
 		cli_die(1, "%s: missing or not JSON", path);
+	kind = json_string_value(json_object_get(json_object_get(sw->meta,
+							"sweep"), "kind"));
+	if (sw->fio != (kind && !strcmp(kind, "fio")))
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --resume: it "
+			"is %s sweep; resume it with aiotune %s --resume %s",
+			sw->resume_dir, sw->fio ? "an aiotune" : "a fio",
+			sw->fio ? "sweep" : "fio", sw->resume_dir);
 	if (!sw->name)
 		sw->name = json_string_value(json_object_get(
 			json_object_get(sw->meta, "sweep"), "name")) ?: "sweep";
@@ -798,7 +915,7 @@ static char **child_argv(const struct sweep *sw, const struct res_slot *s)
 		cli_die(1, "out of memory");
 	for (int i = 0; i < sw->nrun_cmd; i++)
 		argv[k++] = strdup(sw->run_cmd[i]);
-	argv[k++] = strdup("run");
+	argv[k++] = strdup(sw->fio ? "fio-run" : "run");
 	for (int i = 0; i < n; i++)
 		argv[k++] = args[i];
 	free(args);
@@ -1033,6 +1150,7 @@ static int run_all(struct sweep *sw)
 	char est[32];
 
 	fmt_duration(estimate_s(&sw->plan, sw->done), est, sizeof(est));
+	print_fio_notes(sw, stderr);
 	fprintf(stderr, "aiotune: sweep '%s': %zu runs to do (%zu points x %d "
 		"repetitions, %zu done), about %s; results in %s\n", sw->name,
 		todo, sw->plan.npoints, sw->plan.repetitions, sw->ndone, est,
@@ -1096,6 +1214,7 @@ static void sweep_free(struct sweep *sw)
 	res_grid_free(&sw->grid);
 	section_free(&sw->flags);
 	res_plan_free(&sw->plan);
+	fio_grid_free(&sw->fio_grid);
 	res_table_free(&sw->table);
 	free(sw->done);
 	json_decref(sw->session);
@@ -1108,7 +1227,33 @@ static void sweep_free(struct sweep *sw)
 	free(sw);
 }
 
-static int cmd_sweep(int argc, char **argv)
+/* fio, or $AIOTUNE_FIO, must be there before a fio sweep starts. */
+static void check_fio(void)
+{
+	const char *env = getenv("AIOTUNE_FIO"), *path = getenv("PATH");
+	char buf[PATH_MAX], *copy, *save = NULL;
+	bool found = false;
+
+	if (env && *env) {
+		if (access(env, X_OK))
+			cli_bad_value("AIOTUNE_FIO", env, "an executable fio");
+		return;
+	}
+	copy = strdup(path ? path : "/usr/bin:/bin");
+	if (!copy)
+		cli_die(1, "out of memory");
+	for (char *d = strtok_r(copy, ":", &save); d && !found;
+	     d = strtok_r(NULL, ":", &save)) {
+		snprintf(buf, sizeof(buf), "%s/fio", d);
+		found = !access(buf, X_OK);
+	}
+	free(copy);
+	if (!found)
+		cli_die(1, "fio is not installed (not in PATH): install "
+			"Debian's fio package (make deps)");
+}
+
+static int sweep_main(int argc, char **argv, bool fio)
 {
 	struct sweep *sw = calloc(1, sizeof(*sw));
 	char path[PATH_MAX];
@@ -1117,9 +1262,14 @@ static int cmd_sweep(int argc, char **argv)
 
 	if (!sw)
 		cli_die(1, "out of memory");
+	sw->fio = fio;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			usage(stdout);
+			if (fio)
+				fio_usage(stdout);
+			else
+				usage(stdout);
+			free(sw);
 			return 0;
 		}
 	}
@@ -1140,6 +1290,8 @@ static int cmd_sweep(int argc, char **argv)
 			sweep_free(sw);
 			return 0;
 		}
+		if (sw->fio)
+			check_fio();
 		start_new(sw);
 		sw->done = calloc(sw->plan.nruns + 1, sizeof(bool));
 		if (!sw->done)
@@ -1159,6 +1311,22 @@ static int cmd_sweep(int argc, char **argv)
 	sweep_free(sw);
 	return ret;
 }
+
+static int cmd_sweep(int argc, char **argv)
+{
+	return sweep_main(argc, argv, false);
+}
+
+static int cmd_fio(int argc, char **argv)
+{
+	return sweep_main(argc, argv, true);
+}
+
+const struct cli_cmd cli_cmd_fio = {
+	.name = "fio",
+	.summary = "run a sweep's grid through fio (the peer) into results/",
+	.run = cmd_fio,
+};
 
 const struct cli_cmd cli_cmd_sweep = {
 	.name = "sweep",

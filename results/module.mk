@@ -4,10 +4,13 @@
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
 	results/grid.c results/jobfile.c results/plan.c results/spawn.c \
 	results/provenance.c results/summary.c results/recommend.c \
-	results/plot.c results/load.c results/fio-import.c
+	results/plot.c results/load.c results/fio-import.c \
+	results/fio-cmd.c
 APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \
-	cli/report.c cli/import-fio.c
+	cli/report.c cli/import-fio.c cli/fio-run.c
 TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \
 	tests/sweep/test-knee.c
 SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 	tests/sweep/e2e-simnvme.sh tests/fio/import-fio.sh
+# fio JSON export: aiotune run/report --format fio-json.
+APP_SRCS += results/fio-export.c

@@ -1,0 +1,471 @@
+/*
+ * fio-cmd.c: grid points as fio runs them (fio-cmd.h). The options are
+ * fio's (HOWTO): ioengine, rw, rwmixread, bs, iodepth, numjobs with
+ * group_reporting (one result for all IOThreads), time_based runtime and
+ * ramp_time, direct, cpus_allowed, and for io_uring hipri and
+ * sqthread_poll. Latency percentiles are of the whole request
+ * (lat_percentiles=1, submission to completion), as aiotune measures it.
+ * fio must never create or extend a target: allow_file_create=0.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "affinity/affinity.h"
+#include "results/fio-cmd.h"
+
+static const char *const variant_names[FIO_NR_VARIANTS] = {
+	"plain", "sqpoll", "hipri",
+};
+
+/* aiotune engine -> fio ioengine. */
+static const struct {
+	const char *engine;
+	const char *ioengine;
+} engines[] = {
+	{ "io_uring", "io_uring" },
+	{ "linux-aio", "libaio" },
+};
+
+#define NR_ENGINES (sizeof(engines) / sizeof(engines[0]))
+
+const char *fio_variant_name(enum fio_variant v)
+{
+	return v < FIO_NR_VARIANTS ? variant_names[v] : "?";
+}
+
+int fio_variants_parse(const char *list, unsigned *mask, char *err,
+		       size_t errlen)
+{
+	char buf[256], *save = NULL, *t;
+
+	*mask = 0;
+	snprintf(buf, sizeof(buf), "%s", list ? list : "");
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int v;
+
+		for (v = 0; v < FIO_NR_VARIANTS; v++)
+			if (!strcmp(t, variant_names[v]))
+				break;
+		if (v == FIO_NR_VARIANTS)
+			goto bad;
+		*mask |= 1u << v;
+	}
+	if (*mask)
+		return 0;
+bad:
+	snprintf(err, errlen, "invalid value '%s' for --variants: allowed a "
+		 "list of plain, sqpoll, hipri", list ? list : "");
+	return -EINVAL;
+}
+
+bool fio_engine_is_fio(const char *name)
+{
+	return !strncmp(name, "fio-", 4);
+}
+
+int fio_engine_name(const char *engine, enum fio_variant v, char *buf,
+		    size_t size, char *why, size_t whylen)
+{
+	for (size_t i = 0; i < NR_ENGINES; i++) {
+		if (strcmp(engines[i].engine, engine) != 0)
+			continue;
+		if (v != FIO_VAR_PLAIN && strcmp(engine, "io_uring") != 0) {
+			snprintf(why, whylen, "%s is an io_uring option; fio's "
+				 "%s has none", fio_variant_name(v),
+				 engines[i].ioengine);
+			return -ENOTSUP;
+		}
+		if (v == FIO_VAR_PLAIN)
+			snprintf(buf, size, "fio-%s", engines[i].ioengine);
+		else
+			snprintf(buf, size, "fio-%s-%s", engines[i].ioengine,
+				 variant_names[v]);
+		return 0;
+	}
+	if (!strcmp(engine, "simnvme"))
+		snprintf(why, whylen, "a simulated device: fio cannot drive "
+			 "it");
+	else if (!strcmp(engine, "threads"))
+		snprintf(why, whylen, "the loop's thread pool (preadv in "
+			 "workers) has no fio engine that matches it");
+	else
+		snprintf(why, whylen, "fio has no engine for '%s'", engine);
+	return -ENOTSUP;
+}
+
+int fio_engine_split(const char *name, char *engine, size_t size,
+		     enum fio_variant *v)
+{
+	for (size_t i = 0; i < NR_ENGINES; i++) {
+		for (int k = 0; k < FIO_NR_VARIANTS; k++) {
+			char full[96], why[128];
+
+			if (fio_engine_name(engines[i].engine,
+					    (enum fio_variant)k, full,
+					    sizeof(full), why, sizeof(why)))
+				continue;
+			if (strcmp(full, name) != 0)
+				continue;
+			snprintf(engine, size, "%s", engines[i].engine);
+			*v = (enum fio_variant)k;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *fio_peer_engine(const char *name)
+{
+	size_t len;
+
+	if (!fio_engine_is_fio(name))
+		return NULL;
+	for (size_t i = 0; i < NR_ENGINES; i++) {
+		len = strlen(engines[i].ioengine);
+		if (!strncmp(name + 4, engines[i].ioengine, len) &&
+		    (name[4 + len] == '\0' || name[4 + len] == '-'))
+			return engines[i].engine;
+	}
+	return NULL;
+}
+
+bool fio_expressible(const struct wl_job *job, enum fio_variant v,
+		     const char **dim, char *why, size_t whylen)
+{
+	char name[96];
+
+	*dim = "engine";
+	if (fio_engine_name(job->engine, v, name, sizeof(name), why, whylen))
+		return false;
+	*dim = "frontend";
+	if (strcmp(job->frontend, "direct") != 0) {
+		snprintf(why, whylen, "fio has no %s front end: it submits "
+			 "from its own thread, as the direct front end does",
+			 job->frontend);
+		return false;
+	}
+	*dim = "target";
+	if (!strncmp(job->target, "sim:", 4)) {
+		snprintf(why, whylen, "a simulated target: fio needs a file "
+			 "or a device");
+		return false;
+	}
+	*dim = "verify";
+	if (job->verify) {
+		snprintf(why, whylen, "--verify has no fio equivalent here");
+		return false;
+	}
+	*dim = NULL;
+	return true;
+}
+
+struct argv_buf {
+	char **v;
+	int n, cap;
+	bool oom;
+};
+
+static void add(struct argv_buf *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (a->oom)
+		return;
+	if (a->n + 2 > a->cap) {
+		int cap = a->cap ? 2 * a->cap : 32;
+		char **v = realloc(a->v, (size_t)cap * sizeof(*v));
+
+		if (!v) {
+			a->oom = true;
+			return;
+		}
+		a->v = v;
+		a->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		a->oom = true;
+		s = NULL;
+	}
+	va_end(ap);
+	if (!s)
+		return;
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+/* fio takes times with a unit; us keeps any ns value we were given. */
+static void add_time(struct argv_buf *a, const char *opt, int64_t ns)
+{
+	if (ns % 1000000 == 0)
+		add(a, "--%s=%" PRId64 "ms", opt, ns / 1000000);
+	else
+		add(a, "--%s=%" PRId64 "us", opt, (ns + 999) / 1000);
+}
+
+char **fio_argv(const char *fio_bin, const struct wl_job *job,
+		enum fio_variant v, const char *cpus, const char *json_out)
+{
+	struct argv_buf a = { 0 };
+	const char *ioengine = !strcmp(job->engine, "linux-aio") ? "libaio" :
+			       job->engine;
+
+	add(&a, "%s", fio_bin);
+	add(&a, "--name=aiotune");
+	add(&a, "--filename=%s", job->target);
+	add(&a, "--ioengine=%s", ioengine);
+	add(&a, "--rw=%s", wl_rw_name(job->rw));
+	if (job->rw == WL_RW_RANDRW)
+		add(&a, "--rwmixread=%d", job->rwmixread);
+	add(&a, "--bs=%" PRIu32, job->bs);
+	add(&a, "--iodepth=%" PRIu32, job->iodepth);
+	add(&a, "--numjobs=%" PRIu32, job->iothreads);
+	add(&a, "--group_reporting=1");
+	add(&a, "--time_based=1");
+	add_time(&a, "runtime", job->runtime_ns);
+	add_time(&a, "ramp_time", job->ramp_ns);
+	add(&a, "--direct=%d", job->direct ? 1 : 0);
+	if (job->size)
+		add(&a, "--size=%" PRIu64, job->size);
+	if (job->offset)
+		add(&a, "--offset=%" PRIu64, job->offset);
+	add(&a, "--allow_file_create=0");
+	add(&a, "--lat_percentiles=1");
+	if (job->seed)
+		add(&a, "--randseed=%" PRIu64, job->seed);
+	if (cpus && *cpus) {
+		add(&a, "--cpus_allowed=%s", cpus);
+		if (job->iothreads > 1)
+			add(&a, "--cpus_allowed_policy=split");
+	}
+	if (v == FIO_VAR_HIPRI)
+		add(&a, "--hipri=1");
+	if (v == FIO_VAR_SQPOLL)
+		add(&a, "--sqthread_poll=1");
+	add(&a, "--output-format=json");
+	add(&a, "--output=%s", json_out);
+	if (a.oom) {
+		res_argv_free(a.v);
+		return NULL;
+	}
+	return a.v;
+}
+
+bool fio_hipri_ok(const char *target, char *why, size_t whylen)
+{
+	struct aff_device dev;
+	struct aff_caps caps;
+	int ret;
+
+	ret = aff_device_probe(target, &dev);
+	if (ret) {
+		snprintf(why, whylen, "no device under %s: %s", target,
+			 strerror(-ret));
+		return false;
+	}
+	aff_caps_probe(&dev, &caps);
+	if (caps.iopoll == 1)
+		return true;
+	snprintf(why, whylen, "%s", caps.iopoll_why[0] ? caps.iopoll_why :
+		 "polled completions unsupported on this device");
+	return false;
+}
+
+int fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
+		       char *why, size_t whylen)
+{
+	struct aff_placement pl;
+	struct aff_topo *topo = NULL;
+	struct aff_device dev, *devp = NULL;
+	struct aff_roles counts = { { 0 } };
+	struct aff_plan plan;
+	size_t len = 0;
+	int ret;
+
+	buf[0] = '\0';
+	if (!strcmp(job->placement, "none"))
+		return 0;
+	ret = aff_placement_parse(job->placement, &pl, why, whylen);
+	if (ret)
+		return ret;
+	ret = aff_topo_load(&topo, NULL);
+	if (ret) {
+		snprintf(why, whylen, "no topology: %s", strerror(-ret));
+		return ret;
+	}
+	if (!aff_device_probe(job->target, &dev)) {
+		aff_device_locate(topo, &dev);
+		devp = &dev;
+	}
+	counts.n[AFF_ROLE_IOTHREAD] = (int)job->iothreads;
+	ret = aff_placement_resolve(topo, &pl, &counts, devp, &plan, why,
+				    whylen);
+	aff_topo_free(topo);
+	if (ret)
+		return ret;
+	for (uint32_t i = 0; i < job->iothreads; i++) {
+		int cpu = aff_plan_cpu(&plan, AFF_ROLE_IOTHREAD, (int)i);
+
+		if (cpu >= 0 && len + 12 < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%d",
+						len ? "," : "", cpu);
+	}
+	return 0;
+}
+
+static void note(struct fio_grid *g, const char *what, const char *why)
+{
+	for (int i = 0; i < g->nnotes; i++)
+		if (!strcmp(g->notes[i].what, what) &&
+		    !strcmp(g->notes[i].why, why))
+			return;
+	if (g->nnotes == FIO_MAX_NOTES)
+		return;
+	snprintf(g->notes[g->nnotes].what, sizeof(g->notes[0].what), "%s",
+		 what);
+	snprintf(g->notes[g->nnotes].why, sizeof(g->notes[0].why), "%s", why);
+	g->nnotes++;
+}
+
+/* The polling settings of p that fio cannot express, as one note. */
+static void note_polling(struct fio_grid *g, const struct res_point *in,
+			 size_t n)
+{
+	char what[160] = "poll-max-ns=";
+	size_t len = strlen(what);
+	bool any = false, other = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char v[16];
+		bool seen = false;
+
+		other |= strcmp(in[i].poll_policy, in[0].poll_policy) ||
+			 in[i].poll_grow != in[0].poll_grow ||
+			 in[i].poll_shrink != in[0].poll_shrink ||
+			 in[i].poll_weight != in[0].poll_weight ||
+			 strcmp(in[i].fdmon, in[0].fdmon);
+		if (!in[i].poll_max_ns)
+			continue;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = in[k].poll_max_ns == in[i].poll_max_ns;
+		if (seen)
+			continue;
+		res_fmt_ns_short(in[i].poll_max_ns, v, sizeof(v));
+		if (len + strlen(v) + 6 < sizeof(what))
+			len += (size_t)snprintf(what + len, sizeof(what) - len,
+						"%s%s", any ? "," : "", v);
+		any = true;
+	}
+	if (any)
+		note(g, what, "fio has no event loop to poll in: one fio run "
+		     "of the workload is the baseline for every window");
+	if (other)
+		note(g, "poll-policy/grow/shrink/weight/fdmon", "loop settings "
+		     "fio does not have: the fio run stands for all of them");
+}
+
+int fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
+		   bool (*hipri_ok)(const char *target, char *why,
+				    size_t whylen),
+		   struct fio_grid *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->points = calloc(n * FIO_NR_VARIANTS + 1, sizeof(*g->points));
+	if (!g->points)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		struct wl_job job;
+		char why[256], what[160], val[RES_TARGET_MAX];
+		const char *dim;
+		int d;
+
+		if (res_point_job(&in[i], &job, why, sizeof(why))) {
+			note(g, in[i].rw, why);
+			continue;
+		}
+		for (int v = 0; v < FIO_NR_VARIANTS; v++) {
+			struct res_point q = in[i];
+			bool dup = false;
+
+			if (!(mask & (1u << v)))
+				continue;
+			if (!fio_expressible(&job, (enum fio_variant)v, &dim,
+					     why, sizeof(why))) {
+				/* A variant of an engine without it: --help. */
+				if (v && !strcmp(dim, "engine"))
+					continue;
+				d = res_dim_find(dim);
+				if (d >= 0)
+					res_point_value(&in[i],
+							(enum res_dim)d, val,
+							sizeof(val));
+				else
+					snprintf(val, sizeof(val), "on");
+				snprintf(what, sizeof(what), "%s=%.120s%s%s",
+					 dim, val, v ? " variant " : "",
+					 v ? fio_variant_name(
+						 (enum fio_variant)v) : "");
+				note(g, what, why);
+				continue;
+			}
+			if (v == FIO_VAR_HIPRI && hipri_ok &&
+			    !hipri_ok(job.target, why, sizeof(why))) {
+				snprintf(what, sizeof(what), "hipri on %.140s",
+					 job.target);
+				note(g, what, why);
+				continue;
+			}
+			fio_engine_name(job.engine, (enum fio_variant)v,
+					q.engine, sizeof(q.engine), why,
+					sizeof(why));
+			q.poll_max_ns = 0;
+			snprintf(q.poll_policy, sizeof(q.poll_policy), "off");
+			q.poll_grow = 0;
+			q.poll_shrink = 0;
+			q.poll_weight = 0;
+			snprintf(q.fdmon, sizeof(q.fdmon), "auto");
+			for (size_t k = 0; k < g->n && !dup; k++)
+				dup = res_point_equal(&g->points[k], &q);
+			if (!dup)
+				g->points[g->n++] = q;
+		}
+	}
+	note_polling(g, in, n);
+	return 0;
+}
+
+char **fio_point_argv(const struct res_point *p, const char *fio_bin,
+		      const char *json_out, char *why, size_t whylen)
+{
+	struct res_point q = *p;
+	struct wl_job job;
+	enum fio_variant v;
+	char cpus[512];
+	int ret;
+
+	if (fio_engine_split(p->engine, q.engine, sizeof(q.engine), &v)) {
+		snprintf(why, whylen, "engine '%s' is not a fio engine name",
+			 p->engine);
+		return NULL;
+	}
+	if (res_point_job(&q, &job, why, whylen))
+		return NULL;
+	ret = fio_placement_cpus(&job, cpus, sizeof(cpus), why, whylen);
+	if (ret)
+		return NULL;
+	return fio_argv(fio_bin, &job, v, cpus, json_out);
+}
+
+void fio_grid_free(struct fio_grid *g)
+{
+	free(g->points);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,130 @@
+/*
+ * fio-cmd.h: a grid point as fio runs it. `aiotune fio` measures the
+ * points fio can express (engines io_uring and linux-aio as fio's
+ * io_uring and libaio, the direct front end, a real file or device) with
+ * fio itself, for a side-by-side with aiotune's own runs. Each such point
+ * comes in variants: plain, sqthread_poll (io_uring's kernel submission
+ * thread) and hipri (polled completions, only where the device has poll
+ * queues). fio has no event loop, so the polling settings of a point
+ * (poll-max-ns, policy, grow, shrink, weight, fd monitor) collapse: one
+ * fio run is the baseline for every window.
+ *
+ * In results, a fio run's engine is "fio-<fio ioengine>[-<variant>]":
+ * fio-io_uring, fio-io_uring-sqpoll, fio-io_uring-hipri, fio-libaio.
+ */
+#ifndef AIOTUNE_RESULTS_FIO_CMD_H
+#define AIOTUNE_RESULTS_FIO_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "results/grid.h"
+#include "workloads/job.h"
+
+enum fio_variant {
+	FIO_VAR_PLAIN,
+	FIO_VAR_SQPOLL,   /* sqthread_poll=1 */
+	FIO_VAR_HIPRI,    /* hipri: IORING_SETUP_IOPOLL */
+	FIO_NR_VARIANTS
+};
+
+/* "plain", "sqpoll", "hipri". */
+const char *fio_variant_name(enum fio_variant v);
+/*
+ * A comma-separated list of variant names into a bit mask (bit v set for
+ * variant v). 0, or -EINVAL with "invalid value ..." in err.
+ */
+int fio_variants_parse(const char *list, unsigned *mask, char *err,
+		       size_t errlen);
+
+/* Whether a results engine name is a fio run's ("fio-..."). */
+bool fio_engine_is_fio(const char *name);
+/*
+ * The results engine name of aiotune engine under variant v
+ * ("io_uring", SQPOLL -> "fio-io_uring-sqpoll"). 0, or -ENOTSUP with why
+ * when fio has no such engine or variant.
+ */
+int fio_engine_name(const char *engine, enum fio_variant v, char *buf,
+		    size_t size, char *why, size_t whylen);
+/*
+ * The reverse: "fio-libaio" -> "linux-aio", FIO_VAR_PLAIN. 0 or -EINVAL
+ * when name is not one fio_engine_name makes.
+ */
+int fio_engine_split(const char *name, char *engine, size_t size,
+		     enum fio_variant *v);
+/*
+ * The aiotune engine whose runs a fio engine name is the peer of
+ * ("fio-io_uring-sqpoll" -> "io_uring"), or NULL.
+ */
+const char *fio_peer_engine(const char *name);
+
+/*
+ * Whether fio can run job as variant v; if not, *dim names the setting
+ * fio lacks ("engine", "frontend", "target", "verify") and why says why.
+ * Device support of hipri is not checked here (aff_caps_probe does it).
+ */
+bool fio_expressible(const struct wl_job *job, enum fio_variant v,
+		     const char **dim, char *why, size_t whylen);
+
+/*
+ * The fio command line for job under variant v: fio_bin, one job with
+ * --output-format=json written to json_out, CPUs from cpus (a cpulist
+ * for cpus_allowed, NULL or "" for none). NULL-terminated, malloc'ed
+ * (res_argv_free), NULL when out of memory.
+ */
+char **fio_argv(const char *fio_bin, const struct wl_job *job,
+		enum fio_variant v, const char *cpus, const char *json_out);
+
+/*
+ * Whether the device under target completes polled I/O (an io_uring
+ * IOPOLL read works); if not, why says why (aff_caps_probe).
+ */
+bool fio_hipri_ok(const char *target, char *why, size_t whylen);
+
+/*
+ * cpus_allowed for job's IOThreads under job->placement, as a cpulist
+ * ("" when the placement pins nothing). 0, -ENOTSUP with why when this
+ * host cannot realize the placement, -EINVAL or -errno otherwise.
+ */
+int fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
+		       char *why, size_t whylen);
+
+/* A point fio leaves out (or collapses), and why. */
+struct fio_note {
+	char what[160];   /* "engine=simnvme", "poll-max-ns=4k,8k" */
+	char why[256];
+};
+
+#define FIO_MAX_NOTES 32
+
+/* The grid of an `aiotune fio` sweep. */
+struct fio_grid {
+	struct res_point *points;   /* fio points, each once */
+	size_t n;
+	struct fio_note notes[FIO_MAX_NOTES];
+	int nnotes;
+};
+
+/*
+ * Map the n aiotune points of a sweep grid to the fio points: every
+ * expressible point in each variant of mask (hipri only where
+ * hipri_ok(target) says the device completes polled I/O; its reason is
+ * noted otherwise), polling settings reset (poll-max-ns 0, policy off),
+ * duplicates dropped. Every point or variant left out is noted with the
+ * reason. 0 or -ENOMEM.
+ */
+int fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
+		   bool (*hipri_ok)(const char *target, char *why,
+				    size_t whylen),
+		   struct fio_grid *out);
+void fio_grid_free(struct fio_grid *g);
+
+/*
+ * The fio command line of fio point p (its engine a fio name), as
+ * fio_argv; NULL with why when p cannot be mapped or its placement not
+ * realized here (why is empty when memory ran out).
+ */
+char **fio_point_argv(const struct res_point *p, const char *fio_bin,
+		      const char *json_out, char *why, size_t whylen);
+
+#endif
