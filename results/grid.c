@@ -11,6 +11,7 @@
 #include "polling/policy.h"
 #include "results/grid.h"
 #include "workloads/frontend.h"
+#include "workloads/frontend-virtio.h"
 #include "workloads/job.h"
 #include "workloads/runner.h"
 
@@ -59,6 +60,18 @@ static bool valid_frontend(const char *v)
 	return wl_frontend_find(v) != NULL;
 }
 
+static bool valid_think(const char *v)
+{
+	struct wl_think t;
+
+	return wl_think_parse(v, &t) == 0;
+}
+
+static const char *allowed_think(void)
+{
+	return WL_THINK_SYNTAX;
+}
+
 static bool valid_policy(const char *v)
 {
 	return poll_policy_find(v) != NULL;
@@ -100,6 +113,8 @@ static const struct dim_desc dims[RES_NR_DIMS] = {
 	[RES_DIM_BS] = { "bs", K_SIZE, PT(bs), 1, 64 << 20, ',' },
 	[RES_DIM_FRONTEND] = { "frontend", K_STR, PT(frontend), 0, 0, ',',
 			       valid_frontend, wl_frontend_names },
+	[RES_DIM_GUEST_THINK] = { "guest-think", K_STR, PT(guest_think), 0, 0,
+				  ',', valid_think, allowed_think },
 	[RES_DIM_IOTHREADS] = { "iothreads", K_COUNT, PT(iothreads), 1, 1024,
 				',' },
 	[RES_DIM_PLACEMENT] = { "placement", K_STR, PT(placement), 0, 0, ',',
@@ -339,6 +354,7 @@ static int default_list(struct res_list *l, enum res_dim d)
 	case RES_DIM_RW: v = wl_rw_name(job.rw); break;
 	case RES_DIM_BS: snprintf(val, sizeof(val), "%u", job.bs); break;
 	case RES_DIM_FRONTEND: v = job.frontend; break;
+	case RES_DIM_GUEST_THINK: v = job.guest_think; break;
 	case RES_DIM_IOTHREADS:
 		snprintf(val, sizeof(val), "%u", job.iothreads);
 		break;
@@ -576,6 +592,9 @@ bool res_point_matches(const struct res_point *p, const struct res_row *r,
 	snprintf(q.rw, sizeof(q.rw), "%s", r->rw);
 	q.bs = r->bs_bytes;
 	snprintf(q.frontend, sizeof(q.frontend), "%s", r->frontend);
+	/* Rows from before the guest-think column: no think time. */
+	snprintf(q.guest_think, sizeof(q.guest_think), "%s",
+		 r->guest_think[0] ? r->guest_think : "0");
 	q.iothreads = r->iothreads;
 	snprintf(q.placement, sizeof(q.placement), "%s", r->placement);
 	q.iodepth = r->iodepth;
@@ -641,6 +660,8 @@ void res_argv_free(char **argv)
 int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
 		  size_t errlen)
 {
+	struct wl_think think;
+
 	wl_job_init(job);
 	snprintf(job->engine, sizeof(job->engine), "%s", p->engine);
 	snprintf(job->target, sizeof(job->target), "%s", p->target);
@@ -651,6 +672,14 @@ int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
 	}
 	job->bs = (uint32_t)p->bs;
 	snprintf(job->frontend, sizeof(job->frontend), "%s", p->frontend);
+	if (wl_think_parse(p->guest_think, &think)) {
+		snprintf(err, errlen, "invalid value '%s' for guest-think: "
+			 "allowed %s", p->guest_think, WL_THINK_SYNTAX);
+		return -EINVAL;
+	}
+	snprintf(job->guest_think, sizeof(job->guest_think), "%s",
+		 p->guest_think);
+	job->guest_think_ns = wl_think_mean_ns(&think);
 	job->iothreads = (uint32_t)p->iothreads;
 	snprintf(job->placement, sizeof(job->placement), "%s", p->placement);
 	job->iodepth = (uint32_t)p->iodepth;

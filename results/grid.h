@@ -30,6 +30,7 @@ struct res_point {
 	char rw[RES_NAME_MAX];
 	int64_t bs;
 	char frontend[RES_NAME_MAX];
+	char guest_think[RES_NAME_MAX];
 	int64_t iothreads;
 	char placement[RES_NAME_MAX];
 	int64_t iodepth;
@@ -50,6 +51,7 @@ enum res_dim {
 	RES_DIM_RW,
 	RES_DIM_BS,
 	RES_DIM_FRONTEND,
+	RES_DIM_GUEST_THINK,
 	RES_DIM_IOTHREADS,
 	RES_DIM_PLACEMENT,
 	RES_DIM_IODEPTH,

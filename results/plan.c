@@ -124,6 +124,8 @@ static int point_from_json(json_t *o, struct res_point *pt, char *err,
 		if (json_is_integer(v))
 			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
 				 json_integer_value(v));
+		else if (!v && d == RES_DIM_GUEST_THINK)
+			s = "0"; /* a plan from before this dimension */
 		else if (json_is_string(v))
 			s = json_string_value(v);
 		else

@@ -31,6 +31,7 @@ static const struct res_col cols[] = {
 	I64(iodepth, "requests in flight per IOThread"),
 	I64(iothreads, "number of IOThreads (each with its own queue)"),
 	STR(frontend, "front end feeding the IOThread (direct, virtio)"),
+	STR(guest_think, "virtio guest time per completion (0, 5us, exp:5us)"),
 	STR(placement, "CPU placement of the threads"),
 	STR(poll_policy, "adaptive polling policy"),
 	I64(poll_max_ns, "poll-max-ns: longest polling window, ns"),

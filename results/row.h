@@ -42,6 +42,7 @@ struct res_row {
 	int64_t iodepth;
 	int64_t iothreads;
 	char frontend[RES_NAME_MAX];
+	char guest_think[RES_NAME_MAX];
 	char placement[RES_NAME_MAX];
 	char poll_policy[RES_NAME_MAX];
 	int64_t poll_max_ns;

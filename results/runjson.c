@@ -90,6 +90,7 @@ static void get_job(json_t *job, struct res_row *r)
 	get_i64(job, "iodepth", &r->iodepth);
 	get_i64(job, "iothreads", &r->iothreads);
 	get_str(job, "frontend", r->frontend, sizeof(r->frontend));
+	get_str(job, "guest_think", r->guest_think, sizeof(r->guest_think));
 	get_str(job, "placement", r->placement, sizeof(r->placement));
 	get_str(job, "poll_policy", r->poll_policy, sizeof(r->poll_policy));
 	get_i64(job, "poll_max_ns", &r->poll_max_ns);

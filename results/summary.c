@@ -35,6 +35,7 @@ static const struct {
 	{ "rw", "rw", false },
 	{ "bs_bytes", "bs", false },
 	{ "frontend", "frontend", false },
+	{ "guest_think", "guest-think", false },
 	{ "iothreads", "iothreads", false },
 	{ "placement", "placement", false },
 	{ "iodepth", "iodepth", false },

@@ -19,12 +19,14 @@ shift
 engine=simnvme target=sim:lat=fixed:20us rw=randread bs=4096 iodepth=1
 iothreads=1 frontend=direct placement=none policy=qemu grow=0 shrink=0
 weight=0 fdmon=auto runtime=10000000000 ramp=2000000000 poll=32768 seed=1
+think=0
 while [ $# -gt 0 ]; do
 	v=${2:-}
 	case $1 in
 	--engine) engine=$v ;; --target) target=$v ;; --rw) rw=$v ;;
 	--bs) bs=$v ;; --iodepth) iodepth=$v ;; --iothreads) iothreads=$v ;;
 	--frontend) frontend=$v ;; --placement) placement=$v ;;
+	--guest-think) think=$v ;;
 	--poll-policy) policy=$v ;; --poll-grow) grow=$v ;;
 	--poll-shrink) shrink=$v ;; --poll-weight) weight=$v ;;
 	--fdmon) fdmon=$v ;; --runtime) runtime=${v%ns} ;;
@@ -51,7 +53,7 @@ lat_us=$(echo "$target" | sed -n 's/.*lat=fixed:\([0-9]*\)us.*/\1/p')
 [ -z "${FAKE_RUN_LIE:-}" ] || poll=$((poll + 1))
 awk -v L="$lat_us" -v P="$poll" -v Q="$iodepth" -v S="$seed" \
     -v engine="$engine" -v target="$target" -v rw="$rw" -v bs="$bs" \
-    -v th="$iothreads" -v fe="$frontend" -v pl="$placement" \
+    -v th="$iothreads" -v fe="$frontend" -v pl="$placement" -v gt="$think" \
     -v pol="$policy" -v grow="$grow" -v shrink="$shrink" -v w="$weight" \
     -v fd="$fdmon" -v rt="$runtime" -v ramp="$ramp" 'BEGIN {
 	hit = (P >= L * 1000)
@@ -63,7 +65,7 @@ awk -v L="$lat_us" -v P="$poll" -v Q="$iodepth" -v S="$seed" \
 	printf "{\"format_version\": 1, \"tool\": \"aiotune\", \"version\": \"fake\", \"git\": \"fake\",\n"
 	printf " \"start_time\": \"2026-01-01T00:00:00Z\", \"command_line\": \"fake-run\",\n"
 	printf " \"job\": {\"engine\": \"%s\", \"target\": \"%s\", \"rw\": \"%s\", \"bs_bytes\": %d, \"iodepth\": %d,\n", engine, target, rw, bs, Q
-	printf "  \"runtime_ns\": %d, \"ramp_ns\": %d, \"iothreads\": %d, \"frontend\": \"%s\", \"guest_think\": \"0\",\n", rt, ramp, th, fe
+	printf "  \"runtime_ns\": %d, \"ramp_ns\": %d, \"iothreads\": %d, \"frontend\": \"%s\", \"guest_think\": \"%s\",\n", rt, ramp, th, fe, gt
 	printf "  \"direct\": true, \"poll_max_ns\": %d, \"poll_grow\": %d, \"poll_shrink\": %d, \"poll_policy\": \"%s\",\n", P, grow, shrink, pol
 	printf "  \"poll_weight\": %d, \"fdmon\": \"%s\", \"placement\": \"%s\", \"aio_max_batch\": 0},\n", w, fd, pl
 	printf " \"result\": {\"ios\": %d, \"errors\": 0, \"measured_ns\": %d, \"iops\": %.3f, \"bw_bytes\": %.1f,\n", ios, rt, iops, iops * bs

@@ -4,6 +4,7 @@
  * refused with the right file:line and the bad value named.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +113,32 @@ static void test_good(void)
 	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
 	ASSERT_EQ(g.npoints, 4); /* iodepth defaults to 1,32 */
 	ASSERT_STREQ(g.points[0].engine, "simnvme");
+	ASSERT_STREQ(g.points[0].guest_think, "0");
 	ASSERT_EQ(g.repetitions, 3);
+	res_grid_free(&g);
+
+	/* guest-think: a list of think-time distributions, passed to run. */
+	p = write_job("think.ini", "[global]\nfrontend = virtio\n"
+		      "guest-think = 5us, exp:10us\npoll-max-ns = 0\n"
+		      "iodepth = 1\n");
+	res_grid_init(&g);
+	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), 0);
+	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
+	ASSERT_EQ(g.npoints, 2);
+	ASSERT_STREQ(g.points[0].guest_think, "5us");
+	ASSERT_STREQ(g.points[1].guest_think, "exp:10us");
+	{
+		char **argv = res_point_run_args(&g.points[1]);
+		bool found = false;
+
+		ASSERT_NOT_NULL(argv);
+		for (int i = 0; argv[i] && argv[i + 1]; i += 2)
+			if (!strcmp(argv[i], "--guest-think"))
+				found = !strcmp(argv[i + 1], "exp:10us");
+		ASSERT_TRUE(found);
+		res_argv_free(argv);
+	}
+	ASSERT_EQ(res_point_check(&g.points[1], err, sizeof(err)), 0);
 	res_grid_free(&g);
 }
 
@@ -143,6 +169,8 @@ static const struct bad bads[] = {
 	  "invalid value 'elsewhere' for placement" },
 	{ "[global]\nfdmon = kqueue\n", 2, "invalid value 'kqueue' for fdmon" },
 	{ "[bad name]\niodepth = 1\n", 2, "invalid section name" },
+	{ "[global]\nguest-think = 5us,soon\n", 2,
+	  "invalid value 'soon' for guest-think" },
 };
 
 static void test_bad(void)
