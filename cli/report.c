@@ -10,15 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 
 #include "cli/cli.h"
 #include "results/atomic.h"
+#include "results/fio-export.h"
 #include "results/grid.h"
 #include "results/load.h"
 #include "results/plot.h"
 #include "results/recommend.h"
+#include "results/runjson.h"
 
 static const struct {
 	const char *name;
@@ -47,9 +50,12 @@ static void usage(FILE *f)
 "usage: aiotune report [options] DIR\n"
 "Write one page about a sweep: setup, figures, table of points and the\n"
 "recommendation (figures are drawn first if DIR/figures has none).\n"
+"With --format fio-json, write the runs as fio JSON instead: one fio job\n"
+"per row of results.csv, named by its run id, from runs/<id>.json.\n"
 "\n"
-"  --format F        html (default, self-contained) or md\n"
-"  --output FILE     default DIR/report.html or DIR/report.md\n"
+"  --format F        html (default, self-contained), md or fio-json\n"
+"  --output FILE     default DIR/report.html, DIR/report.md or\n"
+"                    DIR/fio.json\n"
 "  --objective O     --cpu-budget PCT   as for aiotune recommend\n");
 }
 
@@ -298,13 +304,70 @@ static void ensure_figures(struct res_set *set)
 			err);
 }
 
+const char *aiotune_version(void);
+
+/*
+ * --format fio-json: every run of DIR's results.csv, read from its run
+ * JSON, as one fio document written to output (default DIR/fio.json).
+ */
+static int fio_json_export(const char *dir, const char *output)
+{
+	struct res_table t = { 0 };
+	char path[PATH_MAX], err[1024], *text;
+	json_t *jobs, *doc;
+	int ret;
+
+	if (res_join(path, sizeof(path), dir, "results.csv"))
+		cli_die(CLI_EXIT_USAGE, "%s: path too long", dir);
+	if (res_csv_load(path, &t, err, sizeof(err)))
+		cli_die(CLI_EXIT_USAGE, "%s", err);
+	if (!t.n)
+		cli_die(CLI_EXIT_USAGE, "%s: no runs in it", path);
+	jobs = json_array();
+	for (size_t i = 0; i < t.n; i++) {
+		const struct res_row *r = &t.rows[i];
+		char rel[RES_NAME_MAX + 48];
+		json_t *run, *job;
+
+		if (r->json[0])
+			snprintf(rel, sizeof(rel), "%s", r->json);
+		else
+			snprintf(rel, sizeof(rel), "runs/%s.json", r->run_id);
+		if (res_join(path, sizeof(path), dir, rel))
+			cli_die(CLI_EXIT_USAGE, "%s: path too long", dir);
+		if (res_run_load(path, &run, err, sizeof(err)))
+			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
+		if (fio_export_job(run, r->run_id, &job, err, sizeof(err)))
+			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
+		json_array_append_new(jobs, job);
+		json_decref(run);
+	}
+	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
+	text = doc ? fio_export_dumps(doc) : NULL;
+	if (!text)
+		cli_die(1, "out of memory");
+	if (output)
+		snprintf(path, sizeof(path), "%s", output);
+	else if (res_join(path, sizeof(path), dir, "fio.json"))
+		cli_die(CLI_EXIT_USAGE, "%s: path too long", dir);
+	ret = res_write_atomic(path, text, strlen(text));
+	if (ret)
+		cli_die(1, "cannot write %s: %s", path, strerror(-ret));
+	printf("%s: %zu run%s\n", path, t.n, t.n == 1 ? "" : "s");
+	free(text);
+	json_decref(doc);
+	json_decref(jobs);
+	res_table_free(&t);
+	return 0;
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	struct res_set *set = calloc(1, sizeof(*set));
 	struct res_rec_opts o;
 	const char *output = NULL;
 	char *dir = NULL, out[PATH_MAX], err[1024], *page = NULL;
-	bool html = true;
+	bool html = true, fio = false;
 	size_t len = 0;
 	json_t *meta;
 	FILE *f;
@@ -320,9 +383,11 @@ static int cmd_report(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else if (!strcmp(a, "--format")) {
-			if (!v || (strcmp(v, "html") && strcmp(v, "md")))
-				cli_bad_value(a, v, "html, md");
+			if (!v || (strcmp(v, "html") && strcmp(v, "md") &&
+				   strcmp(v, "fio-json")))
+				cli_bad_value(a, v, "html, md, fio-json");
 			html = !strcmp(v, "html");
+			fio = !strcmp(v, "fio-json");
 			i++;
 		} else if (!strcmp(a, "--output")) {
 			if (!v)
@@ -354,6 +419,10 @@ static int cmd_report(int argc, char **argv)
 	if (!dir)
 		cli_die(CLI_EXIT_USAGE, "no results directory given: usage "
 			"aiotune report [options] DIR");
+	if (fio) {
+		free(set);
+		return fio_json_export(dir, output);
+	}
 	if (res_set_load(set, &dir, 1, err, sizeof(err)))
 		cli_die(CLI_EXIT_USAGE, "%s", err);
 	if (res_join(out, sizeof(out), dir, "meta.json") ||

@@ -8,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
+#include <jansson.h>
+
 #include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "loop/aio.h"
 #include "polling/policy.h"
+#include "results/fio-export.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
 #include "workloads/frontend-virtio.h"
@@ -24,6 +29,9 @@
 
 const char *aiotune_version(void);
 const char *aiotune_git_rev(void);
+
+/* --format fio-json: the run JSON printed in fio's layout. */
+static bool fio_json;
 
 static void usage(FILE *f)
 {
@@ -66,7 +74,9 @@ static void usage(FILE *f)
 "  --hipri             io_uring polled completions (IORING_SETUP_IOPOLL)\n"
 "  --seed N            PRNG seed for offsets and simulated latencies\n"
 "  --output DIR        write the full result to DIR/run.json\n"
-"  --format F          stdout: text, json, csv (default text)\n",
+"  --format F          stdout: text, json, csv or fio-json (fio's\n"
+"                      --output-format=json layout, one job) (default\n"
+"                      text)\n",
 		wl_engine_names(), wl_rw_names(), wl_frontend_names(),
 		poll_policy_names());
 }
@@ -242,8 +252,11 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 			job->format = WL_FORMAT_JSON;
 		else if (val && !strcmp(val, "csv"))
 			job->format = WL_FORMAT_CSV;
+		else if (val && !strcmp(val, "fio-json"))
+			job->format = WL_FORMAT_JSON;
 		else
-			cli_bad_value(flag, val, "text, json, csv");
+			cli_bad_value(flag, val, "text, json, csv, fio-json");
+		fio_json = val && !strcmp(val, "fio-json");
 	} else {
 		cli_die(CLI_EXIT_USAGE,
 			"unknown option '%s' for run: 'aiotune run --help' lists them",
@@ -257,6 +270,7 @@ void cli_run_parse(int argc, char **argv, struct wl_job *job);
 void cli_run_parse(int argc, char **argv, struct wl_job *job)
 {
 	wl_job_init(job);
+	fio_json = false;
 	for (int i = 1; i < argc; i++) {
 		char flag[64];
 		const char *arg = argv[i], *eq, *val;
@@ -315,6 +329,29 @@ static char *join_args(int argc, char **argv)
 		strcat(s, argv[i]);
 	}
 	return s;
+}
+
+/* The run JSON as a fio document with one job. */
+static void print_fio_json(const char *run_text)
+{
+	json_t *run = json_loads(run_text, 0, NULL), *job, *jobs, *doc;
+	char err[256], *text;
+
+	if (!run)
+		cli_die(1, "fio-json: the run JSON did not parse");
+	if (fio_export_job(run, "aiotune-run", &job, err, sizeof(err)))
+		cli_die(1, "fio-json: %s", err);
+	jobs = json_array();
+	json_array_append_new(jobs, job);
+	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
+	text = doc ? fio_export_dumps(doc) : NULL;
+	if (!text)
+		cli_die(1, "out of memory");
+	fputs(text, stdout);
+	free(text);
+	json_decref(doc);
+	json_decref(jobs);
+	json_decref(run);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -376,7 +413,10 @@ static int cmd_run(int argc, char **argv)
 		json = wl_result_json(res, &prov);
 		if (!json)
 			cli_die(1, "out of memory");
-		fputs(json, stdout);
+		if (fio_json)
+			print_fio_json(json);
+		else
+			fputs(json, stdout);
 		free(json);
 		break;
 	}
