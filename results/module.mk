@@ -14,6 +14,4 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 	tests/sweep/e2e-simnvme.sh tests/fio/import-fio.sh
 # fio JSON export: aiotune run/report --format fio-json.
 APP_SRCS += results/fio-export.c
-# fio JSON export: aiotune run/report --format fio-json.
-APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c
