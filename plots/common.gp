@@ -6,23 +6,23 @@
 out_ext = strlen(out) > 4 ? out[strlen(out)-3:] : ""
 if (out_ext eq ".png") {
 	if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-		set terminal pngcairo size 960,600 noenhanced font "sans,10"
+		set terminal pngcairo size 960,680 noenhanced font "sans,10"
 	} else {
-		set terminal png size 960,600 noenhanced
+		set terminal png size 960,680 noenhanced
 	}
 } else {
 	if (out_ext eq ".svg") {
-		set terminal svg size 960,600 noenhanced dynamic font "sans,11" background "white"
+		set terminal svg size 960,680 noenhanced dynamic font "sans,11" background "white"
 	} else {
 		print sprintf("OUT must end in .png or .svg, not '%s'", out)
 		exit status 2
 	}
 }
 set output out
-set label 99 caption at screen 0.5, screen 0.02 center font ",9" textcolor rgb "#404040"
-set bmargin 6
+set label 99 caption at screen 0.5, screen 0.975 center font ",9" textcolor rgb "#404040"
+set tmargin 5
 set grid lc rgb "#d0d0d0"
-set key outside right top vertical Left reverse samplen 2
+set key outside below left horizontal Left reverse samplen 2 maxcols 2 font ",9"
 set border lw 1
 set style line 1 lw 2 pt 7 ps 0.8
 set datafile missing "NaN"

@@ -43,6 +43,14 @@ static const char *opt(json_t *job, json_t *global, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* Whether a boolean job option is set ("hipri" alone is "" or "1"). */
+static bool opt_on(json_t *job, json_t *global, const char *key)
+{
+	const char *v = opt(job, global, key);
+
+	return v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0;
+}
+
 /* fio sizes: "4k", "4096", "1m" (x1024), "4k,8k" -> the first. */
 static bool parse_size(const char *s, int64_t *out)
 {
@@ -181,6 +189,13 @@ static json_t *job_obj(json_t *job, json_t *global)
 
 	/* fio's default engine on Linux is psync, its default rw read. */
 	snprintf(name, sizeof(name), "fio-%s", engine ? engine : "psync");
+	/* io_uring's variants are named as `aiotune fio` names them. */
+	if (engine && !strcmp(engine, "io_uring")) {
+		if (opt_on(job, global, "hipri"))
+			strcat(name, "-hipri");
+		else if (opt_on(job, global, "sqthread_poll"))
+			strcat(name, "-sqpoll");
+	}
 	json_object_set_new(o, "engine", json_string(name));
 	set_str(o, "target", opt(job, global, "filename"));
 	if (!rw)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "results/atomic.h"
+#include "results/fio-cmd.h"
 #include "results/load.h"
 
 /* Whether the string field at off differs between the directories. */
@@ -43,7 +44,9 @@ static void label_dirs(struct res_set *s)
 			continue;
 		}
 		if (engines && !hosts) {
+			/* A fio directory may hold several fio engines. */
 			snprintf(s->labels[i], sizeof(s->labels[i]), "%s",
+				 fio_engine_is_fio(r->engine) ? "fio" :
 				 r->engine);
 			continue;
 		}

@@ -13,6 +13,7 @@
 
 #include "results/atomic.h"
 #include "results/grid.h"
+#include "results/fio-cmd.h"
 #include "results/plot.h"
 #include "results/runjson.h"
 #include "results/spawn.h"
@@ -109,22 +110,33 @@ static int write_curves(const struct res_summary *s, const char *path)
 		{ RES_M_IOPS_PER_CPU, 1 }, { RES_M_POLL_HIT, 1 },
 	};
 	double x0 = zero_pos(s);
+	int64_t xmax = 0;
 	FILE *f = fopen(path, "w");
 
 	if (!f)
 		return -errno;
+	for (size_t i = 0; i < s->naggs; i++)
+		if (s->aggs[i].key.poll_max_ns > xmax)
+			xmax = s->aggs[i].key.poll_max_ns;
 	fprintf(f, "# aiotune curves: x poll_max_ns label, then median min "
 		"max of iops lat_p50_us lat_p99_us cpu_iothread_pct "
 		"iops_per_cpu poll_hit_pct\n");
 	for (size_t j = 0; j < s->nseries; j++) {
 		const struct res_series *c = &s->series[j];
+		/* fio (no poll window): one point, drawn flat across. */
+		bool flat = c->n == 1 &&
+			    fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+		char title[300];
 
 		if (j)
 			fputs("\n\n", f);
-		put_title(f, c->label);
-		for (size_t i = 0; i < c->n; i++) {
-			const struct res_agg *a = &s->aggs[c->pts[i]];
-			int64_t p = a->key.poll_max_ns;
+		snprintf(title, sizeof(title), "%s%s", c->label,
+			 flat ? " (fio: no poll window)" : "");
+		put_title(f, title);
+		for (size_t i = 0; i < c->n + (flat && xmax > 0); i++) {
+			const struct res_agg *a = &s->aggs[c->pts[i < c->n ?
+								 i : 0]];
+			int64_t p = i < c->n ? a->key.poll_max_ns : xmax;
 			char lab[16];
 
 			res_fmt_ns_short(p, lab, sizeof(lab));

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "results/grid.h"
+#include "results/fio-cmd.h"
 #include "results/recommend.h"
 
 static const char *const obj_names[] = {
@@ -38,6 +39,12 @@ int res_objective_parse(const char *s, enum res_objective *out)
 const char *res_objective_name(enum res_objective o)
 {
 	return obj_names[o];
+}
+
+/* A curve measured by fio (the peer): never a candidate for the window. */
+static bool is_peer(const struct res_summary *s, const struct res_series *c)
+{
+	return fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
 }
 
 static double med(const struct res_agg *a, enum res_metric m)
@@ -408,6 +415,8 @@ static int build_ctx(struct ctx *x, const struct res_summary *s,
 		const struct res_series *c = &s->series[j];
 		int w = wl_index(x, c->workload);
 
+		if (is_peer(s, c))
+			continue;
 		if (w < 0) {
 			if (x->nwl == 256)
 				return -E2BIG;
@@ -438,7 +447,7 @@ static int build_ctx(struct ctx *x, const struct res_summary *s,
 	for (size_t j = 0; j < s->nseries; j++) {
 		const struct res_series *c = &s->series[j];
 
-		for (size_t i = 0; i < c->n; i++) {
+		for (size_t i = 0; i < c->n && !is_peer(s, c); i++) {
 			int64_t p = s->aggs[c->pts[i]].key.poll_max_ns;
 			bool dup = false;
 
@@ -499,9 +508,10 @@ int res_recommend(const struct res_summary *s, const struct res_rec_opts *o,
 	r->knees = calloc(s->nseries ? s->nseries : 1, sizeof(*r->knees));
 	if (!r->knees)
 		return -ENOMEM;
-	r->nknees = s->nseries;
 	for (size_t j = 0; j < s->nseries; j++) {
-		res_knee_find(s, j, o, &r->knees[j]);
+		if (is_peer(s, &s->series[j]))
+			continue;
+		res_knee_find(s, j, o, &r->knees[r->nknees++]);
 		if (s->aggs[s->series[j].pts[0]].key.iothreads > r->iothreads)
 			r->iothreads =
 				(int)s->aggs[s->series[j].pts[0]].key.iothreads;
@@ -662,6 +672,128 @@ static void print_settings(FILE *f, const struct res_rec *r, bool md)
 			"set it with qom-set.)\n");
 }
 
+/* CPU microseconds per I/O of a point (IOThread CPU, or fio's job). */
+static double cpu_per_io_us(const struct res_agg *a)
+{
+	double iops = med(a, RES_M_IOPS);
+
+	return iops > 0 ? med(a, RES_M_CPU) * 1e4 / iops : NAN;
+}
+
+/* Whether aiotune curve c runs fio curve p's workload. */
+static bool same_workload(const struct res_row *c, const struct res_row *p)
+{
+	const char *peer = fio_peer_engine(p->engine);
+
+	return peer && !strcmp(c->engine, peer) && !strcmp(c->rw, p->rw) &&
+	       !strcmp(c->target, p->target) && c->bs_bytes == p->bs_bytes &&
+	       c->iodepth == p->iodepth && c->iothreads == p->iothreads &&
+	       !strcmp(c->frontend, "direct") &&
+	       !strcmp(c->placement, p->placement);
+}
+
+/* The polling configuration of c is the recommended one. */
+static bool same_config(const struct res_row *c, const struct res_row *st)
+{
+	return !strcmp(c->poll_policy, st->poll_policy) &&
+	       c->poll_grow == st->poll_grow &&
+	       c->poll_shrink == st->poll_shrink &&
+	       c->poll_weight == st->poll_weight;
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : NAN;
+}
+
+static void print_ratio_line(FILE *f, const struct res_agg *a,
+			     const struct res_agg *p, bool md)
+{
+	const struct res_row *k = &a->key;
+	double ia = med(a, RES_M_IOPS), ip = med(p, RES_M_IOPS);
+	double la = med(a, RES_M_LAT_P99) / 1000;
+	double lp = med(p, RES_M_LAT_P99) / 1000;
+	double ca = cpu_per_io_us(a), cp = cpu_per_io_us(p);
+	char b[16];
+
+	ns_txt(k->poll_max_ns, b);
+	if (md)
+		fprintf(f, "| %s %s iodepth=%" PRId64 " poll-max-ns=%s | %s | "
+			"%.0f / %.0f = %.2fx | %.1f / %.1f us = %.2fx | "
+			"%.1f / %.1f us = %.2fx |\n", k->engine, k->rw,
+			k->iodepth, b, p->key.engine, ia, ip, ratio(ia, ip),
+			la, lp, ratio(la, lp), ca, cp, ratio(ca, cp));
+	else
+		fprintf(f, "  %s %s iodepth=%" PRId64 " poll-max-ns=%s vs %s: "
+			"IOPS %.0f/%.0f = %.2fx, p99 %.1f/%.1f us = %.2fx, "
+			"CPU/IO %.1f/%.1f us = %.2fx\n", k->engine, k->rw,
+			k->iodepth, b, p->key.engine, ia, ip, ratio(ia, ip),
+			la, lp, ratio(la, lp), ca, cp, ratio(ca, cp));
+}
+
+/*
+ * The fio baseline: each fio curve beside aiotune's runs of the same
+ * workload at poll-max-ns 0 and at the recommended window (ratios are
+ * aiotune / fio).
+ */
+static void print_baseline(FILE *f, const struct res_summary *s,
+			   const struct res_rec *r, bool md)
+{
+	bool header = false;
+
+	for (size_t j = 0; j < s->nseries; j++) {
+		const struct res_series *pc = &s->series[j];
+		const struct res_agg *p = &s->aggs[pc->pts[0]];
+		bool any = false;
+
+		if (!is_peer(s, pc))
+			continue;
+		if (!header) {
+			fprintf(f, md ? "\n**fio baseline** (aiotune / fio on "
+				"the same workload; fio is not used to choose "
+				"the window)\n\n| aiotune run | fio | IOPS | "
+				"p99 latency | CPU per I/O |\n"
+				"|---|---|---|---|---|\n" :
+				"\nfio baseline (aiotune / fio on the same "
+				"workload; fio is not used to choose the "
+				"window):\n");
+			header = true;
+		}
+		for (size_t k = 0; k < s->nseries; k++) {
+			const struct res_series *c = &s->series[k];
+			const struct res_agg *a0 = &s->aggs[c->pts[0]];
+			const struct res_agg *z, *w;
+
+			if (is_peer(s, c) || !same_workload(&a0->key, &p->key))
+				continue;
+			if (r->have && !same_config(&a0->key, &r->settings))
+				continue;
+			z = res_series_at(s, c, 0);
+			w = r->have ? res_series_at(s, c, r->poll_max_ns) :
+			    NULL;
+			if (z)
+				print_ratio_line(f, z, p, md);
+			if (w && w != z)
+				print_ratio_line(f, w, p, md);
+			any |= z || w;
+		}
+		if (!any && md)
+			fprintf(f, "| (none of the same workload) | %s "
+				"iodepth=%" PRId64 " | %.0f | %.1f us | "
+				"%.1f us |\n", p->key.engine, p->key.iodepth,
+				med(p, RES_M_IOPS),
+				med(p, RES_M_LAT_P99) / 1000,
+				cpu_per_io_us(p));
+		else if (!any)
+			fprintf(f, "  %s %s iodepth=%" PRId64 ": IOPS %.0f, "
+				"p99 %.1f us, CPU/IO %.1f us (no aiotune run "
+				"of the same workload)\n", p->key.engine,
+				p->key.rw, p->key.iodepth, med(p, RES_M_IOPS),
+				med(p, RES_M_LAT_P99) / 1000,
+				cpu_per_io_us(p));
+	}
+}
+
 void res_rec_print(FILE *f, const struct res_summary *s,
 		   const struct res_rec *r, bool md)
 {
@@ -681,6 +813,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 	} else {
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}
+	print_baseline(f, s, r, md);
 	for (int i = 0; i < r->nwarn; i++)
 		fprintf(f, "%swarning: %s\n", md ? "- " : "", r->warn[i]);
 }
