@@ -315,6 +315,7 @@ static int fio_json_export(const char *dir, const char *output)
 	struct res_table t = { 0 };
 	char path[PATH_MAX], err[1024], *text;
 	json_t *jobs, *doc;
+	size_t len;
 	int ret;
 
 	if (res_join(path, sizeof(path), dir, "results.csv"))
@@ -335,7 +336,13 @@ static int fio_json_export(const char *dir, const char *output)
 			snprintf(rel, sizeof(rel), "runs/%s.json", r->run_id);
 		if (res_join(path, sizeof(path), dir, rel))
 			cli_die(CLI_EXIT_USAGE, "%s: path too long", dir);
-		if (res_run_load(path, &run, err, sizeof(err)))
+		ret = res_read_file(path, &text, &len);
+		if (ret)
+			cli_die(CLI_EXIT_USAGE, "%s: cannot read: %s", path,
+				strerror(-ret));
+		ret = res_run_parse(text, &run, err, sizeof(err));
+		free(text);
+		if (ret)
 			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
 		if (fio_export_job(run, r->run_id, &job, err, sizeof(err)))
 			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);

@@ -13,10 +13,10 @@
  * The direction: randread/read -> "read", randwrite/write -> "write";
  * randrw -> fio's unified_rw_reporting=both layout: "read" and "write"
  * with each direction's own I/O counts and "mixed" with the totals (the
- * latency objects of "read" and "write" hold the latency of all I/O: the
- * run does not time the directions apart). fio's per-interval figures
- * (bw_min..., iops_min...) are zero with *_samples 0, as fio writes them
- * when it took no samples.
+ * latency objects of "read" and "write" hold the distribution of all I/O
+ * with N their own count: the run does not time the directions apart).
+ * fio's per-interval figures (bw_min..., iops_min...) are zero with
+ * *_samples 0, as fio writes them when it took no samples.
  */
 #include <errno.h>
 #include <math.h>
@@ -508,7 +508,7 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 {
 	json_t *job = json_object_get(run, "job");
 	json_t *res = json_object_get(run, "result");
-	json_t *o, *lat, *notes, *extra;
+	json_t *o, *lat, *notes, *extra, *dir;
 	struct dir_figs all, part, none;
 	struct wl_hist *h;
 	enum dir_mode mode;
@@ -557,7 +557,8 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 				       all.ios);
 		json_array_append_new(notes, json_string(
 			"no latency histogram: the percentiles are the run's "
-			"p50/p90/p99/p99.9, stddev and latency_ns/us/ms are 0"));
+			"p50/p90/p99/p99.9, stddev and latency_ns/us/ms "
+			"are 0"));
 	}
 	json_array_append_new(notes, json_string(
 		"clat_ns and lat_ns both hold aiotune's latency, submission "
@@ -603,16 +604,22 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 			part.iops = all.iops * f;
 			part.bw_bytes = all.bw_bytes * f;
 			part.runtime_ms = all.runtime_ms;
-			json_object_set_new(o, d ? "write" : "read",
-					    dir_obj(&part, lat));
+			dir = dir_obj(&part, lat);
+			/* N counts the direction's own I/O, like total_ios. */
+			json_object_set_new(json_object_get(dir, "clat_ns"),
+					    "N", json_integer(to_int(n)));
+			json_object_set_new(json_object_get(dir, "lat_ns"),
+					    "N", json_integer(to_int(n)));
+			json_object_set_new(o, d ? "write" : "read", dir);
 		}
 		json_object_set_new(o, "trim", dir_obj(&none, NULL));
 		json_object_set_new(o, "mixed", dir_obj(&all, lat));
 		json_array_append_new(notes, json_string(
 			"randrw: read and write hold each direction's own "
-			"I/O count, IOPS and bandwidth but the latency of "
-			"all I/O (the run does not time them apart); mixed "
-			"holds the totals"));
+			"I/O count (total_ios and N), IOPS and bandwidth, "
+			"but min/max/mean/stddev/percentiles of all I/O "
+			"(the run does not time them apart); mixed holds "
+			"the totals"));
 		break;
 	case MODE_MIXED:
 		/* unified_rw_reporting=mixed: "mixed" stands alone. */

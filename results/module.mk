@@ -15,3 +15,4 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 # fio JSON export: aiotune run/report --format fio-json.
 APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c
+SH_TESTS += tests/fio/export-fio.sh

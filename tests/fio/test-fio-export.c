@@ -49,6 +49,14 @@ static json_t *hist_json(const struct wl_hist *h, int bits)
 	return json_pack("{s:i, s:o}", "plat_bits", bits, "buckets", b);
 }
 
+static json_t *thread(const char *role, json_int_t usr, json_int_t sys,
+			  json_int_t vol, json_int_t invol)
+{
+	return json_pack("{s:s, s:I, s:I, s:I, s:I}", "role", role,
+			 "usr_ns", usr, "sys_ns", sys, "vol_csw", vol,
+			 "invol_csw", invol);
+}
+
 static json_t *make_run(const struct wl_hist *h, const char *rw,
 			json_int_t reads, json_int_t writes)
 {
@@ -82,18 +90,12 @@ static json_t *make_run(const struct wl_hist *h, const char *rw,
 		json_object_set_new(res, "reads", json_integer(reads));
 	if (writes >= 0)
 		json_object_set_new(res, "writes", json_integer(writes));
-	threads = json_pack("[{s:s, s:I, s:I, s:I, s:I},"
-			    " {s:s, s:I, s:I, s:I, s:I},"
-			    " {s:s, s:I, s:I, s:I, s:I}]",
-			    "role", "iothread", "usr_ns", (json_int_t)100000000,
-			    "sys_ns", (json_int_t)200000000,
-			    "vol_csw", (json_int_t)10, "invol_csw", (json_int_t)5,
-			    "role", "iothread", "usr_ns", (json_int_t)100000000,
-			    "sys_ns", (json_int_t)0,
-			    "vol_csw", (json_int_t)1, "invol_csw", (json_int_t)1,
-			    "role", "device", "usr_ns", (json_int_t)900000000,
-			    "sys_ns", (json_int_t)900000000,
-			    "vol_csw", (json_int_t)99, "invol_csw", (json_int_t)99);
+	threads = json_array();
+	json_array_append_new(threads, thread("iothread", 100000000,
+					      200000000, 10, 5));
+	json_array_append_new(threads, thread("iothread", 100000000, 0, 1, 1));
+	json_array_append_new(threads, thread("device", 900000000, 900000000,
+					      99, 99));
 	run = json_pack("{s:i, s:s, s:s, s:o, s:o}", "format_version", 1,
 			"tool", "aiotune", "start_time", "2026-11-23T14:00:00Z",
 			"job", job, "result", res);
@@ -313,6 +315,11 @@ static void test_randrw(void)
 	ASSERT_DBL(fabs(get(job, "read/iops") + get(job, "write/iops") -
 			get(job, "mixed/iops")), <, 1e-6);
 	ASSERT_EQ(get(job, "read/io_bytes"), 707 * 4096);
+	ASSERT_EQ(get(job, "read/clat_ns/N"), 707);
+	ASSERT_EQ(get(job, "write/lat_ns/N"), NS - 707);
+	ASSERT_EQ(get(job, "mixed/clat_ns/N"), NS);
+	ASSERT_EQ(get(job, "write/clat_ns/percentile/50.000000"),
+		  wl_hist_percentile(&h, 50));
 	ASSERT_NOT_NULL(json_object_get(json_object_get(json_object_get(job,
 		"mixed"), "clat_ns"), "percentile"));
 	ASSERT_EQ(get(job, "mixed/clat_ns/percentile/99.000000"),
