@@ -509,8 +509,10 @@ int res_recommend(const struct res_summary *s, const struct res_rec_opts *o,
 	if (!r->knees)
 		return -ENOMEM;
 	for (size_t j = 0; j < s->nseries; j++) {
-		if (is_peer(s, &s->series[j]))
+		if (is_peer(s, &s->series[j])) {
+			r->npeers++;
 			continue;
+		}
 		res_knee_find(s, j, o, &r->knees[r->nknees++]);
 		if (s->aggs[s->series[j].pts[0]].key.iothreads > r->iothreads)
 			r->iothreads =
@@ -522,6 +524,8 @@ int res_recommend(const struct res_summary *s, const struct res_rec_opts *o,
 		return ret;
 	free_pick = pick(&x, false);
 	c = pick(&x, true);
+	if (!free_pick && !r->nknees)
+		goto out;
 	if (!free_pick) {
 		add_warn(r, "no poll-max-ns was measured for every workload "
 			 "under one configuration: nothing to compare");
@@ -584,6 +588,8 @@ static void print_knees(FILE *f, const struct res_summary *s,
 {
 	char b1[16], b2[16];
 
+	if (!r->nknees)
+		return;
 	if (md)
 		fprintf(f, "| curve | knee poll-max-ns | IOPS at knee | "
 			"best IOPS (at) | CPU at knee | CPU at 0 | p99 at knee |\n"
@@ -810,6 +816,10 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 			r->confident ? "" : "  (see the warnings)");
 		fprintf(f, "\n%s\n\n", r->explain);
 		print_settings(f, r, md);
+	} else if (!r->nknees && r->npeers) {
+		fprintf(f, "No recommendation: only fio runs here, and fio has "
+			"no poll window (give an aiotune sweep's directory "
+			"too).\n");
 	} else {
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}

@@ -65,8 +65,9 @@ struct res_rec {
 	int64_t poll_max_ns;
 	struct res_row settings;      /* policy, grow, shrink, weight */
 	int iothreads;                /* most IOThreads measured */
-	struct res_knee *knees;       /* one per curve */
+	struct res_knee *knees;       /* one per curve but fio's */
 	size_t nknees;
+	size_t npeers;                /* fio curves (baseline only) */
 	char explain[4096];
 	char warn[RES_REC_MAX_WARN][320];
 	int nwarn;
