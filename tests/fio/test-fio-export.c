@@ -371,8 +371,9 @@ static void test_errors_and_bad_input(void)
 	json_object_del(res, "iops");
 	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
 	json_decref(run);
-	ASSERT_EQ(fio_export_job(json_string("x"), "t", &job, err,
-				 sizeof(err)), -EINVAL);
+	run = json_string("x");
+	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	json_decref(run);
 }
 
 static void test_doc(void)
