@@ -5,7 +5,9 @@
 #   make test       all tests: plain, then ASan+UBSan, then TSan
 #   make check      plain tests only (fast)
 #   make run        the quick simulated-NVMe sweep (see README)
+#   make reproduce  QEMU's 16-32 us finding, other devices, the real disk
 #   make deps       install the Debian packages aiotune needs
+#   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
 #   make V=1        show full commands
 
@@ -85,8 +87,8 @@ AIOTUNE := $(BUILD)/aiotune
 
 .SECONDARY:
 
-.PHONY: all deps deps-ensure test check check-tsan run clean bench \
-	test-asan test-tsan tests
+.PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
+	test-asan test-tsan tests reproduce
 all: $(AIOTUNE) $(LIBLOOP)
 
 deps:
@@ -152,8 +154,20 @@ test: deps-ensure
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
 
+# aiotune vs fio on one file, QD1 and QD32 (bench/fio-compare.sh).
+bench-fio: all
+	@sh bench/fio-compare.sh $(AIOTUNE)
+
 run: all
 	@scripts/run.sh $(AIOTUNE)
+
+# QEMU's 16-32 us finding reproduced, other devices, the real disk
+# (README "Reproducing QEMU's 16-32 us finding"): make reproduce
+# [QUICK=1] [DISK=PATH | DISK=none] [OUT=DIR].
+reproduce: all
+	@scripts/reproduce.sh $(if $(QUICK),--quick) \
+		$(if $(filter none,$(DISK)),--no-disk,$(if $(DISK),--disk $(DISK))) \
+		$(if $(OUT),--output $(OUT)) $(AIOTUNE)
 
 clean:
 	rm -rf build

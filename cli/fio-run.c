@@ -51,9 +51,10 @@ static void usage(FILE *f)
 "\n"
 "  --engine E     io_uring, linux-aio, or a fio engine name of results:\n"
 "                 fio-io_uring, fio-io_uring-sqpoll, fio-io_uring-hipri,\n"
-"                 fio-libaio\n"
+"                 fio-io_uring-batch, fio-libaio, fio-libaio-batch\n"
 "  --variant V    plain (default), sqpoll (sqthread_poll=1), hipri\n"
-"                 (polled completions; only where the device has them)\n"
+"                 (polled completions; only where the device has them),\n"
+"                 batch (iodepth_batch_submit/complete_max = iodepth)\n"
 "\n"
 "Polling options (--poll-max-ns ...) are accepted and ignored: fio has\n"
 "no event loop. fio is $AIOTUNE_FIO, else fio from PATH. Exit status: 0\n"
@@ -90,7 +91,7 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 			if (fio_variants_parse(val, &mask, err, sizeof(err)) ||
 			    (mask & (mask - 1)))
 				cli_bad_value("--variant", val,
-					      "plain, sqpoll, hipri");
+					      "plain, sqpoll, hipri, batch");
 			v = (enum fio_variant)__builtin_ctz(mask);
 			variant_set = true;
 			continue;
@@ -102,7 +103,9 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 				cli_bad_value("--engine", val, "io_uring, "
 					      "linux-aio, fio-io_uring, "
 					      "fio-io_uring-sqpoll, "
-					      "fio-io_uring-hipri, fio-libaio");
+					      "fio-io_uring-hipri, "
+					      "fio-io_uring-batch, fio-libaio, "
+					      "fio-libaio-batch");
 			if (variant_set && ev != v)
 				cli_die(CLI_EXIT_USAGE, "--engine %s and "
 					"--variant %s disagree: give one", val,

@@ -18,7 +18,7 @@
 #include "results/fio-cmd.h"
 
 static const char *const variant_names[FIO_NR_VARIANTS] = {
-	"plain", "sqpoll", "hipri",
+	"plain", "sqpoll", "hipri", "batch",
 };
 
 /* aiotune engine -> fio ioengine. */
@@ -58,7 +58,7 @@ int fio_variants_parse(const char *list, unsigned *mask, char *err,
 		return 0;
 bad:
 	snprintf(err, errlen, "invalid value '%s' for --variants: allowed a "
-		 "list of plain, sqpoll, hipri", list ? list : "");
+		 "list of plain, sqpoll, hipri, batch", list ? list : "");
 	return -EINVAL;
 }
 
@@ -73,7 +73,8 @@ int fio_engine_name(const char *engine, enum fio_variant v, char *buf,
 	for (size_t i = 0; i < NR_ENGINES; i++) {
 		if (strcmp(engines[i].engine, engine) != 0)
 			continue;
-		if (v != FIO_VAR_PLAIN && strcmp(engine, "io_uring") != 0) {
+		if ((v == FIO_VAR_SQPOLL || v == FIO_VAR_HIPRI) &&
+		    strcmp(engine, "io_uring") != 0) {
 			snprintf(why, whylen, "%s is an io_uring option; fio's "
 				 "%s has none", fio_variant_name(v),
 				 engines[i].ioengine);
@@ -250,6 +251,11 @@ char **fio_argv(const char *fio_bin, const struct wl_job *job,
 		add(&a, "--hipri=1");
 	if (v == FIO_VAR_SQPOLL)
 		add(&a, "--sqthread_poll=1");
+	if (v == FIO_VAR_BATCH) {
+		add(&a, "--iodepth_batch_submit=%" PRIu32, job->iodepth);
+		add(&a, "--iodepth_batch_complete_max=%" PRIu32,
+		    job->iodepth);
+	}
 	add(&a, "--output-format=json");
 	add(&a, "--output=%s", json_out);
 	if (a.oom) {

@@ -4,13 +4,16 @@
  * io_uring and libaio, the direct front end, a real file or device) with
  * fio itself, for a side-by-side with aiotune's own runs. Each such point
  * comes in variants: plain, sqthread_poll (io_uring's kernel submission
- * thread) and hipri (polled completions, only where the device has poll
- * queues). fio has no event loop, so the polling settings of a point
+ * thread), hipri (polled completions, only where the device has poll
+ * queues) and batch (fio submits and reaps up to iodepth requests per
+ * system call, as an event loop that handles every completion of a
+ * wake-up before it submits does; fio's default is one at a time). fio has no event loop, so the polling settings of a point
  * (poll-max-ns, policy, grow, shrink, weight, fd monitor) collapse: one
  * fio run is the baseline for every window.
  *
  * In results, a fio run's engine is "fio-<fio ioengine>[-<variant>]":
- * fio-io_uring, fio-io_uring-sqpoll, fio-io_uring-hipri, fio-libaio.
+ * fio-io_uring, fio-io_uring-sqpoll, fio-io_uring-hipri, fio-io_uring-batch,
+ * fio-libaio, fio-libaio-batch.
  */
 #ifndef AIOTUNE_RESULTS_FIO_CMD_H
 #define AIOTUNE_RESULTS_FIO_CMD_H
@@ -25,10 +28,12 @@ enum fio_variant {
 	FIO_VAR_PLAIN,
 	FIO_VAR_SQPOLL,   /* sqthread_poll=1 */
 	FIO_VAR_HIPRI,    /* hipri: IORING_SETUP_IOPOLL */
+	FIO_VAR_BATCH,    /* submit and reap up to iodepth per call, as
+			     aiotune's loop does (iodepth_batch_*) */
 	FIO_NR_VARIANTS
 };
 
-/* "plain", "sqpoll", "hipri". */
+/* "plain", "sqpoll", "hipri", "batch". */
 const char *fio_variant_name(enum fio_variant v);
 /*
  * A comma-separated list of variant names into a bit mask (bit v set for

@@ -189,13 +189,16 @@ static json_t *job_obj(json_t *job, json_t *global)
 
 	/* fio's default engine on Linux is psync, its default rw read. */
 	snprintf(name, sizeof(name), "fio-%s", engine ? engine : "psync");
-	/* io_uring's variants are named as `aiotune fio` names them. */
-	if (engine && !strcmp(engine, "io_uring")) {
-		if (opt_on(job, global, "hipri"))
-			strcat(name, "-hipri");
-		else if (opt_on(job, global, "sqthread_poll"))
-			strcat(name, "-sqpoll");
-	}
+	/* Variants are named as `aiotune fio` names them (fio-cmd.h). */
+	if (engine && !strcmp(engine, "io_uring") &&
+	    opt_on(job, global, "hipri"))
+		strcat(name, "-hipri");
+	else if (engine && !strcmp(engine, "io_uring") &&
+		 opt_on(job, global, "sqthread_poll"))
+		strcat(name, "-sqpoll");
+	else if (engine && opt_on(job, global, "iodepth_batch_submit") &&
+		 strcmp(opt(job, global, "iodepth_batch_submit"), "1") != 0)
+		strcat(name, "-batch");
 	json_object_set_new(o, "engine", json_string(name));
 	set_str(o, "target", opt(job, global, "filename"));
 	if (!rw)

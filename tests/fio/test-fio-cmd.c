@@ -58,6 +58,10 @@ static void test_names(void)
 	ASSERT_EQ(fio_engine_split("fio-libaio", eng, sizeof(eng), &v), 0);
 	ASSERT_STREQ(eng, "linux-aio");
 	ASSERT_EQ(v, FIO_VAR_PLAIN);
+	ASSERT_EQ(fio_engine_split("fio-libaio-batch", eng, sizeof(eng), &v),
+		  0);
+	ASSERT_STREQ(eng, "linux-aio");
+	ASSERT_EQ(v, FIO_VAR_BATCH);
 	ASSERT_EQ(fio_engine_split("fio-libaio-sqpoll", eng, sizeof(eng), &v),
 		  -EINVAL);
 	ASSERT_EQ(fio_engine_split("io_uring", eng, sizeof(eng), &v), -EINVAL);
@@ -81,7 +85,7 @@ static void test_variants(void)
 	ASSERT_EQ(fio_variants_parse("plain,sqpol", &mask, err, sizeof(err)),
 		  -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "'plain,sqpol'"));
-	ASSERT_NOT_NULL(strstr(err, "plain, sqpoll, hipri"));
+	ASSERT_NOT_NULL(strstr(err, "plain, sqpoll, hipri, batch"));
 	ASSERT_EQ(fio_variants_parse("", &mask, err, sizeof(err)), -EINVAL);
 }
 
@@ -130,6 +134,12 @@ static void test_argv(void)
 	ASSERT_TRUE(has_arg(a, "--output=o.json"));
 	ASSERT_FALSE(has_prefix(a, "--hipri"));
 	ASSERT_FALSE(has_prefix(a, "--sqthread_poll"));
+	ASSERT_FALSE(has_prefix(a, "--iodepth_batch"));
+	res_argv_free(a);
+	a = fio_argv("fio", &job, FIO_VAR_BATCH, "", "o.json");
+	ASSERT_TRUE(has_arg(a, "--ioengine=libaio"));
+	ASSERT_TRUE(has_arg(a, "--iodepth_batch_submit=32"));
+	ASSERT_TRUE(has_arg(a, "--iodepth_batch_complete_max=32"));
 	res_argv_free(a);
 
 	snprintf(job.engine, sizeof(job.engine), "io_uring");
@@ -236,12 +246,13 @@ static void test_grid(void)
 	in[n++] = point("threads", "direct", 1, 0);
 
 	ASSERT_EQ(fio_grid_build(in, n, all, hipri_yes, &g), 0);
-	/* Windows collapse: 2 iodepths x (3 io_uring variants + libaio). */
-	ASSERT_EQ(g.n, 8);
+	/* Windows collapse: 2 iodepths x (4 io_uring + 2 libaio variants). */
+	ASSERT_EQ(g.n, 12);
 	ASSERT_EQ(count_engine(&g, "fio-io_uring"), 2);
 	ASSERT_EQ(count_engine(&g, "fio-io_uring-sqpoll"), 2);
 	ASSERT_EQ(count_engine(&g, "fio-io_uring-hipri"), 2);
 	ASSERT_EQ(count_engine(&g, "fio-libaio"), 2);
+	ASSERT_EQ(count_engine(&g, "fio-libaio-batch"), 2);
 	for (size_t i = 0; i < g.n; i++) {
 		ASSERT_EQ(g.points[i].poll_max_ns, 0);
 		ASSERT_STREQ(g.points[i].poll_policy, "off");
@@ -257,7 +268,7 @@ static void test_grid(void)
 
 	/* The device cannot poll: hipri noted with the device's reason. */
 	ASSERT_EQ(fio_grid_build(in, n, all, hipri_no, &g), 0);
-	ASSERT_EQ(g.n, 6);
+	ASSERT_EQ(g.n, 10);
 	ASSERT_EQ(count_engine(&g, "fio-io_uring-hipri"), 0);
 	ASSERT_NOT_NULL(find_note(&g, "hipri on /data/f"));
 	ASSERT_NOT_NULL(strstr(find_note(&g, "hipri on /data/f")->why,
