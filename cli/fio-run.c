@@ -33,6 +33,7 @@
 void cli_run_parse(int argc, char **argv, struct wl_job *job);
 
 static volatile sig_atomic_t stop;
+static bool raw_fio_json;   /* --format fio-json: fio's own document */
 
 static void on_signal(int sig)
 {
@@ -47,7 +48,8 @@ static void usage(FILE *f)
 "workload (engine io_uring or linux-aio, rw, bs, iodepth, IOThreads as\n"
 "numjobs, runtime, ramp, direct, placement as cpus_allowed) on the same\n"
 "file or device. The output is a run object (--format json) whose tool\n"
-"is \"fio\", or one line (--format text, the default).\n"
+"is \"fio\", fio's own JSON document (--format fio-json), or one line\n"
+"(--format text, the default).\n"
 "\n"
 "  --engine E     io_uring, linux-aio, or a fio engine name of results:\n"
 "                 fio-io_uring, fio-io_uring-sqpoll, fio-io_uring-hipri,\n"
@@ -78,6 +80,13 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 		bool is_var = !strncmp(a, "--variant", 9) &&
 			      (a[9] == '\0' || a[9] == '=');
 
+		if ((!strcmp(a, "--format") && i + 1 < *argc &&
+		     !strcmp(argv[i + 1], "fio-json")) ||
+		    !strcmp(a, "--format=fio-json")) {
+			raw_fio_json = true;
+			i += a[8] == '\0';
+			continue;
+		}
 		if (!is_eng && !is_var) {
 			argv[k++] = argv[i];
 			continue;
@@ -273,6 +282,14 @@ static int cmd_fio_run(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	run = measure(fargv, json_path, log_path,
 		      3 * (job.runtime_ns + job.ramp_ns) + 60000000000LL);
+	if (raw_fio_json) {
+		size_t len;
+
+		if (res_read_file(json_path, &text, &len))
+			cli_die(1, "fio's output %s: cannot read", json_path);
+		fwrite(text, 1, len, stdout);
+		free(text);
+	}
 	unlink(json_path);
 	unlink(log_path);
 
@@ -300,7 +317,9 @@ static int cmd_fio_run(int argc, char **argv)
 			    json_string(aiotune_version()));
 	json_object_set_new(run, "git", json_string(aiotune_git_rev()));
 	json_object_set_new(run, "host", res_prov_host());
-	if (job.format == WL_FORMAT_JSON) {
+	if (raw_fio_json) {
+		/* printed above */
+	} else if (job.format == WL_FORMAT_JSON) {
 		text = json_dumps(run, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		if (!text)
 			cli_die(1, "out of memory");

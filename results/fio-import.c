@@ -51,6 +51,16 @@ static bool opt_on(json_t *job, json_t *global, const char *key)
 	return v && strcmp(v, "0") != 0 && strcmp(v, "false") != 0;
 }
 
+/* iodepth_batch (alias iodepth_batch_submit) above 1. */
+static bool batched(json_t *job, json_t *global)
+{
+	const char *v = opt(job, global, "iodepth_batch");
+
+	if (!v)
+		v = opt(job, global, "iodepth_batch_submit");
+	return v && atoi(v) > 1;
+}
+
 /* fio sizes: "4k", "4096", "1m" (x1024), "4k,8k" -> the first. */
 static bool parse_size(const char *s, int64_t *out)
 {
@@ -196,8 +206,7 @@ static json_t *job_obj(json_t *job, json_t *global)
 	else if (engine && !strcmp(engine, "io_uring") &&
 		 opt_on(job, global, "sqthread_poll"))
 		strcat(name, "-sqpoll");
-	else if (engine && opt_on(job, global, "iodepth_batch_submit") &&
-		 strcmp(opt(job, global, "iodepth_batch_submit"), "1") != 0)
+	else if (batched(job, global))
 		strcat(name, "-batch");
 	json_object_set_new(o, "engine", json_string(name));
 	set_str(o, "target", opt(job, global, "filename"));

@@ -136,6 +136,18 @@ assert r["job"]["poll_max_ns"] == 0 and r["job"]["poll_policy"] == "off"
 assert r["result"]["iops"] > 0
 EOF
 
+$A fio-run --engine fio-libaio-batch --target "$f" --iodepth 4 \
+	--runtime 200ms --ramp 0 --format fio-json > "$tmp/raw.json" ||
+	fail "fio-run fio-json exit $?"
+python3 - "$tmp/raw.json" <<'EOF' || fail "fio-run --format fio-json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["fio version"].startswith("fio-"), d["fio version"]
+j = d["jobs"][0]
+assert j["read"]["iops"] > 0
+assert j["job options"]["iodepth_batch"] == "4", j["job options"]
+EOF
+
 # 6. Import names the io_uring variants as aiotune fio does.
 i=$tmp/imp
 $A import-fio --output "$i" "$here/samples/sqpoll.json" >/dev/null ||
