@@ -478,12 +478,14 @@ static void build_plan(struct sweep *sw)
 		} else {
 			sw->name = sw->grid.name;
 		}
-		if (sw->fio) {
-			static char fname[RES_NAME_MAX];
+	}
+	/* A fio sweep's directory tells itself apart: NAME-fio-<time>. */
+	if (sw->fio && (strlen(sw->name) < 4 ||
+			strcmp(sw->name + strlen(sw->name) - 4, "-fio"))) {
+		static char fname[RES_NAME_MAX];
 
-			snprintf(fname, sizeof(fname), "%.59s-fio", sw->name);
-			sw->name = fname;
-		}
+		snprintf(fname, sizeof(fname), "%.59s-fio", sw->name);
+		sw->name = fname;
 	}
 	ret = res_grid_expand(&sw->grid,
 			      sw->have_flag_dims ? &sw->flags : NULL, err,
