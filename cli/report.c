@@ -20,6 +20,7 @@
 #include "results/grid.h"
 #include "results/load.h"
 #include "results/plot.h"
+#include "results/provenance.h"
 #include "results/recommend.h"
 #include "results/runjson.h"
 
@@ -303,8 +304,6 @@ static void ensure_figures(struct res_set *set)
 		fprintf(stderr, "aiotune: the report has no figures: %s\n",
 			err);
 }
-
-const char *aiotune_version(void);
 
 /*
  * --format fio-json: every run of DIR's results.csv, read from its run

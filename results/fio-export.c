@@ -535,6 +535,8 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 	all.iops = num(res, "iops");
 	all.bw_bytes = num(res, "bw_bytes");
 	all.runtime_ms = num(res, "measured_ns") / 1e6;
+	if (isnan(all.runtime_ms))
+		all.runtime_ms = 0;
 	all.bytes = num(res, "bytes");
 	if (isnan(all.bytes))
 		all.bytes = all.ios * num(job, "bs_bytes");
@@ -550,16 +552,16 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 		json_decref(notes);
 		return ret;
 	}
-	if (!ret && h->n) {
+	if (!ret && h->n)
 		lat = fio_export_lat(h);
-	} else {
+	else
 		lat = lat_from_summary(json_object_get(res, "lat_ns"),
 				       all.ios);
+	if (ret == -ENOENT && all.ios > 0)
 		json_array_append_new(notes, json_string(
 			"no latency histogram: the percentiles are the run's "
 			"p50/p90/p99/p99.9, stddev and latency_ns/us/ms "
 			"are 0"));
-	}
 	json_array_append_new(notes, json_string(
 		"clat_ns and lat_ns both hold aiotune's latency, submission "
 		"to completion; slat_ns is not measured"));
