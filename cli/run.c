@@ -74,9 +74,8 @@ static void usage(FILE *f)
 "  --hipri             io_uring polled completions (IORING_SETUP_IOPOLL)\n"
 "  --seed N            PRNG seed for offsets and simulated latencies\n"
 "  --output DIR        write the full result to DIR/run.json\n"
-"  --format F          stdout: text, json, csv or fio-json (fio's\n"
-"                      --output-format=json layout, one job) (default\n"
-"                      text)\n",
+"  --format F          stdout: text, json, csv, or fio-json (fio's JSON\n"
+"                      layout, one job) (default text)\n",
 		wl_engine_names(), wl_rw_names(), wl_frontend_names(),
 		poll_policy_names());
 }
