@@ -22,7 +22,7 @@ set output out
 set label 99 caption at screen 0.5, screen 0.975 center font ",9" textcolor rgb "#404040"
 set tmargin 5
 set grid lc rgb "#d0d0d0"
-set key outside below left horizontal Left reverse samplen 2 maxcols 2 font ",9"
+set key outside below left horizontal Left reverse samplen 3 maxcols 2 font ",8"
 set border lw 1
 set style line 1 lw 2 pt 7 ps 0.8
 set datafile missing "NaN"

@@ -25,4 +25,8 @@ if (STATS_min > 0 && STATS_max / STATS_min > 8) {
 }
 set title "IOPS vs poll-max-ns (median of repetitions; bars: min to max)"
 set xlabel poll_xlabel
-plot for [i=0:nb-1] data index i using 1:4:5:6:xtic(3) with yerrorlines lw 2 pt 7 ps 0.8 title columnheader(1)
+# fio curves (flat: no poll window) are the last blocks; dashed.
+stats data using 22 nooutput
+nfio = int(STATS_sum / 2)
+fio_dt(i) = i >= nb - nfio ? 2 : 1
+plot for [i=0:nb-1] data index i using 1:4:5:6:xtic(3) with yerrorlines lw 2 pt 7 ps 0.8 dt fio_dt(i) title columnheader(1)

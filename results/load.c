@@ -27,6 +27,24 @@ static bool differs(const struct res_set *s, size_t off)
 	return false;
 }
 
+/* Whether every run of t has the engine of its first. */
+static bool one_engine(const struct res_table *t)
+{
+	for (size_t k = 1; k < t->n; k++)
+		if (strcmp(t->rows[k].engine, t->rows[0].engine) != 0)
+			return false;
+	return true;
+}
+
+/* Whether every run of t was measured by fio. */
+static bool all_fio(const struct res_table *t)
+{
+	for (size_t k = 0; k < t->n; k++)
+		if (!fio_engine_is_fio(t->rows[k].engine))
+			return false;
+	return true;
+}
+
 static void label_dirs(struct res_set *s)
 {
 	bool hosts = differs(s, offsetof(struct res_row, host));
@@ -43,11 +61,13 @@ static void label_dirs(struct res_set *s)
 				 r->host);
 			continue;
 		}
-		if (engines && !hosts) {
-			/* A fio directory may hold several fio engines. */
+		if (engines && !hosts && one_engine(&s->tables[i])) {
 			snprintf(s->labels[i], sizeof(s->labels[i]), "%s",
-				 fio_engine_is_fio(r->engine) ? "fio" :
 				 r->engine);
+			continue;
+		}
+		if (engines && !hosts && all_fio(&s->tables[i])) {
+			snprintf(s->labels[i], sizeof(s->labels[i]), "fio");
 			continue;
 		}
 		snprintf(dir, sizeof(dir), "%s", s->dirs[i]);

@@ -100,17 +100,54 @@ static double zero_pos(const struct res_summary *s)
  * curves.dat, one block per curve; columns: 1 x position, 2 poll-max-ns,
  * 3 tick label, then median, min, max of: 4-6 IOPS, 7-9 p50 latency (us),
  * 10-12 p99 latency (us), 13-15 IOThread CPU %, 16-18 IOPS per CPU,
- * 19-21 poll hit %.
+ * 19-21 poll hit %; 22 is 1 on the rows of a fio curve. A fio curve (one
+ * point: fio has no poll window) is two rows, at the axis' ends, so it
+ * is drawn flat; fio curves come after all others (the scripts dash the
+ * last sum(column 22) / 2 blocks).
  */
-static int write_curves(const struct res_summary *s, const char *path)
+static bool is_flat(const struct res_summary *s, const struct res_series *c)
+{
+	return c->n == 1 && fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+}
+
+static void write_curve(FILE *f, const struct res_summary *s,
+			const struct res_series *c, double x0, int64_t xmax)
 {
 	static const struct { enum res_metric m; double scale; } cols[] = {
 		{ RES_M_IOPS, 1 }, { RES_M_LAT_P50, 1e-3 },
 		{ RES_M_LAT_P99, 1e-3 }, { RES_M_CPU, 1 },
 		{ RES_M_IOPS_PER_CPU, 1 }, { RES_M_POLL_HIT, 1 },
 	};
+	bool flat = is_flat(s, c);
+	char title[300], *off;
+
+	snprintf(title, sizeof(title), "%s", c->label);
+	/* "poll-policy=off" says nothing about a fio run. */
+	off = flat ? strstr(title, " poll-policy=off") : NULL;
+	if (off)
+		memmove(off, off + 16, strlen(off + 16) + 1);
+	if (flat)
+		strncat(title, " (fio, flat)", sizeof(title) - strlen(title) - 1);
+	put_title(f, title);
+	for (size_t i = 0; i < c->n + (flat && xmax > 0); i++) {
+		const struct res_agg *a = &s->aggs[c->pts[i < c->n ? i : 0]];
+		int64_t p = i < c->n ? a->key.poll_max_ns : xmax;
+		char lab[16];
+
+		res_fmt_ns_short(p, lab, sizeof(lab));
+		fprintf(f, "%.6g %" PRId64 " \"%s\"", p ? (double)p : x0, p,
+			lab);
+		for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]); k++)
+			put_stat(f, &a->m[cols[k].m], cols[k].scale);
+		fprintf(f, " %d\n", flat);
+	}
+}
+
+static int write_curves(const struct res_summary *s, const char *path)
+{
 	double x0 = zero_pos(s);
 	int64_t xmax = 0;
+	bool first = true;
 	FILE *f = fopen(path, "w");
 
 	if (!f)
@@ -120,32 +157,15 @@ static int write_curves(const struct res_summary *s, const char *path)
 			xmax = s->aggs[i].key.poll_max_ns;
 	fprintf(f, "# aiotune curves: x poll_max_ns label, then median min "
 		"max of iops lat_p50_us lat_p99_us cpu_iothread_pct "
-		"iops_per_cpu poll_hit_pct\n");
-	for (size_t j = 0; j < s->nseries; j++) {
-		const struct res_series *c = &s->series[j];
-		/* fio (no poll window): one point, drawn flat across. */
-		bool flat = c->n == 1 &&
-			    fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
-		char title[300];
-
-		if (j)
-			fputs("\n\n", f);
-		snprintf(title, sizeof(title), "%s%s", c->label,
-			 flat ? " (fio: no poll window)" : "");
-		put_title(f, title);
-		for (size_t i = 0; i < c->n + (flat && xmax > 0); i++) {
-			const struct res_agg *a = &s->aggs[c->pts[i < c->n ?
-								 i : 0]];
-			int64_t p = i < c->n ? a->key.poll_max_ns : xmax;
-			char lab[16];
-
-			res_fmt_ns_short(p, lab, sizeof(lab));
-			fprintf(f, "%.6g %" PRId64 " \"%s\"",
-				p ? (double)p : x0, p, lab);
-			for (size_t k = 0; k < sizeof(cols) / sizeof(cols[0]);
-			     k++)
-				put_stat(f, &a->m[cols[k].m], cols[k].scale);
-			fputc('\n', f);
+		"iops_per_cpu poll_hit_pct, then fio\n");
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t j = 0; j < s->nseries; j++) {
+			if (is_flat(s, &s->series[j]) != (pass == 1))
+				continue;
+			if (!first)
+				fputs("\n\n", f);
+			first = false;
+			write_curve(f, s, &s->series[j], x0, xmax);
 		}
 	}
 	return fclose(f) ? -errno : 0;

@@ -113,7 +113,7 @@ $A recommend "$d" > "$tmp/rec" || fail "recommend on fio runs alone exit $?"
 grep -q "only fio runs here" "$tmp/rec" || fail "fio-only: $(cat "$tmp/rec")"
 grep -q "Knee per curve" "$tmp/rec" && fail "fio-only: knees listed"
 $A plot "$s" "$d" --output "$tmp/fig" >/dev/null 2>&1 || fail "plot exit $?"
-awk '/fio: no poll window/ { inb = 1; n = 0; next }
+awk '/(fio, flat)/ { inb = 1; n = 0; next }
 	inb && NF == 0 { exit }
 	inb { n++ } END { exit !(n == 2) }' "$tmp/fig/data/curves.dat" ||
 	fail "the fio curve is not two points across the axis"
