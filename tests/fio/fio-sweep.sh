@@ -177,4 +177,14 @@ $A fio-run --engine linux-aio --variant sqpoll --target "$f" 2>"$tmp/err"
 $A fio-run --engine simnvme 2>"$tmp/err"
 [ $? -eq 3 ] || fail "simnvme: want exit 3"
 grep -q "simulated" "$tmp/err" || fail "simnvme reason: $(cat "$tmp/err")"
+# The comparison benchmark refuses bad settings before it writes anything.
+SIZE_MB=1g FILE=$tmp/cmp.dat sh "$here/../../bench/fio-compare.sh" "$A" \
+	>/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "invalid SIZE_MB '1g'" "$tmp/err" ||
+	fail "bench SIZE_MB=1g: $(cat "$tmp/err")"
+[ -e "$tmp/cmp.dat" ] && fail "bench wrote a file after a bad setting"
+SIZE_MB=64 FILE=$f sh "$here/../../bench/fio-compare.sh" "$A" \
+	>/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "smaller than 64 MiB" "$tmp/err" ||
+	fail "bench on a small existing file: $(cat "$tmp/err")"
 echo "fio-sweep: ok"
