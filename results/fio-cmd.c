@@ -438,6 +438,8 @@ int fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
 			q.poll_shrink = 0;
 			q.poll_weight = 0;
 			snprintf(q.fdmon, sizeof(q.fdmon), "auto");
+			/* The virtio guest's pause: not fio's (direct only). */
+			snprintf(q.guest_think, sizeof(q.guest_think), "0");
 			for (size_t k = 0; k < g->n && !dup; k++)
 				dup = res_point_equal(&g->points[k], &q);
 			if (!dup)

@@ -203,6 +203,7 @@ static struct res_point point(const char *engine, const char *frontend,
 	p.iodepth = iodepth;
 	snprintf(p.poll_policy, sizeof(p.poll_policy), "qemu");
 	snprintf(p.fdmon, sizeof(p.fdmon), "poll");
+	snprintf(p.guest_think, sizeof(p.guest_think), "0");
 	p.runtime_ns = 1000000000;
 	p.ramp_ns = 0;
 	p.poll_max_ns = poll_max_ns;
@@ -229,7 +230,7 @@ static int count_engine(const struct fio_grid *g, const char *engine)
 
 static void test_grid(void)
 {
-	struct res_point in[12];
+	struct res_point in[16];
 	struct fio_grid g;
 	unsigned all = (1u << FIO_NR_VARIANTS) - 1;
 	size_t n = 0;
@@ -244,6 +245,10 @@ static void test_grid(void)
 	in[n++] = point("simnvme", "direct", 1, 0);
 	in[n++] = point("io_uring", "virtio", 1, 0);
 	in[n++] = point("threads", "direct", 1, 0);
+	/* A guest pause means nothing to fio: same fio point as in[0]. */
+	in[n] = point("io_uring", "direct", 1, 0);
+	snprintf(in[n].guest_think, sizeof(in[n].guest_think), "5us");
+	n++;
 
 	ASSERT_EQ(fio_grid_build(in, n, all, hipri_yes, &g), 0);
 	/* Windows collapse: 2 iodepths x (4 io_uring + 2 libaio variants). */
@@ -257,6 +262,7 @@ static void test_grid(void)
 		ASSERT_EQ(g.points[i].poll_max_ns, 0);
 		ASSERT_STREQ(g.points[i].poll_policy, "off");
 		ASSERT_STREQ(g.points[i].fdmon, "auto");
+		ASSERT_STREQ(g.points[i].guest_think, "0");
 	}
 	ASSERT_NOT_NULL(find_note(&g, "engine=simnvme"));
 	ASSERT_NOT_NULL(find_note(&g, "engine=threads"));
@@ -282,7 +288,7 @@ static void test_grid(void)
 	fio_grid_free(&g);
 
 	/* Nothing expressible: no points, the reasons noted. */
-	ASSERT_EQ(fio_grid_build(&in[n - 3], 3, all, hipri_yes, &g), 0);
+	ASSERT_EQ(fio_grid_build(&in[n - 4], 3, all, hipri_yes, &g), 0);
 	ASSERT_EQ(g.n, 0);
 	ASSERT_GE(g.nnotes, 3);
 	fio_grid_free(&g);
