@@ -122,7 +122,8 @@ for dev in $devices; do
 	else
 		echo "== $dev: $out/$dev =="
 	fi
-	"$A" plot "$out/$dev" >/dev/null
+	"$A" plot "$out/$dev" >/dev/null ||
+		echo "reproduce.sh: $dev: aiotune plot failed (the results stand)" >&2
 	"$A" recommend "$out/$dev" >"$out/$dev/recommendation.txt" || true
 	"$A" recommend --objective throughput "$out/$dev" \
 		>"$out/$dev/recommendation-throughput.txt" || true
@@ -198,8 +199,8 @@ for dev in $devices; do
 			       hi(iops, k, n[k]), med(cpu, k, n[k]),
 			       med(p50, k, n[k]), med(p99, k, n[k]),
 			       med(g50, k, n[k]), med(hit, k, n[k]), n[k]
-	}' "$out/$dev/results.csv"
-done | sort -k1,1 -k2,2 -k3,3n -k4,4n >"$out/medians.tmp"
+	}' "$out/$dev/results.csv" | sort -k2,2 -k3,3n -k4,4n
+done >"$out/medians.tmp"
 {
 	echo "# device policy iodepth poll_max_ns iops iops_min iops_max cpu_iothread_pct lat_p50_ns lat_p99_ns guest_lat_p50_ns poll_hit_pct runs"
 	echo "# medians over the repetitions (scripts/reproduce.sh)"
@@ -207,10 +208,77 @@ done | sort -k1,1 -k2,2 -k3,3n -k4,4n >"$out/medians.tmp"
 } >"$out/medians.dat"
 rm -f "$out/medians.tmp"
 
+# Notifications per request, from the run JSONs (frontend counters over
+# the measured window): guest->IOThread kicks and IOThread->guest calls
+# per request, requests the IOThread took while polling (kick not
+# needed), medians over the repetitions. Kept as it is when the runs/
+# directories are gone (the committed reference keeps only the CSVs).
+notif() {
+	for dev in $devices; do
+		ls "$out/$dev/runs/"*.json >/dev/null 2>&1 || return 1
+	done
+	for dev in $devices; do
+		awk -v dev="$dev" '
+		function val(line) {
+			sub(/^[^:]*: */, "", line)
+			sub(/,$/, "", line)
+			gsub(/"/, "", line)
+			return line
+		}
+		function flush() {
+			if (sub_n > 0) {
+				k = pol " " qd " " pmax
+				n[k]++
+				kick[k, n[k]] = kicks / sub_n
+				call[k, n[k]] = calls / sub_n
+				dq[k, n[k]] = dqp / sub_n
+			}
+			pol = qd = pmax = ""; sub_n = kicks = calls = dqp = 0
+			infe = 0
+		}
+		FNR == 1 { flush() }
+		pol == "" && /^  "poll_policy":/ { pol = val($0) }
+		qd == "" && /^  "iodepth":/ { qd = val($0) }
+		pmax == "" && /^  "poll_max_ns":/ { pmax = val($0) }
+		/^ "frontend": \{/ { infe = 1; next }
+		infe && /^ \}/ { infe = 0 }
+		infe && /"submitted":/ { sub_n = val($0) + 0 }
+		infe && /"kicks":/ { kicks = val($0) + 0 }
+		infe && /"calls":/ { calls = val($0) + 0 }
+		infe && /"dequeued_polling":/ { dqp = val($0) + 0 }
+		function med(a, k, m,    v, i, j, t) {
+			for (i = 1; i <= m; i++)
+				v[i] = a[k, i]
+			for (i = 2; i <= m; i++)
+				for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+					t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+				}
+			return m % 2 ? v[(m + 1) / 2] : \
+			       (v[m / 2] + v[m / 2 + 1]) / 2
+		}
+		END {
+			flush()
+			for (k in n)
+				printf "%s %s %.3f %.3f %.3f %d\n", dev, k,
+				       med(kick, k, n[k]), med(call, k, n[k]),
+				       med(dq, k, n[k]), n[k]
+		}' "$out/$dev/runs/"*.json | sort -k2,2 -k3,3n -k4,4n
+	done >"$out/notif.tmp"
+	{
+		echo "# device policy iodepth poll_max_ns kicks_per_req calls_per_req taken_polling_per_req runs"
+		echo "# medians over the repetitions, from runs/*.json \"frontend\" (scripts/reproduce.sh)"
+		cat "$out/notif.tmp"
+	} >"$out/notifications.dat"
+	rm -f "$out/notif.tmp"
+}
+notif || echo "reproduce.sh: no run JSONs: notifications.dat left as it is" >&2
+
 # Knee per device, policy and iodepth: the smallest poll-max-ns whose
 # median IOPS is within 5% of the curve's best (as aiotune recommend,
 # without its noise widening), the gain there and at the best point over
-# poll-max-ns 0, and the IOThread CPU at 0 and at the knee.
+# poll-max-ns 0, the IOThread CPU at 0 and at the knee, and hit90: the
+# smallest poll-max-ns where the median poll hit rate reaches 90% (where
+# polling catches nearly every event: a knee that noise does not move).
 awk '
 $1 ~ /^#/ { next }
 {
@@ -218,6 +286,7 @@ $1 ~ /^#/ { next }
 	if (!(k in best) || $5 > best[k]) { best[k] = $5; bestp[k] = $4 }
 	if ($4 == 0) { zero[k] = $5; cpu0[k] = $8 }
 	n[k]++; p[k, n[k]] = $4; v[k, n[k]] = $5; c[k, n[k]] = $8
+	if ($12 >= 90 && !(k in catch)) catch[k] = $4
 	if (!(k in order)) { order[k] = ++nk; keys[nk] = k }
 }
 function fmt(ns) {
@@ -226,17 +295,19 @@ function fmt(ns) {
 	return ns
 }
 END {
-	printf "%-8s %-9s %4s %6s %9s %9s %7s %7s %9s %9s\n", "device", "policy",
-	       "QD", "knee", "IOPS@0", "IOPS@knee", "gain", "best", "CPU@0", "CPU@knee"
+	printf "%-8s %-9s %4s %6s %9s %9s %7s %7s %9s %9s %7s\n", "device",
+	       "policy", "QD", "knee", "IOPS@0", "IOPS@knee", "gain", "best",
+	       "CPU@0", "CPU@knee", "hit90"
 	for (i = 1; i <= nk; i++) {
 		k = keys[i]
 		for (j = 1; j <= n[k]; j++)
 			if (v[k, j] >= 0.95 * best[k]) break
 		split(k, f, " ")
-		printf "%-8s %-9s %4s %6s %9.0f %9.0f %6.2fx %6.2fx %8.0f%% %8.0f%%\n",
+		printf "%-8s %-9s %4s %6s %9.0f %9.0f %6.2fx %6.2fx %8.0f%% %8.0f%% %7s\n",
 		       f[1], f[2], f[3], fmt(p[k, j]), zero[k], v[k, j],
 		       zero[k] ? v[k, j] / zero[k] : 0,
-		       zero[k] ? best[k] / zero[k] : 0, cpu0[k], c[k, j]
+		       zero[k] ? best[k] / zero[k] : 0, cpu0[k], c[k, j],
+		       k in catch ? fmt(catch[k]) : "none"
 	}
 }' "$out/medians.dat" >"$out/knees.txt"
 echo "== knees (medians; $out/knees.txt) =="
