@@ -18,6 +18,15 @@ if (mode ne "gain" && mode ne "cpu") {
 	print sprintf("MODE must be gain or cpu, not '%s'", mode)
 	exit status 2
 }
+# Blocks and x range of each file.
+stats qd1 using 1 nooutput
+nb1 = STATS_blocks
+lo1 = STATS_min
+hi1 = STATS_max
+stats qd32 using 1 nooutput
+nb2 = STATS_blocks
+lo2 = STATS_min
+hi2 = STATS_max
 ext = strlen(out) > 4 ? out[strlen(out)-3:] : ""
 if (ext eq ".png") {
 	if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
@@ -53,9 +62,8 @@ if (mode eq "gain") {
 set multiplot layout 1,2 title caption font ",9"
 do for [panel=1:2] {
 	f = panel == 1 ? qd1 : qd32
-	stats f using 1 nooutput
-	nb = STATS_blocks
-	set xrange [STATS_min/1.4:STATS_max*1.4]
+	nb = panel == 1 ? nb1 : nb2
+	set xrange [(panel == 1 ? lo1 : lo2)/1.4:(panel == 1 ? hi1 : hi2)*1.4]
 	set title sprintf("%s, iodepth %s (band: 16-32 us)", title_base, (panel == 1 ? "1" : "32"))
 	if (mode eq "gain") {
 		plot for [i=0:nb-1] f index i using 1:col:xtic(3) with linespoints lw 2 pt 7 ps 0.8 title columnheader(1), \

@@ -337,12 +337,16 @@ END {
 		k = keys[i]
 		split(k, f, " ")
 		file = dir "/knees-qd" f[2] ".dat"
+		# Blank lines between blocks only: a trailing pair would
+		# count as one more (empty) block in gnuplot.
+		if (file in started)
+			printf "\n\n" >file
+		started[file] = 1
 		printf "\"%s\"\n", f[1] >file
 		for (j = 1; j <= n[k]; j++)
 			printf "%g %g %s %g\n", p[k, j] ? p[k, j] : minp / 2,
 			       zero[k] ? v[k, j] / zero[k] : 0, fmt(p[k, j]),
 			       c[k, j] >file
-		printf "\n\n" >file
 	}
 }' "$out/medians.dat"
 caption="$(uname -n), $(nproc) CPUs, $(uname -r); virtio front end, guest think 5 us, fd monitor poll, qemu policy, medians; $out"
