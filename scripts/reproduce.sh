@@ -117,8 +117,15 @@ for dev in $devices; do
 	if [ -z "$analyze" ]; then
 		echo "== $dev: aiotune sweep --job $jobs/$dev.ini $* $extra =="
 		# shellcheck disable=SC2086
+		rc=0
 		"$A" sweep --job "$jobs/$dev.ini" --output "$out/$dev" "$@" \
-			$extra >/dev/null
+			$extra >/dev/null || rc=$?
+		# 1: some runs failed (recorded, resumable): go on with the
+		# others; anything else (bad usage, Ctrl-C) stops here.
+		if [ $rc -ne 0 ]; then
+			echo "reproduce.sh: $dev: sweep exit $rc; finish it with: $A sweep --resume $out/$dev, then: scripts/reproduce.sh --analyze $out $A" >&2
+			[ $rc -eq 1 ] || exit $rc
+		fi
 	else
 		echo "== $dev: $out/$dev =="
 	fi
