@@ -112,14 +112,13 @@ if [ -z "$analyze" ] && [ $use_disk = 1 ]; then
 fi
 
 for dev in $devices; do
-	extra=
-	[ "$dev" = disk ] && extra="--target $disk"
 	if [ -z "$analyze" ]; then
-		echo "== $dev: aiotune sweep --job $jobs/$dev.ini $* $extra =="
-		# shellcheck disable=SC2086
+		# The disk's job names the default file; --disk overrides it.
+		[ "$dev" = disk ] && set -- "$@" --target "$disk"
+		echo "== $dev: aiotune sweep --job $jobs/$dev.ini $* =="
 		rc=0
 		"$A" sweep --job "$jobs/$dev.ini" --output "$out/$dev" "$@" \
-			$extra >/dev/null || rc=$?
+			>/dev/null || rc=$?
 		# 1: some runs failed (recorded, resumable): go on with the
 		# others; anything else (bad usage, Ctrl-C) stops here.
 		if [ $rc -ne 0 ]; then
