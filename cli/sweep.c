@@ -110,6 +110,7 @@ static void usage(FILE *f)
 "  --iothreads LIST    --placement LIST    --poll-policy LIST\n"
 "  --poll-grow LIST    --poll-shrink LIST  --poll-weight LIST\n"
 "  --engine LIST       --target LIST       --rw LIST\n"
+"  --guest-think LIST  virtio guest pause per request (5us, exp:5us)\n"
 "  --bs LIST           --frontend LIST     --fdmon LIST\n"
 "  --runtime LIST      --ramp LIST         (defaults: those of aiotune run)\n"
 "  --job FILE          an INI job file: [global] defaults, one section\n"
