@@ -8,6 +8,7 @@
 #   make reproduce  QEMU's 16-32 us finding, other devices, the real disk
 #   make deps       install the Debian packages aiotune needs
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
+#   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
 #   make V=1        show full commands
 
@@ -88,6 +89,7 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
+	bench-uring \
 	test-asan test-tsan tests reproduce
 all: $(AIOTUNE) $(LIBLOOP)
 
@@ -157,6 +159,11 @@ bench: $(BENCH_BINS)
 # aiotune vs fio on one file, QD1 and QD32 (bench/fio-compare.sh).
 bench-fio: all
 	@sh bench/fio-compare.sh $(AIOTUNE)
+
+# io_uring completion hand-off to a polling IOThread: signal vs coop
+# (bench/uring-taskrun.sh).
+bench-uring: all
+	@sh bench/uring-taskrun.sh $(AIOTUNE)
 
 run: all
 	@scripts/run.sh $(AIOTUNE)

@@ -72,6 +72,8 @@ static void usage(FILE *f)
 "  --allow-write       allow writes to an existing file or device\n"
 "  --verify            check a data pattern on reads (real targets)\n"
 "  --hipri             io_uring polled completions (IORING_SETUP_IOPOLL)\n"
+"  --uring-taskrun M   io_uring completion hand-off: coop (default; no\n"
+"                      IPI to a polling IOThread) or signal (an IPI each)\n"
 "  --seed N            PRNG seed for offsets and simulated latencies\n"
 "  --output DIR        write the full result to DIR/run.json\n"
 "  --format F          stdout: text, json, csv, or fio-json (fio's JSON\n"
@@ -236,6 +238,11 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 			cli_die(CLI_EXIT_USAGE, "--placement: %s", why);
 		set_str(job->placement, sizeof(job->placement), flag, val,
 			"a placement up to 255 characters");
+	} else if (!strcmp(flag, "--uring-taskrun")) {
+		if (!val || (strcmp(val, "coop") && strcmp(val, "signal")))
+			cli_bad_value(flag, val, "coop, signal");
+		set_str(job->uring_taskrun, sizeof(job->uring_taskrun), flag,
+			val, "coop, signal");
 	} else if (!strcmp(flag, "--direct")) {
 		job->direct = bool_in(flag, val);
 	} else if (!strcmp(flag, "--seed")) {

@@ -14,6 +14,16 @@
  * io_poll_end turns them back on and rechecks, as virtio does with guest
  * kicks.
  *
+ * How a completion reaches the IOThread (--uring-taskrun): the kernel
+ * posts a CQE from task work run in the submitting thread. With "signal"
+ * (io_uring's default) a thread that is running, such as one busy-polling
+ * the CQ ring, is interrupted by an IPI per completion to run that work;
+ * on a VM each IPI is an exit and an injected interrupt. With "coop" (the
+ * default here: IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG) no
+ * IPI is sent; the kernel sets IORING_SQ_TASKRUN instead, which io_poll
+ * reads in user space and answers with one io_uring_get_events(). A
+ * sleeping thread is woken either way.
+ *
  * --hipri: an IOPOLL ring. Polled completions have no interrupt, so a BH
  * reaps them (io_uring_get_events) for as long as requests are in flight:
  * the IOThread spins, as fio's hipri does. Devices without poll queues fail
@@ -40,6 +50,7 @@ struct uring {
 	struct wl_target tgt;
 	int efd;              /* registered with the ring */
 	bool hipri;
+	bool coop;            /* COOP_TASKRUN: look for IORING_SQ_TASKRUN */
 	unsigned int pending; /* prepared SQEs not yet submitted */
 	unsigned int inflight;
 	unsigned int max_batch;
@@ -144,7 +155,15 @@ static bool uring_poll(void *opaque)
 	struct wl_engine *e = opaque;
 	struct uring *u = e->priv;
 
-	return io_uring_cq_ready(&u->ring) > 0;
+	if (io_uring_cq_ready(&u->ring) > 0)
+		return true;
+	/* coop: completions wait in task work until we enter the kernel. */
+	if (u->coop &&
+	    (IO_URING_READ_ONCE(*u->ring.sq.kflags) & IORING_SQ_TASKRUN)) {
+		io_uring_get_events(&u->ring);
+		return io_uring_cq_ready(&u->ring) > 0;
+	}
+	return false;
 }
 
 static void uring_poll_ready(void *opaque)
@@ -273,8 +292,17 @@ static int uring_init(struct wl_engine *e)
 		if (ret)
 			goto fail_tgt;
 	}
+	u->coop = !u->hipri && !strcmp(e->job->uring_taskrun, "coop");
 	ret = io_uring_queue_init(entries, &u->ring,
-				  u->hipri ? IORING_SETUP_IOPOLL : 0);
+				  u->hipri ? IORING_SETUP_IOPOLL :
+				  u->coop ? IORING_SETUP_COOP_TASKRUN |
+					    IORING_SETUP_TASKRUN_FLAG : 0);
+	if (ret == -EINVAL && u->coop) {
+		snprintf(e->err, sizeof(e->err), "io_uring_queue_init: "
+			 "IORING_SETUP_COOP_TASKRUN refused (Linux 5.19 or "
+			 "later needed): use --uring-taskrun signal");
+		goto fail_tgt;
+	}
 	if (ret) {
 		snprintf(e->err, sizeof(e->err), "io_uring_queue_init(%u): %s",
 			 entries, strerror(-ret));

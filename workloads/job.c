@@ -33,6 +33,7 @@ void wl_job_init(struct wl_job *job)
 	strcpy(job->poll_policy, "qemu");
 	strcpy(job->fdmon, "auto");
 	strcpy(job->placement, "none");
+	strcpy(job->uring_taskrun, "coop");
 	job->direct = true;
 	job->seed = 0x61696f74756e65ULL; /* "aiotune" */
 	job->format = WL_FORMAT_TEXT;

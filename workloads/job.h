@@ -64,6 +64,12 @@ struct wl_job {
 	bool verify;                   /* pattern-check data read back */
 	bool hipri;                    /* io_uring: polled completions
 					  (IORING_SETUP_IOPOLL), --hipri */
+	char uring_taskrun[16];        /* io_uring: how the kernel hands a
+					  completion to the IOThread:
+					  "coop" (no IPI; the poller looks
+					  for IORING_SQ_TASKRUN) or "signal"
+					  (an IPI per completion while the
+					  thread runs), --uring-taskrun */
 	uint64_t seed;                 /* PRNG seed for offsets and latencies */
 
 	char output[WL_PATH_MAX];      /* results directory, "" = none */

@@ -21,3 +21,4 @@ TSAN_TESTS += tests/workloads/test-virtio-ring.c \
 SH_TESTS += tests/workloads/real-safety.sh
 SH_TESTS += tests/workloads/real-output.sh
 SH_TESTS += tests/workloads/real-verify.sh
+SH_TESTS += tests/workloads/uring-taskrun.sh

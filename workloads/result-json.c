@@ -68,6 +68,7 @@ json_t *wl_job_json(const struct wl_job *j)
 	json_object_set_new(o, "verify", json_boolean(j->verify));
 	json_object_set_new(o, "seed", json_integer((json_int_t)j->seed));
 	json_object_set_new(o, "hipri", json_boolean(j->hipri));
+	json_object_set_new(o, "uring_taskrun", json_string(j->uring_taskrun));
 	json_object_set_new(o, "guest_poll_ns",
 			    json_integer(j->guest_poll_ns));
 	return o;
