@@ -17,14 +17,19 @@ set logscale x 2
 stats data using 22 nooutput
 nfio = int(STATS_sum / 2)
 fio_dt(i) = i >= nb - nfio ? 2 : 1
-set multiplot layout 2,1 title "CPU cost of polling vs poll-max-ns (medians; bars: min to max)"
+# The caption sits at the top (common.gp): no multiplot title; one legend,
+# under the lower panel.
+set multiplot layout 2,1
 set bmargin 2
-set title "IOThread CPU"
+set key off
+set title "CPU cost of polling: IOThread CPU vs poll-max-ns (medians; bars: min to max)"
 set ylabel "CPU (% of one CPU)"
 set yrange [0:*]
 set xlabel ""
 plot for [i=0:nb-1] data index i using 1:13:14:15:xtic(3) with yerrorlines lw 2 pt 7 ps 0.8 dt fio_dt(i) title columnheader(1)
 set bmargin 6
+set tmargin 2
+set key on
 set title "Efficiency"
 set ylabel "IOPS per CPU (IOPS / busy CPUs)"
 set xlabel poll_xlabel

@@ -9,6 +9,10 @@ data = ARG1
 out = ARG2
 caption = ARG3
 load ARG0[1:strlen(ARG0)-strlen("heatmap.gp")] . "common.gp"
+# A multiplot title takes the top: the caption goes to the bottom.
+set label 99 at screen 0.5, screen 0.02
+unset tmargin
+set bmargin 5
 stats data using 1 nooutput
 nb = STATS_blocks
 xmax = STATS_max
