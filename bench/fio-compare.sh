@@ -10,8 +10,11 @@
 #
 # Environment: FILE (default build/fio-compare.dat, 1 GiB, written once
 # with zeros so every block is real), SIZE_MB (1024), RUNTIME (3s), RAMP
-# (1s), REPS (3), OUT (results/fio-compare-<time>). The two sweeps run one
-# after the other, each in its own seeded random order.
+# (1s), REPS (3), PLACEMENT (irq-cpu: aiotune's IOThread and fio's job on
+# the CPU that takes the disk's interrupts; where the submitter runs moves
+# QD1 IOPS by a third on a VM, so both must be pinned alike), OUT
+# (results/fio-compare-<time>). The two sweeps run one after the other,
+# each in its own seeded random order.
 set -eu
 A=${1:?usage: fio-compare.sh AIOTUNE}
 file=${FILE:-build/fio-compare.dat}
@@ -19,6 +22,7 @@ size_mb=${SIZE_MB:-1024}
 runtime=${RUNTIME:-3s}
 ramp=${RAMP:-1s}
 reps=${REPS:-3}
+placement=${PLACEMENT:-irq-cpu}
 out=${OUT:-results/fio-compare-$(date +%Y%m%d-%H%M%S)}
 
 command -v fio >/dev/null 2>&1 || {
@@ -39,7 +43,7 @@ if [ "$have" -lt $((size_mb * 1048576)) ]; then
 fi
 
 grid="--target $file --iodepth 1,32 --runtime $runtime --ramp $ramp
-	--repetitions $reps"
+	--repetitions $reps --placement $placement"
 echo "== aiotune sweep (io_uring, linux-aio; poll-max-ns 0..128k) =="
 # shellcheck disable=SC2086
 "$A" sweep --engine io_uring,linux-aio --poll-max-ns 0,16k,32k,64k,128k \
