@@ -40,4 +40,13 @@ rc=$?
 [ $rc -eq 2 ] || fail "bad mode: exit $rc, want 2"
 [ "$(wc -l <"$dir/err")" -eq 1 ] && grep -q "'irq' for --uring-taskrun" \
 	"$dir/err" || fail "bad mode message: $(cat "$dir/err")"
+# The side-by-side benchmark refuses a bad REPS before it writes anything.
+here=$(cd "$(dirname "$0")" && pwd)
+REPS=two FILE="$dir/bench.dat" OUT="$dir/bench" \
+	sh "$here/../../bench/uring-taskrun.sh" "$AIOTUNE" >/dev/null 2>"$dir/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "invalid REPS 'two'" "$dir/err" ||
+	fail "bench REPS=two: exit $rc: $(cat "$dir/err")"
+[ -e "$dir/bench.dat" ] || [ -e "$dir/bench" ] &&
+	fail "bench wrote something after a bad setting"
 echo "uring-taskrun: ok"
