@@ -30,6 +30,13 @@ void cli_bad_value(const char *flag, const char *value, const char *allowed)
 	__attribute__((noreturn));
 
 /*
+ * first, then each argv[i], separated by spaces (no leading space when
+ * first is ""): a command line for provenance. malloc'ed; exits when out
+ * of memory.
+ */
+char *cli_join_args(const char *first, int argc, char *const *argv);
+
+/*
  * fio-style numbers. Sizes: 4k, 1m, 2g (powers of 1024), plain bytes.
  * Durations to ns: 10s, 500ms, 20us, 100ns, 1m (minute); a bare number is
  * in default_unit_ns (1e9 for --runtime, 1 for *-ns flags). Counts in ns

@@ -133,25 +133,6 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 	return v;
 }
 
-static char *join(int argc, char **argv, const char *first)
-{
-	size_t len = strlen(first) + 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len);
-	if (!s)
-		cli_die(1, "out of memory");
-	strcpy(s, first);
-	for (int i = 0; i < argc; i++) {
-		if (*s)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 static void print_text(json_t *run)
 {
 	json_t *job = json_object_get(run, "job");
@@ -175,10 +156,9 @@ static void print_text(json_t *run)
 static json_t *measure(char **fargv, const char *json_path,
 		       const char *log_path, int64_t timeout_ns)
 {
-	char err[512], line[512], last[512] = "";
+	char err[512], last[512];
 	json_t *runs, *run;
 	int status = 0, ret;
-	FILE *f;
 
 	ret = res_spawn_wait(fargv, "/dev/null", log_path, timeout_ns, &stop,
 			     &status);
@@ -191,14 +171,7 @@ static json_t *measure(char **fargv, const char *json_path,
 		cli_die(1, "cannot start %s: %s (install Debian's fio "
 			"package: make deps)", fargv[0], strerror(-ret));
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		f = fopen(log_path, "r");
-		while (f && fgets(line, sizeof(line), f)) {
-			line[strcspn(line, "\n")] = '\0';
-			if (line[0])
-				snprintf(last, sizeof(last), "%s", line);
-		}
-		if (f)
-			fclose(f);
+		res_last_line(log_path, last, sizeof(last));
 		cli_die(1, "fio failed (%s %d): %s",
 			WIFEXITED(status) ? "exit status" : "signal",
 			WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -221,7 +194,8 @@ static int cmd_fio_run(int argc, char **argv)
 	char json_path[] = "/tmp/aiotune-fio-XXXXXX.json";
 	char log_path[] = "/tmp/aiotune-fio-XXXXXX.log";
 	const char *fio = getenv("AIOTUNE_FIO");
-	char *cmdline = join(argc - 1, argv + 1, "aiotune fio-run");
+	char *cmdline = cli_join_args("aiotune fio-run", argc - 1,
+				      argv + 1);
 	char **fargv, *text;
 	struct sigaction sa;
 	struct wl_job job;
@@ -306,7 +280,7 @@ static int cmd_fio_run(int argc, char **argv)
 	jj = wl_job_json(&job);
 	for (n = 0; fargv[n]; n++)
 		;
-	text = join(n, fargv, "");
+	text = cli_join_args("", n, fargv);
 	json_object_set_new(jj, "fio_command_line", json_string(text));
 	json_object_set_new(jj, "fio_cpus_allowed", json_string(cpus));
 	free(text);

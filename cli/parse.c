@@ -167,3 +167,22 @@ int cli_parse_duration_ns(const char *s, int64_t default_unit_ns,
 	*out = (int64_t)r;
 	return 0;
 }
+
+char *cli_join_args(const char *first, int argc, char *const *argv)
+{
+	size_t len = strlen(first) + 1;
+	char *s;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		cli_die(1, "out of memory");
+	strcpy(s, first);
+	for (int i = 0; i < argc; i++) {
+		if (*s)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}

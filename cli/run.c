@@ -319,24 +319,6 @@ void cli_run_parse(int argc, char **argv, struct wl_job *job)
 	}
 }
 
-static char *join_args(int argc, char **argv)
-{
-	size_t len = strlen("aiotune") + 1;
-	char *s;
-
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len);
-	if (!s)
-		return NULL;
-	strcpy(s, "aiotune");
-	for (int i = 0; i < argc; i++) {
-		strcat(s, " ");
-		strcat(s, argv[i]);
-	}
-	return s;
-}
-
 /* The run JSON as a fio document with one job. */
 static void print_fio_json(const char *run_text)
 {
@@ -381,7 +363,7 @@ static int cmd_run(int argc, char **argv)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", err);
 
 	res = calloc(1, sizeof(*res));
-	cmdline = join_args(argc, argv);
+	cmdline = cli_join_args("aiotune", argc, argv);
 	if (!res || !cmdline)
 		cli_die(1, "out of memory");
 	prov.version = aiotune_version();

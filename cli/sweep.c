@@ -939,22 +939,6 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Last non-empty line of a file, for a one-line failure message. */
-static void last_line(const char *path, char *buf, size_t size)
-{
-	char *text = NULL, *end, *start;
-
-	buf[0] = '\0';
-	if (res_read_file(path, &text, NULL))
-		return;
-	end = text + strlen(text);
-	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
-		*--end = '\0';
-	start = strrchr(text, '\n');
-	snprintf(buf, size, "%s", start ? start + 1 : text);
-	free(text);
-}
-
 static void record_failure(struct sweep *sw, const struct res_slot *s,
 			   const char *why)
 {
@@ -1082,19 +1066,19 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 		cli_die(1, "cannot start %s: %s", sw->run_cmd[0],
 			strerror(-ret));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_EXIT_USAGE) {
-		last_line(log, line, sizeof(line));
+		res_last_line(log, line, sizeof(line));
 		cli_die(CLI_EXIT_USAGE, "run %s refused its settings: %s",
 			s->run_id, line);
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == RUN_EXIT_SKIPPED) {
-		last_line(log, line, sizeof(line));
+		res_last_line(log, line, sizeof(line));
 		record_skip(sw, slot, line);
 		unlink(out);
 		unlink(log);
 		return RUN_SKIPPED;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		last_line(log, line, sizeof(line));
+		res_last_line(log, line, sizeof(line));
 		if (WIFEXITED(status))
 			snprintf(why, sizeof(why), "exit status %d: %s",
 				 WEXITSTATUS(status), line);

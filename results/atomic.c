@@ -151,3 +151,18 @@ int res_join(char *buf, size_t size, const char *a, const char *b)
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
+
+void res_last_line(const char *path, char *buf, size_t size)
+{
+	char *text = NULL, *end, *start;
+
+	buf[0] = '\0';
+	if (res_read_file(path, &text, NULL))
+		return;
+	end = text + strlen(text);
+	while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+		*--end = '\0';
+	start = strrchr(text, '\n');
+	snprintf(buf, size, "%s", start ? start + 1 : text);
+	free(text);
+}

@@ -16,6 +16,11 @@ int res_write_atomic(const char *path, const void *buf, size_t len);
 int res_mkdirs(const char *path);
 /* Read a whole file into a NUL-terminated malloc'ed buffer. 0 or -errno. */
 int res_read_file(const char *path, char **out, size_t *len);
+/*
+ * The last non-empty line of a file (trailing spaces dropped), for a
+ * one-line failure message; "" when the file cannot be read.
+ */
+void res_last_line(const char *path, char *buf, size_t size);
 /* buf = "a/b". 0 or -ENAMETOOLONG (buf then holds a truncated path). */
 int res_join(char *buf, size_t size, const char *a, const char *b);
 /* Whether path exists (any type). */

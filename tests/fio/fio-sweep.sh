@@ -177,6 +177,15 @@ $A fio-run --engine linux-aio --variant sqpoll --target "$f" 2>"$tmp/err"
 $A fio-run --engine simnvme 2>"$tmp/err"
 [ $? -eq 3 ] || fail "simnvme: want exit 3"
 grep -q "simulated" "$tmp/err" || fail "simnvme reason: $(cat "$tmp/err")"
+# fio failing: exit 1 and fio's last line.
+printf '#!/bin/sh\necho "fio: first" >&2\necho "fio: the last word" >&2\nexit 1\n' \
+	> "$tmp/badfio"
+chmod +x "$tmp/badfio"
+AIOTUNE_FIO=$tmp/badfio $A fio-run --engine io_uring --target "$f" \
+	--runtime 100ms --ramp 0 >/dev/null 2>"$tmp/err"
+[ $? -eq 1 ] && grep -q "fio failed (exit status 1): fio: the last word" \
+	"$tmp/err" || fail "failing fio: $(cat "$tmp/err")"
+
 # The comparison benchmark refuses bad settings before it writes anything.
 SIZE_MB=1g FILE=$tmp/cmp.dat sh "$here/../../bench/fio-compare.sh" "$A" \
 	>/dev/null 2>"$tmp/err"
