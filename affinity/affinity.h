@@ -347,6 +347,18 @@ int aff_placement_resolve(const struct aff_topo *t,
 			  const struct aff_roles *counts,
 			  const struct aff_device *dev, struct aff_plan *out,
 			  char *why, size_t whylen);
+/*
+ * The whole resolution on this host in one call: load the topology, find
+ * the device under target (NULL for a simulated target; a filesystem
+ * without a block device still anchors what it can) and resolve p for
+ * counts. 0; -ENOTSUP when p cannot be realized here; other -errno (no
+ * topology) with why filled either way.
+ */
+int aff_placement_resolve_here(const struct aff_placement *p,
+			       const char *target,
+			       const struct aff_roles *counts,
+			       struct aff_plan *out, char *why,
+			       size_t whylen);
 /* The slot of thread (role, index), or NULL. */
 const struct aff_slot *aff_plan_slot(const struct aff_plan *plan,
 				     enum aff_role role, int index);

@@ -757,3 +757,31 @@ int aff_plan_cpu(const struct aff_plan *plan, enum aff_role role, int index)
 
 	return s ? s->cpu : -1;
 }
+
+int aff_placement_resolve_here(const struct aff_placement *p,
+			       const char *target,
+			       const struct aff_roles *counts,
+			       struct aff_plan *out, char *why,
+			       size_t whylen)
+{
+	struct aff_topo *topo = NULL;
+	struct aff_device dev, *devp = NULL;
+	int ret;
+
+	ret = aff_topo_load(&topo, NULL);
+	if (ret) {
+		snprintf(why, whylen, "no topology: %s", strerror(-ret));
+		return ret;
+	}
+	if (target) {
+		memset(&dev, 0, sizeof(dev));
+		ret = aff_device_probe(target, &dev);
+		if (ret == 0 || ret == -ENODEV) {
+			aff_device_locate(topo, &dev);
+			devp = &dev;
+		}
+	}
+	ret = aff_placement_resolve(topo, p, counts, devp, out, why, whylen);
+	aff_topo_free(topo);
+	return ret;
+}

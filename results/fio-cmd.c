@@ -289,8 +289,6 @@ int fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
 		       char *why, size_t whylen)
 {
 	struct aff_placement pl;
-	struct aff_topo *topo = NULL;
-	struct aff_device dev, *devp = NULL;
 	struct aff_roles counts = { { 0 } };
 	struct aff_plan plan;
 	size_t len = 0;
@@ -302,19 +300,9 @@ int fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
 	ret = aff_placement_parse(job->placement, &pl, why, whylen);
 	if (ret)
 		return ret;
-	ret = aff_topo_load(&topo, NULL);
-	if (ret) {
-		snprintf(why, whylen, "no topology: %s", strerror(-ret));
-		return ret;
-	}
-	if (!aff_device_probe(job->target, &dev)) {
-		aff_device_locate(topo, &dev);
-		devp = &dev;
-	}
 	counts.n[AFF_ROLE_IOTHREAD] = (int)job->iothreads;
-	ret = aff_placement_resolve(topo, &pl, &counts, devp, &plan, why,
-				    whylen);
-	aff_topo_free(topo);
+	ret = aff_placement_resolve_here(&pl, job->target, &counts, &plan,
+					 why, whylen);
 	if (ret)
 		return ret;
 	for (uint32_t i = 0; i < job->iothreads; i++) {

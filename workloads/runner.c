@@ -265,8 +265,6 @@ static int place_threads(const struct wl_job *job, struct worker *ws, int n,
 			 char *err, size_t errlen)
 {
 	struct aff_placement pl;
-	struct aff_topo *topo = NULL;
-	struct aff_device dev, *devp = NULL;
 	struct aff_roles counts = { { 0 } };
 	char why[256];
 	int ret;
@@ -278,20 +276,6 @@ static int place_threads(const struct wl_job *job, struct worker *ws, int n,
 	}
 	if (pl.kind == AFF_PL_NONE)
 		return 0;
-	ret = aff_topo_load(&topo, NULL);
-	if (ret) {
-		snprintf(err, errlen, "placement '%s': no topology: %s",
-			 job->placement, strerror(-ret));
-		return ret;
-	}
-	if (wl_engine_find(job->engine)->flags & WL_ENG_REAL) {
-		memset(&dev, 0, sizeof(dev));
-		ret = aff_device_probe(job->target, &dev);
-		if (ret == 0 || ret == -ENODEV) {
-			aff_device_locate(topo, &dev);
-			devp = &dev;
-		}
-	}
 	counts.n[AFF_ROLE_IOTHREAD] = n;
 	for (int i = 0; i < n; i++) {
 		for (int j = 0; j < ws[i].naux; j++) {
@@ -301,14 +285,17 @@ static int place_threads(const struct wl_job *job, struct worker *ws, int n,
 				counts.n[r]++;
 		}
 	}
-	ret = aff_placement_resolve(topo, &pl, &counts, devp, plan, why,
-				    sizeof(why));
-	aff_topo_free(topo);
-	if (ret) {
+	ret = aff_placement_resolve_here(&pl,
+		wl_engine_find(job->engine)->flags & WL_ENG_REAL ?
+		job->target : NULL, &counts, plan, why, sizeof(why));
+	if (ret == -ENOTSUP)
 		snprintf(err, errlen, "placement '%s' skipped: %s",
 			 job->placement, why);
+	else if (ret)
+		snprintf(err, errlen, "placement '%s': %s", job->placement,
+			 why);
+	if (ret)
 		return ret;
-	}
 	snprintf(note, notelen, "%s", plan->warning);
 	for (int i = 0; i < n; i++) {
 		struct worker *w = &ws[i];
