@@ -12,7 +12,8 @@ TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \
 	tests/sweep/test-knee.c
 SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 	tests/sweep/e2e-simnvme.sh tests/fio/import-fio.sh \
-	tests/sweep/reproduce-quick.sh tests/fio/fio-sweep.sh
+	tests/sweep/reproduce-quick.sh tests/sweep/recommend-fixtures.sh \
+	tests/fio/fio-sweep.sh
 # fio JSON export: aiotune run/report --format fio-json.
 APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
