@@ -11,6 +11,7 @@ extern const struct poll_policy_ops poll_policy_fixed;
 extern const struct poll_policy_ops poll_policy_off;
 extern const struct poll_policy_ops poll_policy_ski;
 extern const struct poll_policy_ops poll_policy_cost;
+extern const struct poll_policy_ops poll_policy_probe;
 
 static const struct poll_policy_ops *const policies[] = {
 	&poll_policy_qemu,
@@ -20,6 +21,7 @@ static const struct poll_policy_ops *const policies[] = {
 	&poll_policy_off,
 	&poll_policy_ski,
 	&poll_policy_cost,
+	&poll_policy_probe,
 	NULL,
 };
 

@@ -67,14 +67,17 @@ static int64_t sim_window(const struct poll_policy_ops *ops,
 	return any ? poll_policy_window(ops, cs, max, p) : 0;
 }
 
-/* The policy calls of one iteration in which handler hi fired. */
+/*
+ * The policy calls of one iteration in which handler hi fired: s is what
+ * happened to the event, r the totals so far (for observe: events, CPU).
+ */
 static void sim_dispatch(const struct poll_policy_ops *ops,
 			 struct poll_state *cs, struct sim_handler *h,
 			 size_t nh, size_t hi, const struct poll_params *p,
-			 int64_t block_ns, int64_t now_ns,
+			 const struct poll_sim_step *s, int64_t now_ns,
 			 struct poll_sim_result *r)
 {
-	int64_t max_event = -1;
+	int64_t max_event = -1, block_ns = s->block_ns;
 
 	/* Activity is likely to continue: poll it from now on. */
 	h[hi].in_poll_set = true;
@@ -96,9 +99,26 @@ static void sim_dispatch(const struct poll_policy_ops *ops,
 			ops->idle(&h[i].st, p, block_ns);
 		}
 	}
-	if (ops->iteration)
+	if (ops->observe) {
+		/* Virtual CPU: polled ns plus a block cost per block. */
+		struct poll_obs o = {
+			.now_ns = now_ns,
+			.block_ns = block_ns,
+			.max_event_ns = max_event,
+			.window_ns = s->window_ns,
+			.caught = s->hit,
+			.events = s->index + 1,
+			.cpu_ns = sat_add(r->poll_ns,
+					  sat_mul((int64_t)r->blocks,
+						  p->block_cost_ns)),
+			.cpu_at_ns = now_ns,
+		};
+
+		count_change(r, ops->observe(cs, p, &o));
+	} else if (ops->iteration) {
 		count_change(r, ops->iteration(cs, p, block_ns, max_event,
 					       now_ns));
+	}
 }
 
 static bool config_valid(const struct poll_sim_config *cfg)
@@ -147,8 +167,7 @@ int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
 		}
 		out->window_sum_ns = sat_add(out->window_sum_ns, s.window_ns);
 		now = sat_add(now, s.block_ns);
-		sim_dispatch(ops, &cs, h, t->nids, e->handler, p, s.block_ns,
-			     now, out);
+		sim_dispatch(ops, &cs, h, t->nids, e->handler, p, &s, now, out);
 		if (step)
 			step(opaque, &s);
 	}

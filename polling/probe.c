@@ -1,0 +1,353 @@
+/*
+ * probe.c: the "probe" policy: try a few windows, measure what each really
+ * delivers, keep the cheapest of the best.
+ *
+ * Why measure instead of model. Whether a window pays depends on things the
+ * loop cannot see: the device's latency and capacity, what a wake-up costs
+ * on this host, and what a spinning thread takes from the other threads on
+ * its CPUs. docs/FINDINGS.md shows all three at work on one VM: polling a
+ * 78 us device gives 1.40x the IOPS at iodepth 1, polling a 160 us device
+ * gives 0.92x although the same model (a wake-up saved per event) predicts
+ * 1.27x, because the spinning IOThread slows the guest thread next to it;
+ * at iodepth 32 a device at its capacity gains nothing from any window.
+ * QEMU's grow/shrink rule (qemu, weight) reads none of this; the cost policy
+ * (cost.c) models it with a block cost and gets the 160 us case right and
+ * the 78 us one wrong. So probe asks the system: it runs each candidate
+ * window for a while and compares the throughput and CPU it measured.
+ *
+ * What it measures, per epoch (at least PROBE_EPOCH_NS and PROBE_EPOCH_UNITS
+ * units of progress, at most PROBE_EPOCH_MAX_NS):
+ *	rate = progress / wall time, where progress is the work the
+ *	       application reports (aio_context_count_work: requests
+ *	       completed) or, if it reports none, polled-handler events;
+ *	       events alone overstate polling at high queue depth, where a
+ *	       blocked wait returns with several completions and a poller sees
+ *	       them one by one;
+ *	cpu  = the loop thread's CPU time / wall time, as the loop sampled
+ *	       it (struct poll_obs).
+ *
+ * The cycle:
+ *  1. survey: one epoch polling the whole poll-max-ns (the cap), so every
+ *     event up to it is caught and its gap is exact; a histogram of those
+ *     gaps (quarter octaves, hist.h) gives the candidates: 0 (never poll),
+ *     the ski-rental window C + L (below) and the window that covers 99%
+ *     of the events (one bucket, ~19%, above that quantile; the cap if the
+ *     quantile is past it); the middle one is dropped when it is not at
+ *     least 1.5x below the last.
+ *  2. trial: PROBE_ROUNDS rounds, one epoch per candidate each, in the
+ *     order ascending, descending, ascending (a linear drift cancels out).
+ *  3. decide: per candidate the median rate and median cpu over the rounds
+ *     (one preempted epoch does not decide). Among the candidates whose
+ *     rate is within PROBE_TOL_PCT of the best, the one with the least cpu.
+ *     So a window is kept only if it buys throughput, and of the windows
+ *     that do, the one that spends least; blocking wins every tie.
+ *  4. exploit: poll with the chosen window. Probe again after
+ *     PROBE_REPROBE_NS, or sooner when PROBE_SHIFT_EPOCHS epochs in a row
+ *     measure a rate more than PROBE_SHIFT_PCT away from the decided one
+ *     (the device or the workload changed), but never within
+ *     PROBE_MIN_INTERVAL_NS of the last probe.
+ *
+ * The block cost. The loop measures what one block and wake-up costs its
+ * thread (block_cost_ns, C) and how late it wakes (wake_ns, L) on this host
+ * (loop/blockcost.c). probe's decision does not need them, since it
+ * measures the CPU of each window whole; they choose the middle candidate:
+ * the ski-rental window C + L, polling as long as one block costs in CPU
+ * and delay together (never worse than twice an oracle that knew each gap:
+ * Karlin, Manasse, McGeoch, Owicki, SODA '90). It catches every gap shorter
+ * than a block's price (a guest's next kick, an Optane-class device) and
+ * bounds what is spun in vain on the others. Until the loop has measured
+ * C and L, the window covering half the surveyed gaps stands in for it.
+ *
+ * What it costs. A probe is 1 + ncand x PROBE_ROUNDS epochs, about 140-
+ * 300 ms here; where blocking wins, the survey and the polled trials spend
+ * up to ~150 ms of CPU in it, ~2% of a CPU at one probe per 8 s.
+ *
+ * Pure, as every policy: the clock, the work and the CPU time come in
+ * struct poll_obs. State: cs->ns is the window, cs->hist the survey's
+ * histogram, cs->ext struct probe below.
+ */
+#include <string.h>
+
+#include "polling/hist.h"
+#include "polling/policy.h"
+
+#define PROBE_EPOCH_NS 20000000LL       /* 20 ms */
+#define PROBE_EPOCH_UNITS 64
+#define PROBE_EPOCH_MAX_NS 200000000LL  /* 200 ms */
+#define PROBE_ROUNDS 3
+#define PROBE_MAX_CAND 3
+#define PROBE_TOL_PCT 3
+#define PROBE_REPROBE_NS 8000000000LL   /* 8 s */
+#define PROBE_MIN_INTERVAL_NS 1000000000LL /* 1 s */
+#define PROBE_SHIFT_PCT 30
+#define PROBE_SHIFT_EPOCHS 2
+
+enum { PH_SURVEY = 0, PH_TRIAL, PH_EXPLOIT };
+
+/* All int64_t, laid over poll_state.ext. */
+struct probe {
+	int64_t started;          /* 0 until the first observation */
+	int64_t phase;
+	int64_t ep_t0;            /* current epoch: start time ... */
+	int64_t ep_work0, ep_events0, ep_cpu0, ep_cpu_at0; /* ... and counts */
+	int64_t use_work;         /* progress = work (1) or events (0) */
+	int64_t ncand;
+	int64_t cand[PROBE_MAX_CAND];
+	int64_t step;             /* trial epoch, 0 .. ncand * ROUNDS - 1 */
+	int64_t rate[PROBE_MAX_CAND][PROBE_ROUNDS]; /* units/s x 1000 */
+	int64_t cpu[PROBE_MAX_CAND][PROBE_ROUNDS];  /* ppm of one CPU */
+	int64_t chosen;           /* index into cand */
+	int64_t probe_at;         /* when the last probe began */
+	int64_t decided_rate;     /* rate of the choice, units/s x 1000 */
+	int64_t off_epochs;       /* exploit epochs in a row off that rate */
+	int64_t probes;           /* probes completed */
+};
+
+_Static_assert(sizeof(struct probe) <= sizeof(((struct poll_state *)0)->ext),
+	       "struct probe does not fit poll_state.ext");
+
+static struct probe *pr_of(struct poll_state *cs)
+{
+	return (struct probe *)cs->ext;
+}
+
+static int64_t clamp_window(int64_t w, const struct poll_params *p)
+{
+	if (w < 0)
+		return 0;
+	return w > p->max_ns ? p->max_ns : w;
+}
+
+static void epoch_begin(struct probe *pr, const struct poll_obs *o)
+{
+	pr->ep_t0 = o->now_ns;
+	pr->ep_work0 = (int64_t)o->work;
+	pr->ep_events0 = (int64_t)o->events;
+	pr->ep_cpu0 = o->cpu_ns;
+	pr->ep_cpu_at0 = o->cpu_at_ns;
+}
+
+static int64_t units_since(const struct probe *pr, const struct poll_obs *o,
+			   bool work)
+{
+	return work ? (int64_t)o->work - pr->ep_work0 :
+		      (int64_t)o->events - pr->ep_events0;
+}
+
+/* Whether the current epoch has run long enough to be measured. */
+static bool epoch_done(const struct probe *pr, const struct poll_obs *o)
+{
+	int64_t dt = o->now_ns - pr->ep_t0;
+	int64_t units = units_since(pr, o, pr->use_work);
+
+	if (dt >= PROBE_EPOCH_MAX_NS)
+		return true;
+	return dt >= PROBE_EPOCH_NS && units >= PROBE_EPOCH_UNITS;
+}
+
+/* Rate (units/s x 1000) and CPU (ppm) of the epoch ending now. */
+static void epoch_measure(const struct probe *pr, const struct poll_obs *o,
+			  int64_t *rate, int64_t *cpu)
+{
+	int64_t dt = o->now_ns - pr->ep_t0;
+	int64_t dc = o->cpu_at_ns - pr->ep_cpu_at0;
+	__int128 units = units_since(pr, o, pr->use_work);
+
+	*rate = dt > 0 ? (int64_t)(units * 1000000000000LL / dt) : 0;
+	if (dc > 0 && pr->ep_cpu_at0)
+		*cpu = (int64_t)((__int128)(o->cpu_ns - pr->ep_cpu0) * 1000000 /
+				 dc);
+	else
+		*cpu = 0; /* not sampled: all candidates tie on CPU */
+}
+
+static void survey_begin(struct poll_state *cs, const struct poll_params *p,
+			 const struct poll_obs *o)
+{
+	struct probe *pr = pr_of(cs);
+
+	memset(cs->hist, 0, sizeof(cs->hist));
+	cs->nsamples = 0;
+	pr->phase = PH_SURVEY;
+	pr->probe_at = o->now_ns;
+	pr->off_epochs = 0;
+	cs->ns = p->max_ns;
+	epoch_begin(pr, o);
+}
+
+/* The window that covers fraction num/den of the surveyed events. */
+static int64_t survey_quantile(const struct poll_state *cs,
+			       const struct poll_params *p, uint64_t num,
+			       uint64_t den)
+{
+	uint64_t total = 0, cum = 0;
+	int k;
+
+	for (k = 0; k < POLL_HIST_BUCKETS; k++)
+		total += cs->hist[k];
+	if (!total)
+		return p->max_ns;
+	for (k = 0; k <= POLL_HIST_TOP; k++) {
+		cum += cs->hist[k];
+		if (cum * den >= total * num)
+			break;
+	}
+	if (k >= POLL_HIST_TOP)
+		return p->max_ns; /* at or past the cap */
+	return poll_hist_edge(p->max_ns, k + 1); /* one bucket of margin */
+}
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? INT64_MAX : r;
+}
+
+static void trial_begin(struct poll_state *cs, const struct poll_params *p,
+			const struct poll_obs *o)
+{
+	struct probe *pr = pr_of(cs);
+	int64_t hi = survey_quantile(cs, p, 99, 100), lo;
+
+	if (p->block_cost_ns > 0 && p->wake_ns > 0)
+		lo = sat_add(p->block_cost_ns, p->wake_ns); /* ski rental */
+	else
+		lo = survey_quantile(cs, p, 1, 2);
+	lo = clamp_window(lo, p);
+	pr->use_work = (int64_t)o->work > pr->ep_work0;
+	pr->ncand = 0;
+	pr->cand[pr->ncand++] = 0;
+	if (lo > 0 && (__int128)lo * 3 <= (__int128)hi * 2)
+		pr->cand[pr->ncand++] = lo;
+	if (hi > 0)
+		pr->cand[pr->ncand++] = clamp_window(hi, p);
+	pr->step = 0;
+	pr->phase = PH_TRIAL;
+	cs->ns = pr->cand[0];
+	epoch_begin(pr, o);
+}
+
+/* Candidate of trial epoch step: rounds go up, down, up, ... */
+static int step_cand(const struct probe *pr, int64_t step)
+{
+	int64_t round = step / pr->ncand, i = step % pr->ncand;
+
+	return (int)(round % 2 ? pr->ncand - 1 - i : i);
+}
+
+static int64_t median3(const int64_t *v, int n)
+{
+	int64_t a[PROBE_ROUNDS];
+
+	memcpy(a, v, (size_t)n * sizeof(a[0]));
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && a[j - 1] > a[j]; j--) {
+			int64_t t = a[j];
+
+			a[j] = a[j - 1];
+			a[j - 1] = t;
+		}
+	return a[n / 2];
+}
+
+static void decide(struct poll_state *cs, const struct poll_obs *o)
+{
+	struct probe *pr = pr_of(cs);
+	int64_t rate[PROBE_MAX_CAND], cpu[PROBE_MAX_CAND], best = 0;
+	int pick = 0;
+
+	for (int c = 0; c < pr->ncand; c++) {
+		rate[c] = median3(pr->rate[c], PROBE_ROUNDS);
+		cpu[c] = median3(pr->cpu[c], PROBE_ROUNDS);
+		if (rate[c] > best)
+			best = rate[c];
+	}
+	for (int c = 0, found = 0; c < pr->ncand; c++) {
+		if ((__int128)rate[c] * 100 < (__int128)best * (100 - PROBE_TOL_PCT))
+			continue;
+		if (!found || cpu[c] < cpu[pick]) {
+			pick = c;
+			found = 1;
+		}
+	}
+	pr->chosen = pick;
+	pr->decided_rate = rate[pick];
+	pr->probes++;
+	pr->phase = PH_EXPLOIT;
+	cs->ns = pr->cand[pick];
+	epoch_begin(pr, o);
+}
+
+static bool rate_shifted(int64_t rate, int64_t ref)
+{
+	__int128 d = (__int128)rate - ref;
+
+	if (d < 0)
+		d = -d;
+	return d * 100 > (__int128)ref * PROBE_SHIFT_PCT;
+}
+
+static int probe_observe(struct poll_state *cs, const struct poll_params *p,
+			 const struct poll_obs *o)
+{
+	struct probe *pr = pr_of(cs);
+	int64_t old = cs->ns, rate, cpu;
+
+	if (!pr->started) {
+		pr->started = 1;
+		survey_begin(cs, p, o);
+		return cs->ns > old ? POLL_GREW : POLL_SAME;
+	}
+	/* The survey learns each polled event's gap (exact when caught). */
+	if (pr->phase == PH_SURVEY && o->max_event_ns >= 0) {
+		int b = o->caught ? poll_hist_bucket(p->max_ns, o->block_ns) :
+				    POLL_HIST_OVER;
+
+		cs->hist[b]++;
+		cs->nsamples++;
+	}
+	if (!epoch_done(pr, o))
+		return POLL_SAME;
+
+	switch (pr->phase) {
+	case PH_SURVEY:
+		trial_begin(cs, p, o);
+		break;
+	case PH_TRIAL: {
+		int c = step_cand(pr, pr->step);
+
+		epoch_measure(pr, o, &rate, &cpu);
+		pr->rate[c][pr->step / pr->ncand] = rate;
+		pr->cpu[c][pr->step / pr->ncand] = cpu;
+		if (++pr->step == pr->ncand * PROBE_ROUNDS) {
+			decide(cs, o);
+		} else {
+			cs->ns = pr->cand[step_cand(pr, pr->step)];
+			epoch_begin(pr, o);
+		}
+		break;
+	}
+	default: /* PH_EXPLOIT */
+		epoch_measure(pr, o, &rate, &cpu);
+		pr->off_epochs = rate_shifted(rate, pr->decided_rate) ?
+				 pr->off_epochs + 1 : 0;
+		if (o->now_ns - pr->probe_at >= PROBE_MIN_INTERVAL_NS &&
+		    (pr->off_epochs >= PROBE_SHIFT_EPOCHS ||
+		     o->now_ns - pr->probe_at >= PROBE_REPROBE_NS))
+			survey_begin(cs, p, o);
+		else
+			epoch_begin(pr, o);
+		break;
+	}
+	if (cs->ns > old)
+		return POLL_GREW;
+	return cs->ns < old ? POLL_SHRANK : POLL_SAME;
+}
+
+const struct poll_policy_ops poll_policy_probe = {
+	.name = "probe",
+	.desc = "measure 0, the ski-rental window (measured block cost + wake-up) and the window covering 99% of the gaps; keep the cheapest within 3% of the best throughput",
+	.per_context = true,
+	.observe = probe_observe,
+};
