@@ -10,6 +10,7 @@
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
+#   make bench-policies  every polling policy on every device: goals, frontier
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
 #   make V=1        show full commands
 
@@ -90,7 +91,7 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
-	bench-uring bench-reproduce \
+	bench-uring bench-reproduce bench-policies \
 	test-asan test-tsan tests reproduce
 all: $(AIOTUNE) $(LIBLOOP)
 
@@ -170,6 +171,15 @@ bench-uring: all
 # knee against the recommendation, as figures (bench/reproduce-shape.sh).
 bench-reproduce: all
 	@sh bench/reproduce-shape.sh $(AIOTUNE)
+
+# The polling policies against the goals of docs/FINDINGS.md "A policy
+# that needs no tuning" on the reproduction's devices, interleaved
+# repetitions, a table and the IOPS/CPU frontier (bench/policies.sh):
+# make bench-policies [QUICK=1] [REPS=N] [SEED=N] [OUT=DIR] [DISK=PATH|none].
+bench-policies: all
+	@QUICK=$(or $(QUICK),0) $(if $(REPS),REPS=$(REPS)) \
+		$(if $(SEED),SEED=$(SEED)) $(if $(OUT),OUT=$(OUT)) \
+		$(if $(DISK),DISK=$(DISK)) sh bench/policies.sh $(AIOTUNE)
 
 run: all
 	@scripts/run.sh $(AIOTUNE)

@@ -133,13 +133,16 @@ int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
 		 const struct poll_sim_config *cfg, struct poll_sim_result *out,
 		 PollSimStepFn *step, void *opaque)
 {
-	const struct poll_params *p = &cfg->params;
+	struct poll_params params = cfg->params;
+	const struct poll_params *p = &params;
 	struct poll_state cs = { 0 };
 	struct sim_handler *h;
 	int64_t now = 0;
 
 	if (!ops || !config_valid(cfg))
 		return -EINVAL;
+	/* The policies that read it get the model's wake-up delay. */
+	params.wake_ns = cfg->wake_ns;
 	memset(out, 0, sizeof(*out));
 	h = calloc(t->nids ? t->nids : 1, sizeof(*h));
 	if (!h)
