@@ -566,10 +566,10 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	if (job->trace[0]) {
 		trace = fopen(job->trace, "w");
 		if (!trace) {
-			ret = -errno;
+			/* A bad path is a usage error (exit 2). */
 			snprintf(err, errlen, "cannot write --trace '%s': %s",
 				 job->trace, strerror(errno));
-			return ret;
+			return -EINVAL;
 		}
 	}
 	ws = calloc((size_t)n, sizeof(*ws));
