@@ -126,7 +126,8 @@ static bool config_valid(const struct poll_sim_config *cfg)
 	const struct poll_params *p = &cfg->params;
 
 	return p->max_ns >= 0 && p->grow >= 0 && p->shrink >= 0 &&
-	       p->weight >= 0 && p->block_cost_ns >= 0 && cfg->wake_ns >= 0;
+	       p->weight >= 0 && p->block_cost_ns >= 0 && cfg->wake_ns >= 0 &&
+	       cfg->warmup_ns >= 0;
 }
 
 int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
@@ -135,11 +136,17 @@ int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
 {
 	struct poll_params params = cfg->params;
 	const struct poll_params *p = &params;
+	struct poll_sim_result all = { 0 }, snap = { 0 };
 	struct poll_state cs = { 0 };
 	struct sim_handler *h;
-	int64_t now = 0;
+	uint32_t loops = cfg->loops ? cfg->loops : 1;
+	size_t total;
+	int64_t now = 0, t_start = 0;
+	bool counting = cfg->warmup_ns <= 0;
 
 	if (!ops || !config_valid(cfg))
+		return -EINVAL;
+	if (__builtin_mul_overflow(t->n, (size_t)loops, &total))
 		return -EINVAL;
 	/* The policies that read it get the model's wake-up delay. */
 	params.wake_ns = cfg->wake_ns;
@@ -148,41 +155,62 @@ int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
 	if (!h)
 		return -ENOMEM;
 
-	for (size_t i = 0; i < t->n; i++) {
-		const struct poll_trace_event *e = &t->ev[i];
+	for (size_t i = 0; i < total; i++) {
+		const struct poll_trace_event *e = &t->ev[i % t->n];
 		struct poll_sim_step s = { .index = i, .handler = e->handler,
 					   .gap_ns = e->gap_ns };
 
+		if (!counting && now >= cfg->warmup_ns) {
+			counting = true;
+			snap = all;
+			t_start = now;
+		}
 		s.window_ns = sim_window(ops, &cs, h, t->nids, p, now);
 		if (e->gap_ns <= s.window_ns && s.window_ns > 0) {
 			s.hit = true;
 			s.block_ns = e->gap_ns;
-			out->hits++;
-			out->poll_ns = sat_add(out->poll_ns, e->gap_ns);
+			all.hits++;
+			all.poll_ns = sat_add(all.poll_ns, e->gap_ns);
 		} else if (e->gap_ns == 0) {
 			s.block_ns = 0; /* already there: a wait that returns */
-			out->ready++;
+			all.ready++;
 		} else {
 			s.blocked = true;
 			s.block_ns = sat_add(e->gap_ns, cfg->wake_ns);
-			out->blocks++;
-			out->poll_ns = sat_add(out->poll_ns, s.window_ns);
+			all.blocks++;
+			all.poll_ns = sat_add(all.poll_ns, s.window_ns);
 		}
-		out->window_sum_ns = sat_add(out->window_sum_ns, s.window_ns);
+		all.window_sum_ns = sat_add(all.window_sum_ns, s.window_ns);
+		all.events++;
 		now = sat_add(now, s.block_ns);
-		sim_dispatch(ops, &cs, h, t->nids, e->handler, p, &s, now, out);
+		sim_dispatch(ops, &cs, h, t->nids, e->handler, p, &s, now,
+			     &all);
 		if (step)
 			step(opaque, &s);
 	}
-	out->events = t->n;
+	if (!counting) { /* the warm-up outlasted the replay */
+		snap = all;
+		t_start = now;
+	}
+	/* What happened after the warm-up. */
+	out->events = all.events - snap.events;
+	out->hits = all.hits - snap.hits;
+	out->blocks = all.blocks - snap.blocks;
+	out->ready = all.ready - snap.ready;
+	out->grow_events = all.grow_events - snap.grow_events;
+	out->shrink_events = all.shrink_events - snap.shrink_events;
+	out->poll_ns = all.poll_ns - snap.poll_ns;
+	out->window_sum_ns = all.window_sum_ns - snap.window_sum_ns;
 	out->final_window_ns = sim_window(ops, &cs, h, t->nids, p, now);
-	out->virtual_ns = now;
+	out->virtual_ns = now - t_start;
 	out->delay_ns = sat_mul((int64_t)out->blocks, cfg->wake_ns);
 	out->cpu_ns = sat_add(out->poll_ns,
 			      sat_mul((int64_t)out->blocks, p->block_cost_ns));
-	if (t->n)
-		out->cost_us2 = (double)now / (double)t->n / 1e3 *
-				((double)out->cpu_ns / (double)t->n / 1e3);
+	if (out->events)
+		out->cost_us2 = (double)out->virtual_ns /
+				(double)out->events / 1e3 *
+				((double)out->cpu_ns / (double)out->events /
+				 1e3);
 	free(h);
 	return 0;
 }
