@@ -179,9 +179,35 @@ def table(med):
     return "\n".join(lines + notes) + "\n", verdicts
 
 
+def duration_ns(text):
+    units = [("ms", 1000000), ("us", 1000), ("ns", 1), ("s", 1000000000)]
+    for u, m in units:
+        if text.endswith(u):
+            return int(float(text[:-len(u)]) * m)
+    return int(float(text) * 1000000000)
+
+
+def run_times(out):
+    """The ramp and runtime of the measured runs (meta.txt)."""
+    ramp, runtime = 500000000, 500000000
+    with open(os.path.join(out, "meta.txt")) as f:
+        for line in f:
+            if line.startswith("seed:"):
+                w = line.split()
+                runtime = duration_ns(w[w.index("runtime:") + 1])
+                ramp = duration_ns(w[w.index("ramp:") + 1])
+    return ramp, runtime
+
+
 def simulate(out, aiotune, med):
-    """Each cell's trace through the simulator, every setting."""
+    """
+    Each cell's trace through the simulator, every setting, as a run:
+    replayed end to end until it covers the ramp and the runtime, the
+    ramp left out (--warmup), with the block cost and wake-up the loop
+    measured in that cell's runs.
+    """
     rows = []
+    ramp, runtime = run_times(out)
     for dev, qd in cells_of(med):
         trace = os.path.join(out, "traces", "%s-qd%d.trace" % (dev, qd))
         if not os.path.exists(trace):
@@ -189,11 +215,15 @@ def simulate(out, aiotune, med):
         cell = [v for k, v in med.items() if k[0] == dev and k[1] == qd]
         c = int(st.median(v["block_cost_ns"] for v in cell))
         w = int(st.median(v["wake_ns"] for v in cell))
+        with open(trace) as f:
+            span = sum(int(line.split()[0]) for line in f if line.strip())
+        loops = min(1000, max(1, -(-(ramp + runtime) // max(1, span))))
         for v in cell:
             r = subprocess.run(
                 [aiotune, "simulate", "--trace", trace, "--policy",
                  v["policy"], "--poll-max-ns", v["poll_max"],
                  "--block-cost-ns", str(c), "--wake-ns", str(w),
+                 "--loops", str(loops), "--warmup", str(ramp),
                  "--format", "csv"], capture_output=True, text=True,
                 check=True)
             hdr, val = r.stdout.strip().splitlines()[-2:]
@@ -291,7 +321,8 @@ def ranking(sim, verdicts):
         "live median IOPS and the simulator's events per second, and between "
         "live IOThread CPU and the simulator's CPU (polled ns + blocks x "
         "the measured block cost, per unit of virtual time); traces from "
-        "one unmeasured run per cell with the fixed policy at 1 ms. Mean "
+        "one unmeasured run per cell with the fixed policy at 1 ms, "
+        "replayed as a run (the ramp left out). Mean "
         "over %d cells: IOPS %.2f, CPU %.2f. The best-IOPS setting agrees "
         "in %d of %d cells; the simulator's verdict on probe's goal agrees "
         "with the live one in %d of %d." % (

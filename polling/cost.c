@@ -7,7 +7,8 @@
  *	otherwise:   costs W ns of CPU spun in vain plus C for the block and
  *	             wake-up, and is seen L ns late,
  * where C is the CPU time one block + wake-up costs the loop thread
- * (block_cost_ns, 25 us by default from MACHINE.md) and L the delay the
+ * (block_cost_ns: what the loop measures on its host, loop/blockcost.c,
+ * unless set; MACHINE.md found 20-30 us on our VMs) and L the delay the
  * wake-up adds; we take L = C (MACHINE.md measures 20-30 us for both on
  * our VMs).
  *
