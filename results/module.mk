@@ -10,6 +10,7 @@ APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \
 	cli/report.c cli/import-fio.c cli/fio-run.c
 TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \
 	tests/sweep/test-knee.c
+SH_TESTS += tests/sweep/policies-report.sh
 SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 	tests/sweep/e2e-simnvme.sh tests/fio/import-fio.sh \
 	tests/sweep/reproduce-quick.sh tests/sweep/recommend-fixtures.sh \
