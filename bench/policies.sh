@@ -101,6 +101,13 @@ common="--frontend virtio --guest-think 5us --fdmon poll --format json"
 	echo "loadavg at start: $(cat /proc/loadavg)"
 } > "$out/meta.txt"
 
+# The host's load while it runs, every 10 s (these are shared VMs).
+( while :; do echo "$(date -u +%H:%M:%S) $(cat /proc/loadavg)"; sleep 10
+  done ) > "$out/loadavg.txt" &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
+
 echo "== traces: fixed policy at 1 ms, one run per device and iodepth =="
 for dev in $devices; do
 	for qd in 1 32; do
