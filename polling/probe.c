@@ -35,12 +35,16 @@
  *     quantile is past it); the middle one is dropped when it is not at
  *     least 1.5x below the last.
  *  2. trial: PROBE_ROUNDS rounds, one epoch per candidate each, in the
- *     order ascending, descending, ascending (a linear drift cancels out).
- *  3. decide: per candidate the median rate and median cpu over the rounds
- *     (one preempted epoch does not decide). Among the candidates whose
- *     rate is within PROBE_TOL_PCT of the best, the one with the least cpu.
- *     So a window is kept only if it buys throughput, and of the windows
- *     that do, the one that spends least; blocking wins every tie.
+ *     order ascending, descending, ascending, ... (a drift cancels out).
+ *  3. decide: order the candidates by their median cpu over the rounds,
+ *     start from the cheapest, and let a dearer candidate replace the
+ *     choice only if it beats it: the median over the rounds of the ratio
+ *     of their rates (both measured within the same round, so a load that
+ *     comes and goes hits both) is at least 1 + PROBE_TOL_PCT, and at most
+ *     one round says otherwise. So a window is kept only where it buys
+ *     throughput consistently, and of the windows that do, the one that
+ *     spends least; noise alone (on these shared VMs, +-5% per 20 ms
+ *     epoch is common) does not make it spin: blocking wins every tie.
  *  4. exploit: poll with the chosen window. Probe again after
  *     PROBE_REPROBE_NS, or sooner when PROBE_SHIFT_EPOCHS epochs in a row
  *     measure a rate more than PROBE_SHIFT_PCT away from the decided one
@@ -58,7 +62,7 @@
  * bounds what is spun in vain on the others. Until the loop has measured
  * C and L, the window covering half the surveyed gaps stands in for it.
  *
- * What it costs. A probe is 1 + ncand x PROBE_ROUNDS epochs, about 140-
+ * What it costs. A probe is 1 + ncand x PROBE_ROUNDS epochs, about 180-
  * 300 ms here; where blocking wins, the survey and the polled trials spend
  * up to ~150 ms of CPU in it, ~2% of a CPU at one probe per 8 s.
  *
@@ -74,7 +78,7 @@
 #define PROBE_EPOCH_NS 20000000LL       /* 20 ms */
 #define PROBE_EPOCH_UNITS 64
 #define PROBE_EPOCH_MAX_NS 200000000LL  /* 200 ms */
-#define PROBE_ROUNDS 3
+#define PROBE_ROUNDS 4
 #define PROBE_MAX_CAND 3
 #define PROBE_TOL_PCT 3
 #define PROBE_REPROBE_NS 8000000000LL   /* 8 s */
@@ -236,7 +240,7 @@ static int step_cand(const struct probe *pr, int64_t step)
 	return (int)(round % 2 ? pr->ncand - 1 - i : i);
 }
 
-static int64_t median3(const int64_t *v, int n)
+static int64_t median(const int64_t *v, int n)
 {
 	int64_t a[PROBE_ROUNDS];
 
@@ -248,31 +252,55 @@ static int64_t median3(const int64_t *v, int n)
 			a[j] = a[j - 1];
 			a[j - 1] = t;
 		}
-	return a[n / 2];
+	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+}
+
+/*
+ * Whether candidate a delivers more than b, round by round (each round
+ * measured both within ~100 ms, so a load that comes and goes hits both):
+ * the median of the per-round ratios is at least 1 + PROBE_TOL_PCT and at
+ * most one round says otherwise.
+ */
+static bool beats(const struct probe *pr, int a, int b)
+{
+	int64_t ratio[PROBE_ROUNDS]; /* a / b, x 10000 */
+	int worse = 0;
+
+	for (int r = 0; r < PROBE_ROUNDS; r++) {
+		int64_t rb = pr->rate[b][r] > 0 ? pr->rate[b][r] : 1;
+
+		ratio[r] = (int64_t)((__int128)pr->rate[a][r] * 10000 / rb);
+		worse += ratio[r] <= 10000;
+	}
+	return worse <= 1 &&
+	       median(ratio, PROBE_ROUNDS) >= 10000 + 100 * PROBE_TOL_PCT;
 }
 
 static void decide(struct poll_state *cs, const struct poll_obs *o)
 {
 	struct probe *pr = pr_of(cs);
-	int64_t rate[PROBE_MAX_CAND], cpu[PROBE_MAX_CAND], best = 0;
-	int pick = 0;
+	int64_t cpu[PROBE_MAX_CAND];
+	int order[PROBE_MAX_CAND] = { 0 }, pick;
 
+	/* Candidates from the cheapest (median CPU) to the dearest ... */
 	for (int c = 0; c < pr->ncand; c++) {
-		rate[c] = median3(pr->rate[c], PROBE_ROUNDS);
-		cpu[c] = median3(pr->cpu[c], PROBE_ROUNDS);
-		if (rate[c] > best)
-			best = rate[c];
-	}
-	for (int c = 0, found = 0; c < pr->ncand; c++) {
-		if ((__int128)rate[c] * 100 < (__int128)best * (100 - PROBE_TOL_PCT))
-			continue;
-		if (!found || cpu[c] < cpu[pick]) {
-			pick = c;
-			found = 1;
+		cpu[c] = median(pr->cpu[c], PROBE_ROUNDS);
+		order[c] = c;
+		for (int j = c; j > 0 && cpu[order[j - 1]] > cpu[order[j]];
+		     j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
 		}
 	}
+	/* ... a dearer one replaces the choice only if it beats it. */
+	pick = order[0];
+	for (int j = 1; j < pr->ncand; j++)
+		if (beats(pr, order[j], pick))
+			pick = order[j];
 	pr->chosen = pick;
-	pr->decided_rate = rate[pick];
+	pr->decided_rate = median(pr->rate[pick], PROBE_ROUNDS);
 	pr->probes++;
 	pr->phase = PH_EXPLOIT;
 	cs->ns = pr->cand[pick];
@@ -347,7 +375,7 @@ static int probe_observe(struct poll_state *cs, const struct poll_params *p,
 
 const struct poll_policy_ops poll_policy_probe = {
 	.name = "probe",
-	.desc = "measure 0, the ski-rental window (measured block cost + wake-up) and the window covering 99% of the gaps; keep the cheapest within 3% of the best throughput",
+	.desc = "measure 0, the ski-rental window (measured block cost + wake-up) and the window covering 99% of the gaps; keep the cheapest unless a dearer one is consistently 3% faster",
 	.per_context = true,
 	.observe = probe_observe,
 };

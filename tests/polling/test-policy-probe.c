@@ -35,6 +35,8 @@ struct env {
 	int64_t L, C;                  /* wake-up delay, block CPU */
 	double k;                      /* spin penalty */
 	int64_t period;                /* >0: a device at capacity */
+	bool bursts;                   /* a load that comes and goes: every
+					* 25 ms all times stretch by 0-30% */
 	bool report_work;
 	/* State. */
 	struct poll_state cs;
@@ -43,6 +45,8 @@ struct env {
 	uint64_t events, work;
 	int64_t t_gap;                 /* model time, for drifting gaps */
 	int64_t next_done;             /* capacity model: next completion */
+	uint64_t rng;                  /* bursts: LCG state */
+	int64_t burst_end, burst_pct;
 	/* Counters for the current measurement slice. */
 	uint64_t n, caught;
 	int64_t win_max;
@@ -75,6 +79,15 @@ static void env_step(struct env *e)
 		g = e->next_done > e->now ? e->next_done - e->now : 0;
 	} else {
 		g = e->gap(e) + e->penalty;
+	}
+	if (e->bursts) {
+		if (e->now >= e->burst_end) {
+			e->rng = e->rng * 6364136223846793005ULL +
+				 1442695040888963407ULL;
+			e->burst_pct = (int64_t)((e->rng >> 33) % 31);
+			e->burst_end = e->now + 25 * MS;
+		}
+		g += g * e->burst_pct / 100;
 	}
 	hit = w > 0 && g <= w;
 	if (hit || !g) {
@@ -187,6 +200,24 @@ static void test_fixed_backs_off(void)
 	ASSERT_EQ(e.caught, 0);
 }
 
+/*
+ * Polling does not pay (160 us, a spin penalty that eats the wake-up
+ * saved) under a load that comes and goes (every time stretched by 0-30%
+ * for 25 ms at a time): the noise must not make probe spin. Over 40 s
+ * (5 probes) it polls for almost nothing.
+ */
+static void test_noise_does_not_buy_polling(void)
+{
+	struct env e;
+
+	env_init(&e, gap_160us, 40 * US, 15 * US, 0.25);
+	e.bursts = true;
+	e.rng = 12345;
+	env_run(&e, 1 * S);
+	env_run(&e, 40 * S);
+	ASSERT_LE(e.caught * 100, e.n * 5);
+}
+
 /* Without the penalty the same 160 us device is worth polling. */
 static void test_fixed_160_without_penalty(void)
 {
@@ -293,6 +324,7 @@ int main(void)
 	test_start_and_registry();
 	test_fixed_pays();
 	test_fixed_backs_off();
+	test_noise_does_not_buy_polling();
 	test_fixed_160_without_penalty();
 	test_bimodal();
 	test_drift();
