@@ -364,7 +364,8 @@ def figure(out, med):
           "set output '%s'" % os.path.join(figdir, "frontier.png"),
           "set multiplot layout 2,%d title 'IOPS against IOThread CPU, "
           "one point per setting (medians); up-left is better'" % len(devs),
-          "set grid", "set key bottom right font ',8'",
+          "set grid", "set offsets graph 0.05, graph 0.05, graph 0.08, "
+          "graph 0.08",
           "set xlabel 'IOThread CPU (%)'", "set ylabel 'kIOPS'",
           "set xrange [0:105]"]
     styles = ["pt 4 ps 1.3 lc rgb '#1f77b4'", "pt 8 ps 1.3 lc rgb '#2ca02c'",
@@ -383,6 +384,9 @@ def figure(out, med):
                              "'%s'" % (base + 1 + i, styles[i], t))
             gp.append("set title '%s, iodepth %d'" % (LABEL.get(dev, dev),
                                                       qd))
+            # One legend, in the first panel, out of the points' way.
+            gp.append("set key top left font ',8' opaque" if idx == 0
+                      else "unset key")
             gp.append("plot " + ", ".join(plots))
             idx += 1
     gp.append("unset multiplot")
