@@ -50,7 +50,7 @@ struct poll_params {
 };
 
 #define POLL_HIST_BUCKETS 32
-#define POLL_STATE_EXT 48
+#define POLL_STATE_EXT 96
 
 /* Per-handler or per-context policy state; zeroed means "fresh". */
 struct poll_state {

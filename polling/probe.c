@@ -41,10 +41,12 @@
  *     choice only if it beats it: the median over the rounds of the ratio
  *     of their rates (both measured within the same round, so a load that
  *     comes and goes hits both) is at least 1 + PROBE_TOL_PCT, and at most
- *     one round says otherwise. So a window is kept only where it buys
- *     throughput consistently, and of the windows that do, the one that
- *     spends least; noise alone (on these shared VMs, +-5% per 20 ms
- *     epoch is common) does not make it spin: blocking wins every tie.
+ *     a quarter of the rounds say otherwise. When the median says so but
+ *     more rounds disagree, two more rounds, up to PROBE_ROUNDS_MAX. So a
+ *     window is kept only where it buys throughput consistently, and of
+ *     the windows that do, the one that spends least; noise alone (on
+ *     these shared VMs, +-5% per 20 ms epoch is common) does not make it
+ *     spin: blocking wins every tie.
  *  4. exploit: poll with the chosen window. Probe again after
  *     PROBE_REPROBE_NS, or sooner when PROBE_SHIFT_EPOCHS epochs in a row
  *     measure a rate more than PROBE_SHIFT_PCT away from the decided one
@@ -78,7 +80,8 @@
 #define PROBE_EPOCH_NS 20000000LL       /* 20 ms */
 #define PROBE_EPOCH_UNITS 64
 #define PROBE_EPOCH_MAX_NS 200000000LL  /* 200 ms */
-#define PROBE_ROUNDS 4
+#define PROBE_ROUNDS 4        /* rounds a probe takes ... */
+#define PROBE_ROUNDS_MAX 8    /* ... up to this when undecided */
 #define PROBE_MAX_CAND 3
 #define PROBE_TOL_PCT 3
 #define PROBE_REPROBE_NS 8000000000LL   /* 8 s */
@@ -98,8 +101,9 @@ struct probe {
 	int64_t ncand;
 	int64_t cand[PROBE_MAX_CAND];
 	int64_t step;             /* trial epoch, 0 .. ncand * ROUNDS - 1 */
-	int64_t rate[PROBE_MAX_CAND][PROBE_ROUNDS]; /* units/s x 1000 */
-	int64_t cpu[PROBE_MAX_CAND][PROBE_ROUNDS];  /* ppm of one CPU */
+	int64_t rounds;           /* rounds to run (PROBE_ROUNDS, or more) */
+	int64_t rate[PROBE_MAX_CAND][PROBE_ROUNDS_MAX]; /* units/s x 1000 */
+	int64_t cpu[PROBE_MAX_CAND][PROBE_ROUNDS_MAX];  /* ppm of one CPU */
 	int64_t chosen;           /* index into cand */
 	int64_t probe_at;         /* when the last probe began */
 	int64_t decided_rate;     /* rate of the choice, units/s x 1000 */
@@ -227,6 +231,7 @@ static void trial_begin(struct poll_state *cs, const struct poll_params *p,
 	if (hi > 0)
 		pr->cand[pr->ncand++] = clamp_window(hi, p);
 	pr->step = 0;
+	pr->rounds = PROBE_ROUNDS;
 	pr->phase = PH_TRIAL;
 	cs->ns = pr->cand[0];
 	epoch_begin(pr, o);
@@ -242,7 +247,7 @@ static int step_cand(const struct probe *pr, int64_t step)
 
 static int64_t median(const int64_t *v, int n)
 {
-	int64_t a[PROBE_ROUNDS];
+	int64_t a[PROBE_ROUNDS_MAX];
 
 	memcpy(a, v, (size_t)n * sizeof(a[0]));
 	for (int i = 1; i < n; i++)
@@ -255,36 +260,44 @@ static int64_t median(const int64_t *v, int n)
 	return n % 2 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
 }
 
+enum verdict { NOT_BETTER, BETTER, UNSURE };
+
 /*
  * Whether candidate a delivers more than b, round by round (each round
  * measured both within ~100 ms, so a load that comes and goes hits both):
- * the median of the per-round ratios is at least 1 + PROBE_TOL_PCT and at
- * most one round says otherwise.
+ * BETTER when the median of the per-round ratios is at least
+ * 1 + PROBE_TOL_PCT and at most a quarter of the rounds say otherwise;
+ * UNSURE when the median says so but more rounds disagree.
  */
-static bool beats(const struct probe *pr, int a, int b)
+static enum verdict compare(const struct probe *pr, int a, int b)
 {
-	int64_t ratio[PROBE_ROUNDS]; /* a / b, x 10000 */
-	int worse = 0;
+	int64_t ratio[PROBE_ROUNDS_MAX]; /* a / b, x 10000 */
+	int n = (int)pr->rounds, worse = 0;
 
-	for (int r = 0; r < PROBE_ROUNDS; r++) {
+	for (int r = 0; r < n; r++) {
 		int64_t rb = pr->rate[b][r] > 0 ? pr->rate[b][r] : 1;
 
 		ratio[r] = (int64_t)((__int128)pr->rate[a][r] * 10000 / rb);
 		worse += ratio[r] <= 10000;
 	}
-	return worse <= 1 &&
-	       median(ratio, PROBE_ROUNDS) >= 10000 + 100 * PROBE_TOL_PCT;
+	if (median(ratio, n) < 10000 + 100 * PROBE_TOL_PCT)
+		return NOT_BETTER;
+	return worse * 4 <= n ? BETTER : UNSURE;
 }
 
-static void decide(struct poll_state *cs, const struct poll_obs *o)
+/*
+ * After the rounds: the choice, or false when a comparison is unsure and
+ * two more rounds may settle it (then pr->rounds grew).
+ */
+static bool decide(struct poll_state *cs, const struct poll_obs *o)
 {
 	struct probe *pr = pr_of(cs);
 	int64_t cpu[PROBE_MAX_CAND];
-	int order[PROBE_MAX_CAND] = { 0 }, pick;
+	int order[PROBE_MAX_CAND] = { 0 }, pick, n = (int)pr->rounds;
 
 	/* Candidates from the cheapest (median CPU) to the dearest ... */
 	for (int c = 0; c < pr->ncand; c++) {
-		cpu[c] = median(pr->cpu[c], PROBE_ROUNDS);
+		cpu[c] = median(pr->cpu[c], n);
 		order[c] = c;
 		for (int j = c; j > 0 && cpu[order[j - 1]] > cpu[order[j]];
 		     j--) {
@@ -296,15 +309,23 @@ static void decide(struct poll_state *cs, const struct poll_obs *o)
 	}
 	/* ... a dearer one replaces the choice only if it beats it. */
 	pick = order[0];
-	for (int j = 1; j < pr->ncand; j++)
-		if (beats(pr, order[j], pick))
+	for (int j = 1; j < pr->ncand; j++) {
+		enum verdict v = compare(pr, order[j], pick);
+
+		if (v == UNSURE && pr->rounds + 2 <= PROBE_ROUNDS_MAX) {
+			pr->rounds += 2;
+			return false;
+		}
+		if (v == BETTER)
 			pick = order[j];
+	}
 	pr->chosen = pick;
-	pr->decided_rate = median(pr->rate[pick], PROBE_ROUNDS);
+	pr->decided_rate = median(pr->rate[pick], n);
 	pr->probes++;
 	pr->phase = PH_EXPLOIT;
 	cs->ns = pr->cand[pick];
 	epoch_begin(pr, o);
+	return true;
 }
 
 static bool rate_shifted(int64_t rate, int64_t ref)
@@ -348,9 +369,7 @@ static int probe_observe(struct poll_state *cs, const struct poll_params *p,
 		epoch_measure(pr, o, &rate, &cpu);
 		pr->rate[c][pr->step / pr->ncand] = rate;
 		pr->cpu[c][pr->step / pr->ncand] = cpu;
-		if (++pr->step == pr->ncand * PROBE_ROUNDS) {
-			decide(cs, o);
-		} else {
+		if (++pr->step < pr->ncand * pr->rounds || !decide(cs, o)) {
 			cs->ns = pr->cand[step_cand(pr, pr->step)];
 			epoch_begin(pr, o);
 		}
