@@ -26,7 +26,10 @@
  *	cpu  = the loop thread's CPU time / wall time, as the loop sampled
  *	       it (struct poll_obs).
  *
- * The cycle:
+ * The cycle, after PROBE_SETTLE_NS of blocking from the first iteration
+ * (a loop's users start up with it, and their first 100 ms or so run
+ * slower: measured here, the first trial round of a fresh run was up to
+ * 40% below the later ones):
  *  1. survey: one epoch polling the whole poll-max-ns (the cap), so every
  *     event up to it is caught and its gap is exact; a histogram of those
  *     gaps (quarter octaves, hist.h) gives the candidates: 0 (never poll),
@@ -77,6 +80,7 @@
 #include "polling/hist.h"
 #include "polling/policy.h"
 
+#define PROBE_SETTLE_NS 100000000LL     /* 100 ms before the first probe */
 #define PROBE_EPOCH_NS 20000000LL       /* 20 ms */
 #define PROBE_EPOCH_UNITS 64
 #define PROBE_EPOCH_MAX_NS 200000000LL  /* 200 ms */
@@ -89,7 +93,7 @@
 #define PROBE_SHIFT_PCT 30
 #define PROBE_SHIFT_EPOCHS 4
 
-enum { PH_SURVEY = 0, PH_TRIAL, PH_EXPLOIT };
+enum { PH_SETTLE = 0, PH_SURVEY, PH_TRIAL, PH_EXPLOIT };
 
 /* All int64_t, laid over poll_state.ext. */
 struct probe {
@@ -344,7 +348,16 @@ static int probe_observe(struct poll_state *cs, const struct poll_params *p,
 	int64_t old = cs->ns, rate, cpu;
 
 	if (!pr->started) {
+		/* Block while the loop's users start up (see PH_SETTLE). */
 		pr->started = 1;
+		pr->phase = PH_SETTLE;
+		cs->ns = 0;
+		epoch_begin(pr, o);
+		return POLL_SAME;
+	}
+	if (pr->phase == PH_SETTLE) {
+		if (o->now_ns - pr->ep_t0 < PROBE_SETTLE_NS)
+			return POLL_SAME;
 		survey_begin(cs, p, o);
 		return cs->ns > old ? POLL_GREW : POLL_SAME;
 	}

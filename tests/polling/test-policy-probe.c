@@ -300,7 +300,10 @@ static void test_capacity_ties_to_cheaper(void)
 	ASSERT_GE(window(&e), 20 * US);
 }
 
-/* Nothing measured yet: the first observation starts a survey at the cap. */
+/*
+ * Nothing measured yet: the loop blocks for 100 ms from the first
+ * observation, then a survey polls the whole cap.
+ */
 static void test_start_and_registry(void)
 {
 	struct poll_state cs = { 0 };
@@ -310,6 +313,12 @@ static void test_start_and_registry(void)
 	ASSERT_TRUE(probe->per_context);
 	ASSERT_NOT_NULL(probe->observe);
 	ASSERT_EQ(poll_policy_window(probe, &cs, 0, &p), 0);
+	ASSERT_EQ(probe->observe(&cs, &p, &o), POLL_SAME);
+	ASSERT_EQ(poll_policy_window(probe, &cs, 0, &p), 0);
+	o.now_ns = 100 * MS;
+	ASSERT_EQ(probe->observe(&cs, &p, &o), POLL_SAME);
+	ASSERT_EQ(poll_policy_window(probe, &cs, 0, &p), 0);
+	o.now_ns = 100 * MS + 1;
 	ASSERT_EQ(probe->observe(&cs, &p, &o), POLL_GREW);
 	ASSERT_EQ(poll_policy_window(probe, &cs, 0, &p), 256 * US);
 	/* poll-max-ns bounds every window. */
