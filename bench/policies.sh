@@ -16,7 +16,7 @@
 # the table of goals and draws the frontier figure.
 #
 # Environment: REPS (5), SEED (from the clock, recorded), RUNTIME (500ms),
-# RAMP (500ms), OUT (results/policies-<time>), DISK (the disk's file,
+# RAMP (800ms: probe settles 100 ms, then probes for 300-600 ms), OUT (results/policies-<time>), DISK (the disk's file,
 # default build/reproduce/disk.dat, written with dd when missing; "none"
 # leaves the disk out), QUICK=1 (the P3700 and 160 us devices, qemu at
 # 0, 32k, 128k, 256k, 3 repetitions of 300 ms: about 2 minutes here).
@@ -26,7 +26,7 @@ A=${1:?usage: policies.sh AIOTUNE}
 quick=${QUICK:-0}
 reps=${REPS:-5}
 runtime=${RUNTIME:-500ms}
-ramp=${RAMP:-500ms}
+ramp=${RAMP:-800ms}
 seed=${SEED:-$(date +%s)}
 disk=${DISK:-build/reproduce/disk.dat}
 out=${OUT:-results/policies-$(date +%Y%m%d-%H%M%S)}
@@ -47,7 +47,7 @@ if [ "$quick" = 1 ]; then
 	grid="0 32k 128k 256k"
 	[ -n "${REPS:-}" ] || reps=3
 	[ -n "${RUNTIME:-}" ] || runtime=300ms
-	[ -n "${RAMP:-}" ] || ramp=400ms
+	[ -n "${RAMP:-}" ] || ramp=700ms
 	disk=none
 else
 	devices="optane mid p3700 slow"
