@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""policies-report.py DIR AIOTUNE: the tables and the figure of
-make bench-policies (bench/policies.sh) from DIR.
+"""policies-report.py [--max-load X] DIR AIOTUNE: the tables and the
+figure of make bench-policies (bench/policies.sh) from DIR. --max-load
+leaves out the repetitions whose runs started at a median 1-minute load
+average above X (say so in the results; runs.csv keeps every run).
 
 Reads DIR/plan.csv and the run JSONs it names; writes
   DIR/runs.csv     one row per run (the figures used below)
@@ -403,17 +405,57 @@ def figure(out, med):
                   r.stderr.strip().splitlines()[-1:], file=sys.stderr)
 
 
+def quiet_reps(rows, max_load):
+    """
+    The repetitions whose runs started at a median 1-minute load average
+    of at most max_load (the benchmark's own threads count about 2).
+    """
+    reps = {}
+    for r in rows:
+        reps.setdefault(r["rep"], []).append(float(r["loadavg1"]))
+    return sorted(k for k, v in reps.items() if st.median(v) <= max_load), \
+        {k: st.median(v) for k, v in reps.items()}
+
+
 def main():
-    if len(sys.argv) != 3:
-        print("usage: policies-report.py DIR AIOTUNE", file=sys.stderr)
+    args = sys.argv[1:]
+    max_load = None
+    if len(args) == 4 and args[0] == "--max-load":
+        try:
+            max_load = float(args[1])
+        except ValueError:
+            print("policies-report: invalid value '%s' for --max-load: "
+                  "allowed a number" % args[1], file=sys.stderr)
+            sys.exit(2)
+        args = args[2:]
+    if len(args) != 2:
+        print("usage: policies-report.py [--max-load X] DIR AIOTUNE",
+              file=sys.stderr)
         sys.exit(2)
-    out, aiotune = sys.argv[1], sys.argv[2]
+    out, aiotune = args
     rows = load(out)
     write_csv(os.path.join(out, "runs.csv"), rows, list(rows[0].keys()))
+    note = ""
+    if max_load is not None:
+        keep, loads = quiet_reps(rows, max_load)
+        print("repetitions kept (median load average at most %g): %s of %s"
+              " (%s)\n" % (max_load, len(keep), len(loads), ", ".join(
+                  "r%d %.2f" % (k, loads[k]) for k in sorted(loads))))
+        if len(keep) < 3:
+            print("policies-report: fewer than 3 repetitions at load <= %g"
+                  % max_load, file=sys.stderr)
+            sys.exit(1)
+        rows = [r for r in rows if r["rep"] in keep]
+        note = ("\nRepetitions used: %s (median load average at their runs' "
+                "start at most %g; all: %s).\n" % (
+                    ", ".join("r%d" % k for k in keep), max_load,
+                    ", ".join("r%d %.2f" % (k, loads[k])
+                              for k in sorted(loads))))
     med = medians(rows)
     write_csv(os.path.join(out, "medians.csv"),
               [med[k] for k in sorted(med)], list(next(iter(med.values()))))
     text, verdicts = table(med)
+    text += note
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(text)
     print(text)

@@ -18,7 +18,9 @@
 # Environment: REPS (5), SEED (from the clock, recorded), RUNTIME (500ms),
 # RAMP (800ms: probe settles 100 ms, then probes for 300-600 ms), OUT (results/policies-<time>), DISK (the disk's file,
 # default build/reproduce/disk.dat, written with dd when missing; "none"
-# leaves the disk out), QUICK=1 (the P3700 and 160 us devices, qemu at
+# leaves the disk out), MAXLOAD (the tables use only the repetitions
+# whose runs started at a median load average at most this; runs.csv
+# keeps all), QUICK=1 (the P3700 and 160 us devices, qemu at
 # 0, 32k, 128k, 256k, 3 repetitions of 300 ms: about 2 minutes here).
 set -eu
 A=${1:?usage: policies.sh AIOTUNE}
@@ -169,4 +171,4 @@ while [ "$r" -le "$reps" ]; do
 done
 echo >&2
 echo "loadavg at end: $(cat /proc/loadavg)" >> "$out/meta.txt"
-python3 bench/policies-report.py "$out" "$A"
+python3 bench/policies-report.py ${MAXLOAD:+--max-load "$MAXLOAD"} "$out" "$A"
