@@ -50,11 +50,12 @@
  *     the windows that do, the one that spends least; noise alone (on
  *     these shared VMs, +-5% per 20 ms epoch is common) does not make it
  *     spin: blocking wins every tie.
- *  4. exploit: poll with the chosen window. Probe again after
- *     PROBE_REPROBE_NS, or sooner when PROBE_SHIFT_EPOCHS epochs in a row
- *     measure a rate more than PROBE_SHIFT_PCT away from the decided one
- *     (the device or the workload changed), but never within
- *     PROBE_MIN_INTERVAL_NS of the last probe.
+ *  4. exploit: poll with the chosen window. Its first PROBE_BASE_EPOCHS
+ *     epochs give the reference rate (the choice's own steady state).
+ *     Probe again after PROBE_REPROBE_NS, or sooner when
+ *     PROBE_SHIFT_EPOCHS epochs in a row measure a rate more than
+ *     PROBE_SHIFT_PCT away from the reference (the device or the workload
+ *     changed), but never within PROBE_MIN_INTERVAL_NS of the last probe.
  *
  * The block cost. The loop measures what one block and wake-up costs its
  * thread (block_cost_ns, C) and how late it wakes (wake_ns, L) on this host
@@ -89,9 +90,10 @@
 #define PROBE_MAX_CAND 3
 #define PROBE_TOL_PCT 3
 #define PROBE_REPROBE_NS 8000000000LL   /* 8 s */
-#define PROBE_MIN_INTERVAL_NS 1000000000LL /* 1 s */
+#define PROBE_MIN_INTERVAL_NS 2000000000LL /* 2 s */
 #define PROBE_SHIFT_PCT 30
-#define PROBE_SHIFT_EPOCHS 4
+#define PROBE_SHIFT_EPOCHS 5
+#define PROBE_BASE_EPOCHS 3
 
 enum { PH_SETTLE = 0, PH_SURVEY, PH_TRIAL, PH_EXPLOIT };
 
@@ -110,7 +112,9 @@ struct probe {
 	int64_t cpu[PROBE_MAX_CAND][PROBE_ROUNDS_MAX];  /* ppm of one CPU */
 	int64_t chosen;           /* index into cand */
 	int64_t probe_at;         /* when the last probe began */
-	int64_t decided_rate;     /* rate of the choice, units/s x 1000 */
+	int64_t base[PROBE_BASE_EPOCHS]; /* first exploit epochs' rates ... */
+	int64_t nbase;
+	int64_t base_rate;        /* ... their median: the choice's own rate */
 	int64_t off_epochs;       /* exploit epochs in a row off that rate */
 	int64_t probes;           /* probes completed */
 };
@@ -324,7 +328,8 @@ static bool decide(struct poll_state *cs, const struct poll_obs *o)
 			pick = order[j];
 	}
 	pr->chosen = pick;
-	pr->decided_rate = median(pr->rate[pick], n);
+	pr->nbase = 0;
+	pr->off_epochs = 0;
 	pr->probes++;
 	pr->phase = PH_EXPLOIT;
 	cs->ns = pr->cand[pick];
@@ -390,8 +395,20 @@ static int probe_observe(struct poll_state *cs, const struct poll_params *p,
 	}
 	default: /* PH_EXPLOIT */
 		epoch_measure(pr, o, &rate, &cpu);
-		pr->off_epochs = rate_shifted(rate, pr->decided_rate) ?
-				 pr->off_epochs + 1 : 0;
+		/*
+		 * The reference is the choice's own steady state, not its
+		 * trial epochs: between other windows' epochs a queue (and
+		 * a guest) may not have settled into it.
+		 */
+		if (pr->nbase < PROBE_BASE_EPOCHS) {
+			pr->base[pr->nbase++] = rate;
+			if (pr->nbase == PROBE_BASE_EPOCHS)
+				pr->base_rate = median(pr->base,
+						       PROBE_BASE_EPOCHS);
+		} else {
+			pr->off_epochs = rate_shifted(rate, pr->base_rate) ?
+					 pr->off_epochs + 1 : 0;
+		}
 		if (o->now_ns - pr->probe_at >= PROBE_MIN_INTERVAL_NS &&
 		    (pr->off_epochs >= PROBE_SHIFT_EPOCHS ||
 		     o->now_ns - pr->probe_at >= PROBE_REPROBE_NS))
