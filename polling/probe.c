@@ -33,10 +33,10 @@
  *  1. survey: one epoch polling the whole poll-max-ns (the cap), so every
  *     event up to it is caught and its gap is exact; a histogram of those
  *     gaps (quarter octaves, hist.h) gives the candidates: 0 (never poll),
- *     the ski-rental window C + L (below) and the window that covers 99%
- *     of the events (one bucket, ~19%, above that quantile; the cap if the
- *     quantile is past it); the middle one is dropped when it is not at
- *     least 1.5x below the last.
+ *     the ski-rental window C + L (below) and twice the window that
+ *     covers 99% of the events (one bucket, ~19%, above that quantile; the
+ *     cap if the quantile is past it), at least C + L; the middle one is
+ *     dropped when it is not at least 1.5x below the last.
  *  2. trial: PROBE_ROUNDS rounds, one epoch per candidate each, in the
  *     order ascending, descending, ascending, ... (a drift cancels out).
  *  3. decide: order the candidates by their median cpu over the rounds,
@@ -231,6 +231,13 @@ static void trial_begin(struct poll_state *cs, const struct poll_params *p,
 	else
 		lo = survey_quantile(cs, p, 1, 2);
 	lo = clamp_window(lo, p);
+	/*
+	 * Twice the 99% gap, and at least the ski window: the survey polled
+	 * everything, and a loop that polls less sees somewhat longer gaps
+	 * (a preempted or slower neighbour); a window a little too long
+	 * spins a little more when an event is late, one too short blocks.
+	 */
+	hi = clamp_window(sat_add(hi, hi) > lo ? sat_add(hi, hi) : lo, p);
 	pr->use_work = (int64_t)o->work > pr->ep_work0;
 	pr->ncand = 0;
 	pr->cand[pr->ncand++] = 0;

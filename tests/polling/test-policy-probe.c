@@ -239,7 +239,7 @@ static void test_bimodal(void)
 	env_run(&e, 1 * S);
 	env_run(&e, 500 * MS);
 	ASSERT_GE(window(&e), 78 * US);
-	ASSERT_LE(window(&e), 160 * US);
+	ASSERT_LE(window(&e), 256 * US); /* ~2x the gap, not the 1 ms cap */
 	ASSERT_GE(e.caught * 100, e.n * 99);
 }
 
