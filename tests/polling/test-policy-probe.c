@@ -251,7 +251,7 @@ static void test_drift(void)
 	env_init(&e, gap_drift, 30 * US, 15 * US, 0);
 	env_run(&e, 2 * S);
 	ASSERT_GE(window(&e), 10 * US);
-	ASSERT_LT(window(&e), 40 * US);
+	ASSERT_LT(window(&e), 100 * US); /* near the gap, not the cap */
 	env_run(&e, 24 * S);
 	env_run(&e, 1 * S);
 	ASSERT_GE(window(&e), 60 * US);
