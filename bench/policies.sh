@@ -101,6 +101,7 @@ common="--frontend virtio --guest-think 5us --fdmon poll --format json"
 	echo "grid: $grid"
 	echo "jobs: $jobs"
 	echo "loadavg at start: $(cat /proc/loadavg)"
+	echo "niceness: $(nice) (the runs inherit it)"
 } > "$out/meta.txt"
 
 # The host's load while it runs, every 10 s (these are shared VMs).
