@@ -206,6 +206,45 @@ def run_times(out):
     return ramp, runtime
 
 
+def paired(rows):
+    """
+    probe against qemu at 32k (QEMU's default) and at 0, repetition by
+    repetition (both ran in the same shuffled repetition, so a load that
+    lasted a repetition hit both): the median IOPS ratio and CPU difference
+    and in how many repetitions probe had more IOPS or less CPU.
+    """
+    runs = {}
+    for r in rows:
+        runs[(r["device"], r["iodepth"], r["setting"], r["rep"])] = r
+    lines = ["| device | iodepth | reps | probe / qemu 32k IOPS: median (min-max) | CPU, points: median | reps with more IOPS or less CPU (and neither worse) | probe / qemu 0 IOPS: median | CPU, points |",
+             "|---|---|---|---|---|---|---|---|"]
+    for dev, qd in sorted({(r["device"], r["iodepth"]) for r in rows},
+                          key=lambda c: (DEVICES.index(c[0])
+                                         if c[0] in DEVICES else 99, c[1])):
+        reps = sorted({r["rep"] for r in rows if r["device"] == dev and
+                       r["iodepth"] == qd})
+        ri, dc, good, r0, d0 = [], [], 0, [], []
+        for rep in reps:
+            n = runs.get((dev, qd, NEW, rep))
+            d = runs.get((dev, qd, "qemu-32k", rep))
+            z = runs.get((dev, qd, "qemu-0", rep))
+            if not n or not d or not z:
+                continue
+            ri.append(n["iops"] / d["iops"])
+            dc.append(n["cpu_iothread_pct"] - d["cpu_iothread_pct"])
+            good += (ri[-1] >= 1 or dc[-1] <= 0) and \
+                not (ri[-1] < 1 and dc[-1] > 0)
+            r0.append(n["iops"] / z["iops"])
+            d0.append(n["cpu_iothread_pct"] - z["cpu_iothread_pct"])
+        if not ri:
+            continue
+        lines.append("| %s | %d | %d | %.2fx (%.2f-%.2f) | %+.1f | %d of %d | %.2fx | %+.1f |" % (
+            LABEL.get(dev, dev), qd, len(ri), st.median(ri), min(ri),
+            max(ri), st.median(dc), good, len(ri), st.median(r0),
+            st.median(d0)))
+    return "\n".join(lines) + "\n"
+
+
 def simulate(out, aiotune, med):
     """
     Each cell's trace through the simulator, every setting, as a run:
@@ -456,6 +495,7 @@ def main():
               [med[k] for k in sorted(med)], list(next(iter(med.values()))))
     text, verdicts = table(med)
     text += note
+    text += "\nRepetition by repetition (paired):\n\n" + paired(rows)
     with open(os.path.join(out, "table.md"), "w") as f:
         f.write(text)
     print(text)
