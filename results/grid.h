@@ -119,6 +119,12 @@ bool res_section_has(const struct res_section *s, enum res_dim d);
  */
 int res_grid_load_job(struct res_grid *g, const char *path, char *err,
 		      size_t errlen);
+/*
+ * The same for job-file text in memory (len bytes), whose messages name it
+ * name ("name:line: ...").
+ */
+int res_grid_parse_job(struct res_grid *g, const char *name,
+		       const char *text, size_t len, char *err, size_t errlen);
 
 /*
  * Build g->points: for each section (or the global one alone when there

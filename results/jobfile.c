@@ -173,8 +173,9 @@ static int handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
-int res_grid_load_job(struct res_grid *g, const char *path, char *err,
-		      size_t errlen)
+/* Read the job file open as f; messages name it path. */
+static int load_stream(struct res_grid *g, FILE *f, const char *path,
+		       char *err, size_t errlen)
 {
 	struct job_ctx c;
 	int ret;
@@ -182,15 +183,9 @@ int res_grid_load_job(struct res_grid *g, const char *path, char *err,
 	memset(&c, 0, sizeof(c));
 	c.g = g;
 	c.at_line_start = true;
-	c.f = fopen(path, "r");
-	if (!c.f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
+	c.f = f;
 	strcpy(g->global.name, "global");
 	ret = ini_parse_stream(reader, &c, handler, &c);
-	fclose(c.f);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: cannot read the job file", path);
 		return -EIO;
@@ -209,4 +204,37 @@ int res_grid_load_job(struct res_grid *g, const char *path, char *err,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int res_grid_load_job(struct res_grid *g, const char *path, char *err,
+		      size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return ret;
+	}
+	ret = load_stream(g, f, path, err, errlen);
+	fclose(f);
+	return ret;
+}
+
+int res_grid_parse_job(struct res_grid *g, const char *name,
+		       const char *text, size_t len, char *err, size_t errlen)
+{
+	/* A read-only stream never writes to its buffer. */
+	FILE *f = fmemopen((char *)text, len, "r");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return ret;
+	}
+	ret = load_stream(g, f, name, err, errlen);
+	fclose(f);
+	return ret;
 }

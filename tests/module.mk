@@ -11,3 +11,4 @@ TESTS += tests/loop/test-bh.c tests/loop/test-event.c \
 TSAN_TESTS += $(LOOP_TESTS_MT)
 # tests/model/: the notify_me/notified protocol, model-checked with spin.
 SH_TESTS += tests/model/spin-notify.sh
+include tests/fuzz/module.mk
