@@ -77,7 +77,7 @@ static bool parse_size(const char *s, int64_t *out)
 		end++;
 	if (*end == 'b' || *end == 'B')
 		end++;
-	if (end == s || (*end && *end != ',') || v <= 0)
+	if (end == s || (*end && *end != ',') || !(v >= 1 && v < 9.2e18))
 		return false;
 	*out = (int64_t)v;
 	return true;
@@ -89,7 +89,7 @@ static bool parse_time_ns(const char *s, int64_t *out)
 	char *end;
 	double v = strtod(s, &end);
 
-	if (end == s || v < 0)
+	if (end == s || !(v >= 0))
 		return false;
 	if (!*end || !strcmp(end, "s"))
 		v *= 1e9;
@@ -103,8 +103,16 @@ static bool parse_time_ns(const char *s, int64_t *out)
 		v *= 3600e9;
 	else
 		return false;
+	if (!(v < 9.2e18))
+		return false;
 	*out = (int64_t)v;
 	return true;
+}
+
+/* v as a JSON integer; NULL (the key left out) when no int64 holds it. */
+static json_t *whole(double v)
+{
+	return fabs(v) < 9.2e18 ? json_integer((json_int_t)v) : NULL;
 }
 
 /* Percentile p of a latency object's "percentile" map, or NaN. */
@@ -170,15 +178,15 @@ static json_t *merge_lat(json_t **dirs, int n)
 		}
 	}
 	if (!isnan(mn))
-		json_object_set_new(o, "min", json_integer((json_int_t)mn));
+		json_object_set_new(o, "min", whole(mn));
 	if (cnt > 0)
 		json_object_set_new(o, "mean", json_real(sum / cnt));
 	for (int k = 0; k < 4; k++)
 		if (!isnan(p[k]))
 			json_object_set_new(o, pct_keys[k],
-					    json_integer((json_int_t)p[k]));
+					    whole(p[k]));
 	if (!isnan(mx))
-		json_object_set_new(o, "max", json_integer((json_int_t)mx));
+		json_object_set_new(o, "max", whole(mx));
 	return o;
 }
 
@@ -280,10 +288,10 @@ static json_t *run_obj(json_t *doc, json_t *job, json_t *global)
 		if (c > rt)
 			rt = c;
 	}
-	json_object_set_new(res, "ios", json_integer((json_int_t)ios));
+	json_object_set_new(res, "ios", whole(ios));
 	if (rt > 0)
 		json_object_set_new(res, "measured_ns",
-				    json_integer((json_int_t)(rt * 1e6)));
+				    whole(rt * 1e6));
 	json_object_set_new(res, "iops", json_real(iops));
 	json_object_set_new(res, "bw_bytes", json_real(bw));
 	json_object_set_new(res, "lat_ns", merge_lat(dirs, n));
@@ -297,8 +305,7 @@ static json_t *run_obj(json_t *doc, json_t *job, json_t *global)
 	}
 	c = num(job, "ctx");
 	if (!isnan(c))
-		json_object_set_new(cpu, "ctx",
-				    json_integer((json_int_t)c));
+		json_object_set_new(cpu, "ctx", whole(c));
 	json_object_set_new(run, "cpu", cpu);
 
 	set_str(host, "hostname",
@@ -313,7 +320,7 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 {
 	json_t *jobs = json_object_get(doc, "jobs");
 	json_t *global = json_object_get(doc, "global options");
-	json_t *job;
+	json_t *job, *run;
 	size_t i;
 
 	if (!json_is_array(jobs))
@@ -342,7 +349,17 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 			*runs = NULL;
 			return -EINVAL;
 		}
-		json_array_append_new(*runs, run_obj(doc, job, global));
+		run = run_obj(doc, job, global);
+		/* json_real() refuses an infinite sum of fio's figures. */
+		if (!json_object_get(json_object_get(run, "result"), "iops")) {
+			snprintf(err, errlen, "not fio JSON output: job %zu "
+				 "has an iops beyond any number", i);
+			json_decref(run);
+			json_decref(*runs);
+			*runs = NULL;
+			return -EINVAL;
+		}
+		json_array_append_new(*runs, run);
 	}
 	return 0;
 }

@@ -58,7 +58,7 @@ static void get_i64(json_t *o, const char *key, int64_t *dst)
 
 	if (json_is_integer(v))
 		*dst = json_integer_value(v);
-	else if (json_is_real(v))
+	else if (json_is_real(v) && fabs(json_real_value(v)) < 9.2e18)
 		*dst = (int64_t)json_real_value(v);
 }
 

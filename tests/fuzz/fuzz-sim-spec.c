@@ -6,7 +6,8 @@
  * after it. "hist:@" in the spec names that file (written to the scratch
  * directory); a spec naming any other hist file is skipped, so the fuzzer
  * reads no file of the host. An accepted spec must hold values within the
- * limits simnvme-model.h documents, sample latencies >= 0 and drive the
+ * limits simnvme-model.h documents, sample latencies from 0 to
+ * SIM_MAX_DUR_NS and drive the
  * device model: deadlines not before submission, completions in deadline
  * order, every command completed once.
  */
@@ -22,8 +23,8 @@
 #define HIST "hist:"
 #define SAMPLES 16
 #define CMDS 8
-/* A monotonic clock reading of a host up for about 17 minutes. */
-#define NOW 1000000000000LL
+/* A monotonic clock reading of a host up for about 116 days. */
+#define NOW 10000000000000000LL
 
 /* spec with "hist:@" replaced by the scratch file; NULL to skip it. */
 static char *expand(const char *spec, const char *file)
@@ -86,9 +87,10 @@ static void check_spec(const struct sim_spec *s)
 	FUZZ_ASSERT(s->err_rate >= 0 && s->err_rate <= 1);
 	FUZZ_ASSERT(s->spike_prob >= 0 && s->spike_prob <= 1);
 	FUZZ_ASSERT(s->stuck_prob >= 0 && s->stuck_prob <= 1);
-	FUZZ_ASSERT(s->spike_ns >= 0);
-	FUZZ_ASSERT(s->timeout_ns > 0);
-	FUZZ_ASSERT(s->coal_count <= 255 && s->coal_ns >= 0);
+	FUZZ_ASSERT(s->spike_ns >= 0 && s->spike_ns <= SIM_MAX_DUR_NS);
+	FUZZ_ASSERT(s->timeout_ns > 0 && s->timeout_ns <= SIM_MAX_DUR_NS);
+	FUZZ_ASSERT(s->coal_count <= 255 && s->coal_ns >= 0 &&
+		    s->coal_ns <= SIM_MAX_DUR_NS);
 	FUZZ_ASSERT(s->cpu >= -1 && s->cpu <= 4095);
 }
 
@@ -100,8 +102,11 @@ static void drive(const struct sim_spec *s)
 	int64_t last = INT64_MIN;
 
 	wl_rand_seed(&r, 1);
-	for (int i = 0; i < SAMPLES; i++)
-		FUZZ_ASSERT(sim_lat_sample(&s->lat, &r) >= 0);
+	for (int i = 0; i < SAMPLES; i++) {
+		int64_t v = sim_lat_sample(&s->lat, &r);
+
+		FUZZ_ASSERT(v >= 0 && v <= SIM_MAX_DUR_NS);
+	}
 	FUZZ_ASSERT(!sim_dev_init(&d, s, 1));
 	for (int i = 0; i < CMDS; i++) {
 		/* The last one is out of range: it fails, it is not lost. */
