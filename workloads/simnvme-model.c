@@ -365,7 +365,8 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (parse_dur(val, &s->timeout_ns) || s->timeout_ns <= 0)
 			goto bad;
 	} else if (strcmp(key, "coalesce") == 0) {
-		allowed = "COUNT:TIME with COUNT 1-255, TIME up to 1h, like 8:100us";
+		allowed = "COUNT:TIME with COUNT 1-255 and TIME up to 1h, "
+			  "like 8:100us";
 		if (strlen(val) >= sizeof(buf))
 			goto bad;
 		strcpy(buf, val);

@@ -49,8 +49,8 @@ for name in "$@"; do
 			s = $6 - $7
 			rate = s > 0 ? $1 / s : 0
 			st = rc ? "FAIL" : "PASS"
-			printf "%-5s fuzz-%-12s %9d runs %7d/s  cov %5d  ft %6d" \
-				"  %5.1fs\n", st, n, $1, rate, $3, $5, s
+			printf "%-5s fuzz-%-12s %9d runs %7d/s  cov %5d" \
+				"  ft %6d  %5.1fs\n", st, n, $1, rate, $3, $5, s
 		}'
 	if [ $rc -ne 0 ]; then
 		failed="$failed $name"
