@@ -353,7 +353,7 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 		/* json_real() refuses an infinite sum of fio's figures. */
 		if (!json_object_get(json_object_get(run, "result"), "iops")) {
 			snprintf(err, errlen, "not fio JSON output: job %zu "
-				 "has an iops beyond any number", i);
+				 "has infinite iops (read + write)", i);
 			json_decref(run);
 			json_decref(*runs);
 			*runs = NULL;
