@@ -11,6 +11,8 @@
  *                     "sweep" object added (run id, point, rep, order)
  *   logs/<id>.log     stderr of runs that failed
  *   job.ini           a copy of the job file, if one was used
+ *   sweep.lock        locked while a sweep writes here (results/claim.h)
+ *   tmp/              each attempt's output while its run is in flight
  *
  * SIGINT or SIGTERM stops after the current run (a second one stops the
  * current run too); --resume DIR runs what is missing.
@@ -128,10 +130,13 @@ static void usage(FILE *f)
 "  --seed N            seed of the run order (default: from the clock)\n"
 "  --name NAME         results/<name>-<time>/ (default: job file or sweep)\n"
 "  --output DIR        results directory (must be new or empty)\n"
-"  --resume DIR        continue a sweep: run only the missing runs\n"
+"  --resume DIR        continue a sweep: run only the missing runs, with\n"
+"                      the directory's own seed and repetitions\n"
 "  --dry-run           print the grid and the estimated time, run nothing\n"
 "  --columns           print the results.csv columns and exit\n"
 "\n"
+"Each option is given once; grid flags add up. One sweep at a time writes\n"
+"a results directory (DIR/sweep.lock); another is refused with its pid.\n"
 "Ctrl-C (SIGINT) or SIGTERM stops after the current run; a second one\n"
 "stops at once. Exit status: 0 done, 1 some runs failed, 2 bad usage,\n"
 "130/143 interrupted (resume with --resume DIR).\n");
