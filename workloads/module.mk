@@ -22,3 +22,4 @@ SH_TESTS += tests/workloads/real-safety.sh
 SH_TESTS += tests/workloads/real-output.sh
 SH_TESTS += tests/workloads/real-verify.sh
 SH_TESTS += tests/workloads/uring-taskrun.sh
+SH_TESTS += tests/workloads/engine-bounded.sh
