@@ -350,6 +350,7 @@ const struct wl_engine_ops wl_engine_linux_aio = {
 		"user space, eventfd for blocking",
 	.flags = WL_ENG_REAL,
 	.check = laio_check,
+	.prepare = wl_real_prepare,
 	.init = laio_init,
 	.queue = laio_queue,
 	.commit = laio_commit,
