@@ -219,6 +219,8 @@ static int cmd_fio_run(int argc, char **argv)
 	if (job.format == WL_FORMAT_CSV)
 		cli_bad_value("--format", "csv", "text, json");
 	ret = wl_job_check(&job, why, sizeof(why));
+	if (!ret)
+		ret = wl_job_prepare(&job, NULL, why, sizeof(why));
 	if (ret)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
 	if (!fio_expressible(&job, v, &dim, why, sizeof(why)))

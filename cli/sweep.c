@@ -48,6 +48,7 @@
 #include "results/row.h"
 #include "results/runjson.h"
 #include "results/spawn.h"
+#include "results/targets.h"
 
 /* Start-up and tear-down of one child beyond runtime + ramp (estimate). */
 #define RUN_OVERHEAD_NS 300000000LL
@@ -72,6 +73,7 @@ struct sweep {
 	const char *resume_dir;
 	const char *output;
 	bool dry_run;
+	bool allow_write;             /* --allow-write, for every run */
 	int reps;
 	bool reps_set;
 	uint64_t seed;
@@ -91,6 +93,7 @@ struct sweep {
 	char start_time[32];
 	struct res_plan plan;
 	bool *done;
+	bool *may_write;              /* per point: runs get --allow-write */
 	size_t ndone;
 	struct res_table table;
 	json_t *meta;
@@ -133,6 +136,10 @@ static void usage(FILE *f)
 "  --resume DIR        continue a sweep: run only the missing runs, with\n"
 "                      the directory's own seed and repetitions\n"
 "  --dry-run           print the grid and the estimated time, run nothing\n"
+"                      (and create nothing)\n"
+"  --allow-write       let points that write overwrite an existing target\n"
+"                      (passed to every run; again with --resume); a file\n"
+"                      the sweep creates itself needs no flag\n"
 "  --columns           print the results.csv columns and exit\n"
 "\n"
 "Each option is given once; grid flags add up. One sweep at a time writes\n"
@@ -259,6 +266,10 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 		}
 		if (!strcmp(flag, "--dry-run")) {
 			sw->dry_run = true;
+			continue;
+		}
+		if (!strcmp(flag, "--allow-write")) {
+			sw->allow_write = true;
 			continue;
 		}
 		if (!strcmp(flag, "--columns")) {
@@ -595,7 +606,8 @@ static void build_plan(struct sweep *sw)
 		}
 		if (seen)
 			continue;
-		ret = res_point_check(p, err, sizeof(err));
+		ret = res_point_check_writes(p, sw->allow_write, err,
+					     sizeof(err));
 		if (ret && sw->job_path)
 			cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1,
 				"%s: [%s]: %s", sw->job_path, p->section, err);
@@ -1158,6 +1170,8 @@ static char **child_argv(const struct sweep *sw, const struct res_slot *s)
 	argv[k++] = strdup(seed);
 	argv[k++] = strdup("--format");
 	argv[k++] = strdup("json");
+	if (sw->may_write && sw->may_write[s->point])
+		argv[k++] = strdup("--allow-write");
 	return argv;
 }
 
@@ -1476,6 +1490,7 @@ static void sweep_free(struct sweep *sw)
 	res_table_free(&sw->table);
 	free(sw->done);
 	free(sw->job_text);
+	free(sw->may_write);
 	json_decref(sw->session);
 	json_decref(sw->meta);
 	if (sw->run_cmd_buf)
@@ -1484,6 +1499,24 @@ static void sweep_free(struct sweep *sw)
 		free(sw->run_cmd[0]);
 	free(sw->run_cmd);
 	free(sw);
+}
+
+/* Create missing target files once; which points' runs may write. */
+static void prepare_targets(struct sweep *sw)
+{
+	char err[1024];
+	int ret;
+
+	sw->may_write = calloc(sw->plan.npoints + 1, sizeof(bool));
+	if (!sw->may_write)
+		cli_die(1, "out of memory");
+	if (sw->ndone + sw->skipped >= sw->plan.nruns)
+		return; /* a resumed sweep with nothing left to run */
+	ret = res_plan_prepare_targets(&sw->plan, sw->allow_write,
+				       sw->may_write, err, sizeof(err));
+	if (ret)
+		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1,
+			"%s", err);
 }
 
 /* fio, or $AIOTUNE_FIO, must be there before a fio sweep starts. */
@@ -1557,6 +1590,7 @@ static int sweep_main(int argc, char **argv, bool fio)
 			cli_die(1, "out of memory");
 	}
 	label_dims(sw);
+	prepare_targets(sw);
 	sw->session = new_session(sw);
 	sessions = json_object_get(sw->meta, "sessions");
 	if (!json_is_array(sessions))

@@ -20,3 +20,5 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
 SH_TESTS += tests/fio/export-fio.sh
+# A sweep's targets: created once, --allow-write for its runs.
+APP_SRCS += results/targets.c
