@@ -179,7 +179,7 @@ static json_t *measure(char **fargv, const char *json_path,
 	}
 	ret = fio_import_file(json_path, &runs, err, sizeof(err));
 	if (ret)
-		cli_die(1, "fio's output %s: %s", json_path, err);
+		cli_die(1, "fio's output: %s", err);
 	if (json_array_size(runs) != 1)
 		cli_die(1, "fio's output has %zu jobs, not one",
 			json_array_size(runs));

@@ -49,7 +49,7 @@ static void save_json(const char *dir, const char *name, json_t *o)
 static int cmd_import_fio(int argc, char **argv)
 {
 	const char *out = NULL;
-	char path[PATH_MAX], cmdline[4096] = "aiotune", err[256], when[32];
+	char path[PATH_MAX], cmdline[4096] = "aiotune", err[1024], when[32];
 	struct res_table t = { 0 };
 	json_t *meta, *files, *all;
 	size_t len = strlen(cmdline);
@@ -98,8 +98,8 @@ static int cmd_import_fio(int argc, char **argv)
 				      "options before the files");
 		ret = fio_import_file(argv[i], &runs, err, sizeof(err));
 		if (ret)
-			cli_die(CLI_EXIT_USAGE,
-				"%s: %s", argv[i], err);
+			cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "%s",
+				err);
 		json_array_foreach(runs, k, run) {
 			json_object_set_new(run, "fio_file",
 					    json_string(argv[i]));

@@ -846,7 +846,8 @@ static void start_resume(struct sweep *sw)
 
 	snprintf(sw->dir, sizeof(sw->dir), "%s", sw->resume_dir);
 	path_in(sw, "plan.json", path, sizeof(path));
-	j = json_load_file(path, 0, NULL);
+	if (res_json_load(path, &j, err, sizeof(err)))
+		j = NULL;
 	if (!j)
 		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --resume: "
 			"allowed a sweep's results directory (no plan.json)",
@@ -872,7 +873,8 @@ static void start_resume(struct sweep *sw)
 		res_plan_free(&stored);
 	}
 	path_in(sw, "meta.json", path, sizeof(path));
-	sw->meta = json_load_file(path, 0, NULL);
+	if (res_json_load(path, &sw->meta, err, sizeof(err)))
+		sw->meta = NULL;
 	if (!sw->meta)
 		cli_die(1, "%s: missing or not JSON", path);
 	kind = json_string_value(json_object_get(json_object_get(sw->meta,

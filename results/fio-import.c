@@ -21,6 +21,7 @@
 #include "results/atomic.h"
 #include "results/fio-import.h"
 #include "results/runjson.h"
+#include "util/file.h"
 
 static double num(json_t *o, const char *key)
 {
@@ -347,33 +348,42 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 	return 0;
 }
 
+int fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
+		   size_t errlen)
+{
+	const char *start = memchr(text, '{', len);
+	json_error_t jerr;
+	json_t *doc;
+	int ret;
+
+	if (!start) {
+		snprintf(err, errlen, "not JSON (no '{' in it)");
+		return -EINVAL;
+	}
+	doc = json_loadb(start, len - (size_t)(start - text), 0, &jerr);
+	if (!doc) {
+		snprintf(err, errlen, "not JSON (line %d: %s)", jerr.line,
+			 jerr.text);
+		return -EINVAL;
+	}
+	ret = fio_import_doc(doc, runs, err, errlen);
+	json_decref(doc);
+	return ret;
+}
+
 int fio_import_file(const char *path, json_t **runs, char *err,
 		    size_t errlen)
 {
-	json_error_t jerr;
-	json_t *doc;
-	char *text, *start;
+	char *text, msg[512];
 	size_t len;
 	int ret;
 
-	ret = res_read_file(path, &text, &len);
-	if (ret) {
-		snprintf(err, errlen, "cannot read: %s", strerror(-ret));
+	ret = util_read_file(path, RES_READ_MAX, &text, &len, err, errlen);
+	if (ret)
 		return ret;
-	}
-	start = strchr(text, '{');
-	doc = start ? json_loads(start, 0, &jerr) : NULL;
-	if (!doc) {
-		if (start)
-			snprintf(err, errlen, "not JSON (line %d: %s)",
-				 jerr.line, jerr.text);
-		else
-			snprintf(err, errlen, "not JSON (no '{' in it)");
-		free(text);
-		return -EINVAL;
-	}
+	ret = fio_import_buf(text, len, runs, msg, sizeof(msg));
 	free(text);
-	ret = fio_import_doc(doc, runs, err, errlen);
-	json_decref(doc);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, msg);
 	return ret;
 }

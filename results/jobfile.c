@@ -18,11 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
 #include "cli/cli.h"
+#include "results/atomic.h"
 #include "results/grid.h"
+#include "util/file.h"
 
 struct job_ctx {
 	struct res_grid *g;
@@ -177,15 +181,27 @@ int res_grid_load_job(struct res_grid *g, const char *path, char *err,
 		      size_t errlen)
 {
 	struct job_ctx c;
-	int ret;
+	struct stat st;
+	int fd, ret;
 
 	memset(&c, 0, sizeof(c));
 	c.g = g;
 	c.at_line_start = true;
-	c.f = fopen(path, "r");
+	/* A regular file only: a FIFO or a device would never end. */
+	fd = util_open_regular(path, err, errlen);
+	if (fd < 0)
+		return fd;
+	if (!fstat(fd, &st) && (unsigned long long)st.st_size > RES_READ_MAX) {
+		close(fd);
+		snprintf(err, errlen, "%s: larger than %zu MiB", path,
+			 RES_READ_MAX / UTIL_MIB);
+		return -EFBIG;
+	}
+	c.f = fdopen(fd, "r");
 	if (!c.f) {
 		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	strcpy(g->global.name, "global");

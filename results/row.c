@@ -6,6 +6,7 @@
 
 #include "results/atomic.h"
 #include "results/row.h"
+#include "util/file.h"
 
 #define STR(f, d) { #f, RES_COL_STR, offsetof(struct res_row, f), \
 		    sizeof(((struct res_row *)0)->f), d }
@@ -300,11 +301,9 @@ int res_csv_load(const char *path, struct res_table *t, char *err,
 	const struct res_col *map[MAX_FIELDS];
 	int nhead, line = 0, ret;
 
-	ret = res_read_file(path, &buf, NULL);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	ret = util_read_file(path, RES_READ_MAX, &buf, NULL, err, errlen);
+	if (ret)
 		return ret;
-	}
 	pos = buf;
 	nhead = split_record(&pos, fields, MAX_FIELDS, &line);
 	if (nhead <= 0 || !res_col_find(fields[0]) ||

@@ -3,9 +3,12 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "results/atomic.h"
 #include "results/runjson.h"
+#include "util/file.h"
 
 int res_run_parse(const char *text, json_t **out, char *err, size_t errlen)
 {
@@ -26,15 +29,34 @@ int res_run_parse(const char *text, json_t **out, char *err, size_t errlen)
 	return 0;
 }
 
-int res_run_load(const char *path, json_t **out, char *err, size_t errlen)
+int res_json_load(const char *path, json_t **out, char *err, size_t errlen)
 {
 	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr);
+	char *text;
+	size_t len;
+	int ret;
 
-	if (!root) {
-		snprintf(err, errlen, "%s:%d: %s", path, jerr.line, jerr.text);
+	ret = util_read_file(path, RES_READ_MAX, &text, &len, err, errlen);
+	if (ret)
+		return ret;
+	*out = json_loadb(text, len, 0, &jerr);
+	free(text);
+	if (!*out) {
+		snprintf(err, errlen, "%s:%d: not JSON: %s", path, jerr.line,
+			 jerr.text);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+int res_run_load(const char *path, json_t **out, char *err, size_t errlen)
+{
+	json_t *root;
+	int ret;
+
+	ret = res_json_load(path, &root, err, errlen);
+	if (ret)
+		return ret;
 	if (!json_is_object(root)) {
 		json_decref(root);
 		snprintf(err, errlen, "%s: not a JSON object", path);

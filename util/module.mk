@@ -3,3 +3,4 @@
 # polling/ included, may use it.
 LOOP_SRCS += util/file.c
 TESTS += tests/util/test-file.c
+SH_TESTS += tests/util/input-files.sh

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "workloads/hist.h"
 #include "workloads/simnvme-model.h"
+#include "util/file.h"
 
 #ifdef HAVE_JANSSON
 #include <jansson.h>
@@ -76,11 +77,11 @@ static int bins_add(struct bins *b, int64_t lo, int64_t hi, uint64_t cnt)
 }
 
 #ifdef HAVE_JANSSON
-static int hist_from_json(const char *path, struct bins *b, char *err,
-			  size_t errlen)
+static int hist_from_json(const char *text, size_t len, const char *path,
+			  struct bins *b, char *err, size_t errlen)
 {
 	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr), *buckets, *pair;
+	json_t *root = json_loadb(text, len, 0, &jerr), *buckets, *pair;
 	size_t i;
 	int ret = 0;
 
@@ -122,18 +123,30 @@ static int hist_from_json(const char *path, struct bins *b, char *err,
 }
 #endif
 
-static int hist_from_text(FILE *f, const char *path, struct bins *b,
-			  char *err, size_t errlen)
+static int hist_from_text(const char *text, size_t len, const char *path,
+			  struct bins *b, char *err, size_t errlen)
 {
 	char line[256], val[128];
 	unsigned long long cnt;
 	int lineno = 0, fields, ret;
+	size_t pos = 0;
 	int64_t ns;
 
-	while (fgets(line, sizeof(line), f)) {
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 		char *p = line;
 
 		lineno++;
+		if (n >= sizeof(line) || memchr(text + pos, '\0', n)) {
+			snprintf(err, errlen,
+				 "hist file %s line %d: expected 'LATENCY [COUNT]' (e.g. '20us 15')",
+				 path, lineno);
+			return -EINVAL;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos += n + (nl != NULL);
 		while (isspace((unsigned char)*p))
 			p++;
 		if (!*p || *p == '#')
@@ -153,37 +166,30 @@ static int hist_from_text(FILE *f, const char *path, struct bins *b,
 	return 0;
 }
 
-static int hist_load(const char *path, struct sim_lat *m, char *err,
-		     size_t errlen)
+int sim_lat_hist_parse(const char *text, size_t len, const char *name,
+		       struct sim_lat *m, char *err, size_t errlen)
 {
 	struct bins b = { 0 };
-	FILE *f = fopen(path, "r");
-	int c, ret;
 	uint64_t total = 0;
+	size_t i = 0;
+	int ret;
 
-	if (!f) {
-		snprintf(err, errlen, "hist file %s: %s", path,
-			 strerror(errno));
-		return -EINVAL;
-	}
-	do {
-		c = fgetc(f);
-	} while (c != EOF && isspace(c));
-	if (c == '{') {
-		fclose(f);
+	memset(m, 0, sizeof(*m));
+	m->kind = SIM_LAT_HIST;
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	if (i < len && text[i] == '{') {
 #ifdef HAVE_JANSSON
-		ret = hist_from_json(path, &b, err, errlen);
+		ret = hist_from_json(text, len, name, &b, err, errlen);
 #else
-		snprintf(err, errlen, "hist file %s: JSON needs jansson", path);
+		snprintf(err, errlen, "hist file %s: JSON needs jansson", name);
 		ret = -EINVAL;
 #endif
 	} else {
-		rewind(f);
-		ret = hist_from_text(f, path, &b, err, errlen);
-		fclose(f);
+		ret = hist_from_text(text, len, name, &b, err, errlen);
 	}
 	if (!ret && !b.n) {
-		snprintf(err, errlen, "hist file %s: no samples", path);
+		snprintf(err, errlen, "hist file %s: no samples", name);
 		ret = -EINVAL;
 	}
 	if (ret) {
@@ -192,15 +198,33 @@ static int hist_load(const char *path, struct sim_lat *m, char *err,
 		free(b.cnt);
 		return ret;
 	}
-	for (size_t i = 0; i < b.n; i++) {
-		total += b.cnt[i];
-		b.cnt[i] = total;
+	for (size_t k = 0; k < b.n; k++) {
+		total += b.cnt[k];
+		b.cnt[k] = total;
 	}
 	m->nbins = b.n;
 	m->lo = b.lo;
 	m->hi = b.hi;
 	m->cum = b.cnt;
 	return 0;
+}
+
+static int hist_load(const char *path, struct sim_lat *m, char *err,
+		     size_t errlen)
+{
+	char *text, msg[512];
+	size_t len;
+	int ret;
+
+	ret = util_read_file(path, SIM_HIST_MAX_BYTES, &text, &len, msg,
+			     sizeof(msg));
+	if (ret) {
+		snprintf(err, errlen, "hist file %s", msg);
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	ret = sim_lat_hist_parse(text, len, path, m, err, errlen);
+	free(text);
+	return ret;
 }
 
 int sim_lat_parse(const char *model, struct sim_lat *m, char *err,
