@@ -26,8 +26,9 @@ static void usage(FILE *f)
 "into a new results directory: one row of results.csv and one\n"
 "runs/<id>.json per fio job; engine is fio-<ioengine>.\n"
 "\n"
-"  --output DIR     the results directory to create (must not hold a\n"
-"                   results.csv yet)\n");
+"  --output DIR     the results directory to create: a new one, or one\n"
+"                   without results.csv, meta.json or plan.json (a\n"
+"                   sweep's); nothing in it is replaced\n");
 }
 
 static void save_json(const char *dir, const char *name, json_t *o)
@@ -44,6 +45,44 @@ static void save_json(const char *dir, const char *name, json_t *o)
 	free(text);
 	if (ret)
 		cli_die(1, "%s/%s: %s", dir, name, strerror(-ret));
+}
+
+/*
+ * The files of a results directory that an import would replace: a
+ * finished results directory (results.csv), or a sweep that has not
+ * written results.csv yet but whose meta.json (seed, sessions, failed
+ * runs) and plan.json must not be lost. Exits 2 naming the file.
+ */
+static void refuse_existing(const char *dir)
+{
+	static const char *const names[] = {
+		"results.csv", "meta.json", "plan.json",
+	};
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (res_join(path, sizeof(path), dir, names[i]))
+			cli_bad_value("--output", dir, "a shorter path");
+		if (res_path_exists(path))
+			cli_die(CLI_EXIT_USAGE, "invalid value '%s' for "
+				"--output: %s exists (a results directory "
+				"or a sweep): allowed a new directory or one "
+				"without results.csv, meta.json or plan.json",
+				dir, path);
+	}
+}
+
+/* A run file of this import that is already there is not replaced. */
+static void refuse_run_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (res_join(path, sizeof(path), dir, name))
+		cli_bad_value("--output", dir, "a shorter path");
+	if (res_path_exists(path))
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --output: "
+			"%s exists: allowed a directory without it", dir,
+			path);
 }
 
 static int cmd_import_fio(int argc, char **argv)
@@ -81,10 +120,7 @@ static int cmd_import_fio(int argc, char **argv)
 	if (!first)
 		cli_die(CLI_EXIT_USAGE, "import-fio needs at least one fio "
 			"JSON file");
-	if (res_join(path, sizeof(path), out, "results.csv") ||
-	    res_path_exists(path))
-		cli_bad_value("--output", out, "a directory without a "
-			      "results.csv");
+	refuse_existing(out);
 
 	files = json_array();
 	/* Convert everything before writing anything. */
@@ -113,6 +149,12 @@ static int cmd_import_fio(int argc, char **argv)
 	if (!json_array_size(all))
 		cli_die(CLI_EXIT_USAGE, "%s: no fio jobs in it", argv[first]);
 
+	for (size_t k = 0; k < json_array_size(all); k++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "runs/fio-%04zu.json", k);
+		refuse_run_file(out, name);
+	}
 	ret = res_join(path, sizeof(path), out, "runs");
 	if (!ret)
 		ret = res_mkdirs(path);
