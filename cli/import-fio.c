@@ -147,7 +147,9 @@ static int cmd_import_fio(int argc, char **argv)
 		json_decref(runs);
 	}
 	if (!json_array_size(all))
-		cli_die(CLI_EXIT_USAGE, "%s: no fio jobs in it", argv[first]);
+		cli_die(CLI_EXIT_USAGE, "%s%s: no fio jobs in %s", argv[first],
+			argc - first > 1 ? " (and the other files)" : "",
+			argc - first > 1 ? "them" : "it");
 
 	for (size_t k = 0; k < json_array_size(all); k++) {
 		char name[48];
@@ -166,8 +168,11 @@ static int cmd_import_fio(int argc, char **argv)
 		char name[RES_NAME_MAX + 16];
 
 		res_row_init(&r);
+		/* Every error names the file the run came from. */
 		if (res_row_from_run(run, &r, err, sizeof(err)))
-			cli_die(1, "fio job %zu: %s", k, err);
+			cli_die(CLI_EXIT_USAGE, "%s: fio job %zu: %s",
+				json_string_value(json_object_get(run,
+					"fio_file")), k, err);
 		snprintf(r.run_id, sizeof(r.run_id), "fio-%04zu", k);
 		r.point = (int64_t)k;
 		r.rep = 0;

@@ -407,11 +407,10 @@ static int cmd_report(int argc, char **argv)
 					      "latency, efficiency");
 			i++;
 		} else if (!strcmp(a, "--cpu-budget")) {
-			char *end;
-
-			o.cpu_budget_pct = v ? strtod(v, &end) : -1;
-			if (!v || *end || o.cpu_budget_pct < 0)
-				cli_bad_value(a, v, "a percentage >= 0");
+			/* As recommend --cpu-budget takes it. */
+			if (res_rec_pct_parse(v, 0, 100000, &o.cpu_budget_pct))
+				cli_bad_value(a, v, "a number from 0 to "
+					      "100000");
 			i++;
 		} else if (!strncmp(a, "--", 2)) {
 			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for report: "

@@ -17,3 +17,6 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
 SH_TESTS += tests/fio/export-fio.sh
+# Strict readers of user data: fio JSON fields, results.csv, recommend options.
+TESTS += tests/fio/test-fio-import.c tests/fio/test-results-load.c
+SH_TESTS += tests/fio/bad-results.sh

@@ -22,3 +22,5 @@ SH_TESTS += tests/workloads/real-safety.sh
 SH_TESTS += tests/workloads/real-output.sh
 SH_TESTS += tests/workloads/real-verify.sh
 SH_TESTS += tests/workloads/uring-taskrun.sh
+# The hist: latency file, read strictly.
+TESTS += tests/workloads/test-simnvme-hist.c

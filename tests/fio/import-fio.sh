@@ -99,6 +99,27 @@ for f in notjson.txt nojobs.json nodirs.json missing-file.json; do
 done
 [ ! -e "$tmp/bad/results.csv" ] || fail "bad input wrote results"
 
+# Garbage fields are refused, not read as 0 or a default: exit 2, one line
+# naming the file, the job, the field and the value.
+badfield() {
+	sed -e "$1" "$S/read.json" >"$tmp/field.json"
+	err=$($A import-fio --output "$tmp/bad" "$tmp/field.json" 2>&1 \
+		>/dev/null)
+	rc=$?
+	[ $rc -eq 2 ] || fail "$1: exit $rc, want 2 ($err)"
+	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "$1: '$err'"
+	case $err in
+	*"$tmp/field.json: job 0"*"$2"*) ;;
+	*) fail "$1: want the file, job 0 and '$2': $err" ;;
+	esac
+}
+badfield 's/"iops" : [0-9.]*/"iops" : "abc"/' 'read.iops is "abc"'
+badfield 's/"iops" : [0-9.]*/"iops" : -5/' 'read.iops is -5'
+badfield 's/"bs" : "[^"]*"/"bs" : "zzz"/' "bs='zzz'"
+badfield 's/"rw" : "randread"/"rw" : "randread", "numjobs" : "0"/' \
+	"numjobs='0'"
+[ ! -e "$tmp/bad/results.csv" ] || fail "bad input wrote results"
+
 # A real fio run on a small file.
 command -v fio >/dev/null 2>&1 || { echo "SKIP: no fio"; exit 77; }
 fio --name=t --filename="$tmp/data" --size=1m --rw=randread --bs=4k \
