@@ -19,4 +19,4 @@ TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
 SH_TESTS += tests/fio/export-fio.sh
 # Strict readers of user data: fio JSON fields, results.csv, recommend options.
 TESTS += tests/fio/test-fio-import.c tests/fio/test-results-load.c
-SH_TESTS += tests/fio/bad-results.sh
+SH_TESTS += tests/fio/bad-results.sh tests/fio/fio-run.sh
