@@ -337,15 +337,33 @@ static int line_of(const char *buf, size_t off)
 int res_csv_load(const char *path, struct res_table *t, char *err,
 		 size_t errlen)
 {
-	char *buf, *pos, *nul;
-	char *fields[MAX_FIELDS];
-	const struct res_col *map[MAX_FIELDS];
-	int nhead, line = 0, ret;
+	char *buf;
 	size_t len;
+	int ret;
 
 	ret = util_read_file(path, RES_READ_MAX, &buf, &len, err, errlen);
 	if (ret)
 		return ret;
+	ret = res_csv_parse(buf, len, path, t, err, errlen);
+	free(buf);
+	return ret;
+}
+
+int res_csv_parse(const char *text, size_t len, const char *path,
+		  struct res_table *t, char *err, size_t errlen)
+{
+	char *buf, *pos, *nul;
+	char *fields[MAX_FIELDS];
+	const struct res_col *map[MAX_FIELDS];
+	int nhead, line = 0, ret;
+
+	buf = malloc(len + 1);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
 	nul = memchr(buf, '\0', len);
 	if (nul) {
 		snprintf(err, errlen, "%s:%d: contains a NUL byte: not a CSV "
