@@ -166,7 +166,7 @@ struct aff_iodev {
  */
 int aff_topo_load(struct aff_topo **out, const char *xml_path);
 /*
- * The same from the len bytes of an XML document (xml[len] must be a
+ * The same from the len bytes of an XML document (need not end in a
  * NUL), source naming it (aff_topo_source). 0 or -errno (-EINVAL for a
  * bad XML).
  */

@@ -8,6 +8,7 @@
  * same on a host and on an XML topology of another host.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -248,7 +249,20 @@ static int topo_load(struct aff_topo **out, const char *xml, size_t len,
 int aff_topo_load_xml(struct aff_topo **out, const char *xml, size_t len,
 		      const char *source)
 {
-	return topo_load(out, xml, len, source ? source : "XML");
+	char *copy;
+	int ret;
+
+	/* hwloc's own XML reader wants a NUL after the document. */
+	if (len >= INT_MAX)
+		return -EFBIG;
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, xml, len);
+	copy[len] = '\0';
+	ret = topo_load(out, copy, len, source ? source : "XML");
+	free(copy);
+	return ret;
 }
 
 int aff_topo_load(struct aff_topo **out, const char *xml_path)
@@ -262,7 +276,7 @@ int aff_topo_load(struct aff_topo **out, const char *xml_path)
 	ret = util_read_file(xml_path, AFF_TOPO_XML_MAX, &xml, &len, NULL, 0);
 	if (ret)
 		return ret;
-	ret = topo_load(out, xml, len, xml_path);
+	ret = aff_topo_load_xml(out, xml, len, xml_path);
 	free(xml);
 	return ret;
 }

@@ -41,6 +41,8 @@ static bool raw_fio_json;   /* --format fio-json: fio's own document */
  * removed on every way out, cli_die and signals included (atexit).
  */
 static char json_path[PATH_MAX], log_path[PATH_MAX];
+/* fio's command line, freed there too (cli_die exits with it). */
+static char **fargv;
 
 static void on_signal(int sig)
 {
@@ -54,6 +56,14 @@ static void remove_temp_files(void)
 	if (log_path[0])
 		unlink(log_path);
 	json_path[0] = log_path[0] = '\0';
+}
+
+/* atexit: whatever way fio-run ends. */
+static void clean_up(void)
+{
+	remove_temp_files();
+	res_argv_free(fargv);
+	fargv = NULL;
 }
 
 /* path = $TMPDIR/aiotune-fio-XXXXXX<suffix>, created empty. */
@@ -192,7 +202,7 @@ static void print_text(json_t *run)
 }
 
 /* Run fio (argv) and turn its JSON into the run object. */
-static json_t *measure(char **fargv, int64_t timeout_ns)
+static json_t *measure(int64_t timeout_ns)
 {
 	char err[512], last[512];
 	json_t *runs, *run;
@@ -232,7 +242,7 @@ static int cmd_fio_run(int argc, char **argv)
 	const char *fio = getenv("AIOTUNE_FIO");
 	char *cmdline = cli_join_args("aiotune fio-run", argc - 1,
 				      argv + 1);
-	char **fargv, *text;
+	char *text;
 	struct wl_target_opts to;
 	struct wl_target claim;
 	struct sigaction sa;
@@ -282,7 +292,7 @@ static int cmd_fio_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	atexit(remove_temp_files);
+	atexit(clean_up);
 	make_temp(json_path, sizeof(json_path), ".json");
 	make_temp(log_path, sizeof(log_path), ".log");
 	fargv = fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
@@ -302,7 +312,7 @@ static int cmd_fio_run(int argc, char **argv)
 	if (ret)
 		cli_die(ret == -EINVAL || ret == -EPERM ? CLI_EXIT_USAGE : 1,
 			"%s", why);
-	run = measure(fargv, 3 * (job.runtime_ns + job.ramp_ns) +
+	run = measure(3 * (job.runtime_ns + job.ramp_ns) +
 		      60000000000LL);
 	wl_target_close(&claim);
 	if (stop)
@@ -335,6 +345,7 @@ static int cmd_fio_run(int argc, char **argv)
 	json_object_set_new(jj, "fio_cpus_allowed", json_string(cpus));
 	free(text);
 	res_argv_free(fargv);
+	fargv = NULL;
 	json_object_set_new(run, "job", jj);
 	json_object_set_new(run, "command_line", json_string(cmdline));
 	json_object_set_new(run, "aiotune_version",

@@ -84,7 +84,7 @@ for sn in TERM:15 INT:2 HUP:1; do
 	rm -f "$tmp/args" "$tmp/outpath"
 	FAKE_MODE=sleep AIOTUNE_FIO=$fake TMPDIR=$tmp/t "$A" fio-run \
 		--engine linux-aio --runtime 100ms --ramp 0 --target "$f" \
-		>/dev/null 2>&1 &
+		>/dev/null 2>"$tmp/sig.err" &
 	pid=$!
 	i=0
 	while [ ! -e "$tmp/started" ] && [ $i -lt 200 ]; do
@@ -94,7 +94,8 @@ for sn in TERM:15 INT:2 HUP:1; do
 	kill -s $sig $pid
 	wait $pid
 	rc=$?
-	[ $rc -eq $((128 + num)) ] || fail "SIG$sig: exit $rc"
+	[ $rc -eq $((128 + num)) ] ||
+		fail "SIG$sig: exit $rc: $(cat "$tmp/sig.err")"
 	no_temp_files "SIG$sig"
 done
 
