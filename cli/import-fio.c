@@ -104,9 +104,10 @@ static int cmd_import_fio(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--output")) {
 			if (i + 1 >= argc)
-				cli_bad_value("--output", "",
+				cli_bad_value("--output", NULL,
 					      "a directory name");
 			out = argv[++i];
+			cli_check_output_dir("--output", out);
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1])

@@ -397,8 +397,7 @@ static int cmd_report(int argc, char **argv)
 			fio = !strcmp(v, "fio-json");
 			i++;
 		} else if (!strcmp(a, "--output")) {
-			if (!v)
-				cli_bad_value(a, v, "a file name");
+			cli_check_output_file(a, v);
 			output = v;
 			i++;
 		} else if (!strcmp(a, "--objective")) {

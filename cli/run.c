@@ -249,6 +249,7 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 		job->seed = (uint64_t)int_in(flag, val, 0, INT64_MAX,
 					     "an integer >= 0");
 	} else if (!strcmp(flag, "--output")) {
+		cli_check_output_dir(flag, val);
 		set_str(job->output, sizeof(job->output), flag, val,
 			"a directory path up to 1023 characters");
 	} else if (!strcmp(flag, "--format")) {

@@ -11,8 +11,11 @@
  *
  * inih does not tell a handler its line, so the file is fed to inih
  * through a reader that counts lines: every message is "path:line: ...".
+ * The file is read once, bounded, into memory (the sweep copies that very
+ * text into its results) and parsed from there.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +27,7 @@
 #include <ini.h>
 
 #include "cli/cli.h"
-#include "results/atomic.h"
 #include "results/grid.h"
-#include "util/file.h"
 
 struct job_ctx {
 	struct res_grid *g;
@@ -132,6 +133,7 @@ static int set_option(struct job_ctx *c, const char *key, const char *value)
 			return fail(c, "invalid value '%s' for %s: allowed "
 				    "an integer from 1 to 1000", value, key);
 		g->repetitions = (int)v;
+		g->repetitions_set = true;
 		return 1;
 	case 1:
 		if (cli_parse_int64(value, &v) || v < 0)
@@ -177,36 +179,19 @@ static int handler(void *user, const char *section, const char *name,
 	return 1;
 }
 
-int res_grid_load_job(struct res_grid *g, const char *path, char *err,
-		      size_t errlen)
+/* Read the job file open as f; messages name it path. */
+static int load_stream(struct res_grid *g, FILE *f, const char *path,
+		       char *err, size_t errlen)
 {
 	struct job_ctx c;
-	struct stat st;
-	int fd, ret;
+	int ret;
 
 	memset(&c, 0, sizeof(c));
 	c.g = g;
 	c.at_line_start = true;
-	/* A regular file only: a FIFO or a device would never end. */
-	fd = util_open_regular(path, err, errlen);
-	if (fd < 0)
-		return fd;
-	if (!fstat(fd, &st) && (unsigned long long)st.st_size > RES_READ_MAX) {
-		close(fd);
-		snprintf(err, errlen, "%s: larger than %zu MiB", path,
-			 RES_READ_MAX / UTIL_MIB);
-		return -EFBIG;
-	}
-	c.f = fdopen(fd, "r");
-	if (!c.f) {
-		ret = -errno;
-		close(fd);
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
-	}
+	c.f = f;
 	strcpy(g->global.name, "global");
 	ret = ini_parse_stream(reader, &c, handler, &c);
-	fclose(c.f);
 	if (ret < 0) {
 		snprintf(err, errlen, "%s: cannot read the job file", path);
 		return -EIO;
@@ -225,4 +210,118 @@ int res_grid_load_job(struct res_grid *g, const char *path, char *err,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int res_grid_parse_job(struct res_grid *g, const char *name,
+		       const char *text, size_t len, char *err, size_t errlen)
+{
+	FILE *f;
+	int ret;
+
+	if (len == 0) {
+		snprintf(err, errlen, "%s: the job file is empty", name);
+		return -EINVAL;
+	}
+	/* A read-only stream never writes to its buffer. */
+	f = fmemopen((char *)text, len, "r");
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return ret;
+	}
+	ret = load_stream(g, f, name, err, errlen);
+	fclose(f);
+	return ret;
+}
+
+int res_job_read(const char *path, char **text, size_t *len, char *err,
+		 size_t errlen)
+{
+	size_t cap = RES_JOB_MAX_BYTES + 1, n = 0;
+	struct stat st;
+	char *buf, *nul;
+	int fd, ret = 0;
+
+	*text = NULL;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s", strerror(errno));
+		return ret;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s", strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		snprintf(err, errlen, "it is a directory; allowed an INI job "
+			 "file");
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "not a regular file; allowed an INI job "
+			 "file");
+	} else if (st.st_size > RES_JOB_MAX_BYTES) {
+		ret = -EFBIG;
+	}
+	buf = ret ? NULL : malloc(cap);
+	if (!ret && !buf)
+		ret = -ENOMEM;
+	/* Up to one byte more than allowed: the file may have grown. */
+	while (!ret && n < cap) {
+		ssize_t got = read(fd, buf + n, cap - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot read it: %s",
+				 strerror(errno));
+		}
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (!ret && n > RES_JOB_MAX_BYTES)
+		ret = -EFBIG;
+	if (ret == -EFBIG)
+		snprintf(err, errlen, "larger than %d bytes; allowed an INI "
+			 "job file up to that size", RES_JOB_MAX_BYTES);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	nul = ret ? NULL : memchr(buf, '\0', n);
+	if (nul) {
+		int line = 1;
+
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		ret = -EINVAL;
+		snprintf(err, errlen, "line %d has a NUL byte; allowed an INI "
+			 "job file (text)", line);
+	}
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int res_grid_load_job(struct res_grid *g, const char *path, char *err,
+		      size_t errlen)
+{
+	char why[256], *text;
+	size_t len;
+	int ret = res_job_read(path, &text, &len, why, sizeof(why));
+
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return ret;
+	}
+	ret = res_grid_parse_job(g, path, text, len, err, errlen);
+	free(text);
+	return ret;
 }

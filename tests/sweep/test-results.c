@@ -1,7 +1,7 @@
 /*
  * test-results.c: the results schema and files: CSV written and read back
  * (quoting, empty fields, column order), refused CSVs with their line,
- * atomic writes, the run-JSON reader, and the seeded plan (a permutation,
+ * atomic writes (and their temporary files), the run-JSON reader, and the seeded plan (a permutation,
  * reproducible, saved and reloaded).
  */
 #include <dirent.h>
@@ -157,6 +157,46 @@ static void test_atomic(void)
 	ASSERT_EQ(n, 1); /* no temporary file left */
 	path(p, sizeof(p), "atomic/missing/f");
 	ASSERT_LT(res_write_atomic(p, "x", 1), 0);
+}
+
+/*
+ * Temporary files another writer (or a crashed one of this pid) left are
+ * never written over; an empty directory is not the root.
+ */
+static void test_atomic_unique(void)
+{
+	char p[256], other[300], *text;
+	int i;
+
+	path(p, sizeof(p), "unique");
+	ASSERT_EQ(res_mkdirs(p), 0);
+	path(p, sizeof(p), "unique/f.json");
+	snprintf(other, sizeof(other), "%s.tmp.%d", p, (int)getpid());
+	write_text(other, "keep");
+	for (i = 0; i < 8; i++) {
+		snprintf(other, sizeof(other), "%s.tmp.%d.%d", p,
+			 (int)getpid(), i);
+		write_text(other, "keep");
+	}
+	ASSERT_EQ(res_write_atomic(p, "new", 3), 0);
+	ASSERT_EQ(res_read_file(p, &text, NULL), 0);
+	ASSERT_STREQ(text, "new");
+	free(text);
+	snprintf(other, sizeof(other), "%s.tmp.%d", p, (int)getpid());
+	ASSERT_EQ(res_read_file(other, &text, NULL), 0);
+	ASSERT_STREQ(text, "keep");
+	free(text);
+	for (i = 0; i < 8; i++) {
+		snprintf(other, sizeof(other), "%s.tmp.%d.%d", p,
+			 (int)getpid(), i);
+		ASSERT_EQ(res_read_file(other, &text, NULL), 0);
+		ASSERT_STREQ(text, "keep");
+		free(text);
+	}
+	ASSERT_EQ(res_join(other, sizeof(other), "", "results.csv"), -EINVAL);
+	ASSERT_STREQ(other, "");
+	ASSERT_EQ(res_join(other, sizeof(other), "d", "results.csv"), 0);
+	ASSERT_STREQ(other, "d/results.csv");
 }
 
 static const char *run_json =
@@ -341,6 +381,7 @@ int main(void)
 	test_csv_schema();
 	test_csv_refused();
 	test_atomic();
+	test_atomic_unique();
 	test_runjson();
 	test_plan();
 	test_run_args();

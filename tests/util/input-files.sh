@@ -25,6 +25,8 @@ refused() {
 	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "$*: '$err'"
 	case $err in
 	*"$what: not a regular file"*) ;;
+	# sweep's form: "invalid value 'F' for --job: not a regular file; ..."
+	*"'$what' for --job: not a regular file"*) ;;
 	*) fail "$*: want '$what: not a regular file', got '$err'" ;;
 	esac
 }
