@@ -1089,16 +1089,17 @@ static void start_resume(struct sweep *sw)
 			sw->resume_dir);
 	/* Everything is read once the directory is this process's alone. */
 	claim_dir(sw);
-	j = json_load_file(path, 0, NULL);
-	if (!j)
+	/* A regular file of at most RES_READ_MAX bytes (util/file.h). */
+	if (res_json_load(path, &j, err, sizeof(err)))
 		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --resume: "
-			"allowed a sweep's results directory (plan.json is not "
-			"JSON)", sw->resume_dir);
+			"allowed a sweep's results directory (%s)",
+			sw->resume_dir, err);
 	if (res_plan_from_json(j, &sw->plan, err, sizeof(err)))
 		cli_die(1, "%s/%s", sw->dir, err);
 	json_decref(j);
 	path_in(sw, "meta.json", path, sizeof(path));
-	sw->meta = json_load_file(path, 0, NULL);
+	if (res_json_load(path, &sw->meta, err, sizeof(err)))
+		sw->meta = NULL;
 	if (!sw->meta)
 		cli_die(1, "%s: missing or not JSON", path);
 	kind = json_string_value(json_object_get(json_object_get(sw->meta,

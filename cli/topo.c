@@ -13,6 +13,7 @@
 #include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "workloads/target.h"
+#include "util/file.h"
 
 struct topo_opts {
 	const char *target;
@@ -449,7 +450,23 @@ static int cmd_topo(int argc, char **argv)
 		}
 	}
 	parse_args(argc, argv, &o);
-	ret = aff_topo_load(&t, o.xml);
+	if (o.xml) {
+		char *xml, msg[1024];
+		size_t len;
+
+		ret = util_read_file(o.xml, AFF_TOPO_XML_MAX, &xml, &len, msg,
+				     sizeof(msg));
+		if (ret)
+			cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "--xml %s",
+				msg);
+		ret = aff_topo_load_xml(&t, xml, len, o.xml);
+		free(xml);
+		if (ret == -EINVAL)
+			cli_die(CLI_EXIT_USAGE, "--xml %s: not an hwloc XML "
+				"topology (as lstopo --of xml writes)", o.xml);
+	} else {
+		ret = aff_topo_load(&t, NULL);
+	}
 	if (ret)
 		cli_die(1, "cannot load the topology%s%s: %s",
 			o.xml ? " from " : "", o.xml ? o.xml : "",

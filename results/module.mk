@@ -22,3 +22,6 @@ TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
 SH_TESTS += tests/fio/export-fio.sh
 # A sweep's targets: created once, --allow-write for its runs.
 APP_SRCS += results/targets.c
+# Strict readers of user data: fio JSON fields, results.csv, recommend options.
+TESTS += tests/fio/test-fio-import.c tests/fio/test-results-load.c
+SH_TESTS += tests/fio/bad-results.sh tests/fio/fio-run.sh

@@ -36,6 +36,31 @@ int res_objective_parse(const char *s, enum res_objective *out)
 	return -EINVAL;
 }
 
+int res_rec_pct_parse(const char *s, double lo, double hi, double *out)
+{
+	size_t digits = 0, dots = 0, i;
+	double v;
+
+	/* Decimal only: strtod would also take nan, inf, hex, exponents. */
+	if (!s)
+		return -EINVAL;
+	for (i = 0; s[i] && s[i] != '%'; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else
+			return -EINVAL;
+	}
+	if (!digits || dots > 1 || (s[i] && s[i + 1]))
+		return -EINVAL;
+	v = strtod(s, NULL);
+	if (!isfinite(v) || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 const char *res_objective_name(enum res_objective o)
 {
 	return obj_names[o];

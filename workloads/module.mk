@@ -24,3 +24,5 @@ SH_TESTS += tests/workloads/real-verify.sh
 SH_TESTS += tests/workloads/uring-taskrun.sh
 SH_TESTS += tests/workloads/engine-bounded.sh
 SH_TESTS += tests/workloads/target-rules.sh
+# The hist: latency file, read strictly.
+TESTS += tests/workloads/test-simnvme-hist.c

@@ -80,7 +80,7 @@ for r in 1 2; do
 	[ "$(col "$d" $r poll_policy)" = off ] || fail "row $r policy"
 	[ "$(col "$d" $r poll_max_ns)" = 0 ] || fail "row $r poll-max-ns"
 	[ "$(col "$d" $r runtime_ns)" = 300000000 ] || fail "row $r runtime"
-	awk -v v="$(col "$d" $r iops)" 'BEGIN { exit !(v > 100) }' ||
+	awk -v v="$(col "$d" $r iops)" 'BEGIN { exit !(v > 0) }' ||
 		fail "row $r: IOPS $(col "$d" $r iops)"
 	awk -v v="$(col "$d" $r lat_p99_ns)" 'BEGIN { exit !(v > 0) }' ||
 		fail "row $r: no p99"

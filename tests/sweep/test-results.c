@@ -102,26 +102,26 @@ static void test_csv_refused(void)
 	ASSERT_NOT_NULL(strstr(err, ":1:"));
 
 	path(p, sizeof(p), "bad2.csv");
-	write_text(p, "format_version,run_id,iops\n1,a,5\n1,b\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n1,a,0,5\n1,b\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, ":3:"));
 	res_table_free(&t);
 
 	path(p, sizeof(p), "bad3.csv");
-	write_text(p, "format_version,run_id,iops\n2,a,5\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n2,a,0,5\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "format_version 2"));
 	res_table_free(&t);
 
 	path(p, sizeof(p), "bad4.csv");
-	write_text(p, "format_version,run_id,iops\n1,a,fast\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n1,a,0,fast\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "'fast'"));
 	res_table_free(&t);
 
 	/* Columns in another order, unknown ones ignored. */
 	path(p, sizeof(p), "ok.csv");
-	write_text(p, "format_version,extra,iops,run_id\n1,x,7.5,\"a,b\"\n");
+	write_text(p, "format_version,extra,iops,run_id,poll_max_ns\n1,x,7.5,\"a,b\",0\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), 0);
 	ASSERT_EQ(t.n, 1);
 	ASSERT_STREQ(t.rows[0].run_id, "a,b");
