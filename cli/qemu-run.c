@@ -5,6 +5,8 @@
  *
  *   --accel auto|kvm|tcg    auto (default): KVM when a probe boot works
  *   --boot-timeout DUR      boot to the guest's init (default 60s)
+ *   --guest-timeout DUR     fio's time in the guest beyond runtime + ramp
+ *                           (default 30s)
  *
  * and prints the run object (--format json) or one line (text). Exit
  * status as run's: 0 measured, 1 failed, 2 bad usage, 3 skipped, 128+N
@@ -20,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "qemu/point.h"
 #include "qemu/qemu.h"
 #include "results/provenance.h"
 #include "workloads/job.h"
@@ -96,6 +99,15 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 				cli_bad_value("--boot-timeout", v, "a duration "
 					      "of at least 1s, like 60s");
 			o->boot_timeout_ns = ns;
+			continue;
+		}
+		v = flag_val(*argc, argv, &i, "--guest-timeout", &hit);
+		if (hit) {
+			if (!v || cli_parse_duration_ns(v, 1000000000LL, &ns) ||
+			    ns < 0)
+				cli_bad_value("--guest-timeout", v, "a duration,"
+					      " like 30s or 0");
+			o->guest_timeout_ns = ns;
 			continue;
 		}
 		v = flag_val(*argc, argv, &i, "--engine", &hit);
@@ -179,12 +191,11 @@ int cli_qemu_run(int argc, char **argv)
 	qm_opts_init(&o);
 	take_args(&argc, argv, &o, engine, sizeof(engine), &json);
 	cli_run_parse(argc, argv, &job);
-	/* The target's checks are those of the engine of the same kind. */
-	snprintf(job.frontend, sizeof(job.frontend), "direct");
-	ret = wl_job_check(&job, why, sizeof(why));
-	if (ret)
-		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
 	snprintf(job.engine, sizeof(job.engine), "%s", engine);
+	ret = qm_job_check(&job, why, sizeof(why));
+	if (ret)
+		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : ret == -ENOTSUP ?
+			CLI_EXIT_SKIPPED : 1, "%s", why);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;

@@ -37,6 +37,8 @@
 
 #include "cli/cli.h"
 #include "results/atomic.h"
+#include "qemu/qemu.h"
+#include "qemu/session.h"
 #include "results/fio-cmd.h"
 #include "results/grid.h"
 #include "results/plan.h"
@@ -75,6 +77,8 @@ struct sweep {
 	const char *name;
 	bool fio;                     /* aiotune fio: the grid through fio */
 	unsigned variants;            /* fio variants (fio-cmd.h) */
+	const char *accel;            /* QEMU points: --accel (qemu/qemu.h) */
+	char qemu_session[256];       /* QEMU points: the VM's session */
 
 	/* State. */
 	char dir[PATH_MAX];
@@ -113,6 +117,8 @@ static void usage(FILE *f)
 "  --guest-think LIST  virtio guest pause per request (5us, exp:5us)\n"
 "  --bs LIST           --frontend LIST     --fdmon LIST\n"
 "  --runtime LIST      --ramp LIST         (defaults: those of aiotune run)\n"
+"  --accel A           QEMU points (--engine qemu...): auto, kvm, tcg\n"
+"                      (default auto; job files: accel in [global])\n"
 "  --job FILE          an INI job file: [global] defaults, one section\n"
 "                      per sweep (flags given as well override it)\n"
 "\n"
@@ -247,6 +253,11 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 				cli_die(CLI_EXIT_USAGE, "%s", err);
 			}
 			sw->have_flag_dims = true;
+		} else if (!strcmp(flag, "--accel")) {
+			if (strcmp(val, "auto") && strcmp(val, "kvm") &&
+			    strcmp(val, "tcg"))
+				cli_bad_value(flag, val, "auto, kvm, tcg");
+			sw->accel = val;
 		} else if (!strcmp(flag, "--job")) {
 			sw->job_path = val;
 		} else if (!strcmp(flag, "--repetitions")) {
@@ -458,6 +469,8 @@ static void build_plan(struct sweep *sw)
 	}
 	if (sw->reps_set)
 		sw->grid.repetitions = sw->reps;
+	if (!sw->accel && sw->grid.accel[0])
+		sw->accel = sw->grid.accel;
 	if (sw->seed_set) {
 		sw->grid.seed = sw->seed;
 		sw->grid.seed_set = true;
@@ -873,6 +886,14 @@ static void start_resume(struct sweep *sw)
 	}
 	path_in(sw, "meta.json", path, sizeof(path));
 	sw->meta = json_load_file(path, 0, NULL);
+	if (!sw->accel && json_is_string(json_object_get(sw->meta,
+							 "qemu_accel"))) {
+		static char accel[8];
+
+		snprintf(accel, sizeof(accel), "%s", json_string_value(
+			 json_object_get(sw->meta, "qemu_accel")));
+		sw->accel = accel;
+	}
 	if (!sw->meta)
 		cli_die(1, "%s: missing or not JSON", path);
 	kind = json_string_value(json_object_get(json_object_get(sw->meta,
@@ -928,6 +949,10 @@ static char **child_argv(const struct sweep *sw, const struct res_slot *s)
 	argv[k++] = strdup(seed);
 	argv[k++] = strdup("--format");
 	argv[k++] = strdup("json");
+	if (qm_engine_is_qemu(p->engine) && sw->accel) {
+		argv[k++] = strdup("--accel");
+		argv[k++] = strdup(sw->accel);
+	}
 	return argv;
 }
 
@@ -1049,6 +1074,9 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 	snprintf(name, sizeof(name), "logs/%s.log", s->run_id);
 	path_in(sw, name, log, sizeof(log));
 	timeout = 3 * (p->runtime_ns + p->ramp_ns) + 60000000000LL;
+	/* A QEMU point may boot its guest first (qemu/qemu.h). */
+	if (qm_engine_is_qemu(p->engine))
+		timeout += 120000000000LL;
 	ret = res_spawn_wait(argv, out, log, timeout, &abort_run, &status);
 	res_argv_free(argv);
 	if (ret == -ECANCELED) {
@@ -1295,7 +1323,18 @@ static int sweep_main(int argc, char **argv, bool fio)
 	save_meta(sw);
 	sw->tty = isatty(STDERR_FILENO);
 	install_signals();
+	/* QEMU points share one VM while their boot settings agree. */
+	for (size_t i = 0; i < sw->plan.npoints && !sw->qemu_session[0]; i++)
+		if (qm_engine_is_qemu(sw->plan.points[i].engine) &&
+		    qm_session_begin(sw->qemu_session,
+				     sizeof(sw->qemu_session)))
+			cli_die(1, "cannot create a QEMU session directory in "
+				"/tmp: %s", strerror(errno));
+	if (sw->accel)
+		json_object_set_new(sw->meta, "qemu_accel",
+				    json_string(sw->accel));
 	ret = run_all(sw);
+	qm_session_end(sw->qemu_session);
 	sweep_free(sw);
 	return ret;
 }

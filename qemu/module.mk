@@ -1,7 +1,9 @@
 # qemu/: QEMU itself as a measured peer (`aiotune run --engine qemu`):
 # the guest's VM under a keeper, QMP, the console protocol, QEMU's trace
 # events and /proc CPU times (public API: qemu/qemu.h).
-APP_SRCS += qemu/console.c qemu/proc.c qemu/qmp.c qemu/run.c qemu/trace.c \
+APP_SRCS += qemu/console.c qemu/fio-result.c qemu/proc.c qemu/qmp.c \
+	qemu/point.c qemu/run.c qemu/session.c qemu/trace.c \
 	qemu/vm.c cli/qemu-run.c
 TESTS += tests/qemu/test-qm-trace.c tests/qemu/test-qm-console.c
-SH_TESTS += tests/qemu/qemu-bad-input.sh tests/qemu/qemu-e2e.sh
+SH_TESTS += tests/qemu/guest-image.sh tests/qemu/qemu-bad-input.sh \
+	tests/qemu/qemu-e2e.sh

@@ -44,6 +44,7 @@ const char *qm_policy_of_version(int major, int minor);
 struct qm_opts {
 	char accel[8];            /* "auto" (default), "kvm", "tcg" */
 	int64_t boot_timeout_ns;  /* boot to the guest's READY */
+	int64_t guest_timeout_ns; /* fio's time beyond runtime + ramp */
 	char qemu[1024];          /* the binary ($AIOTUNE_QEMU or PATH) */
 	char session[1024];       /* "" = a VM of this run only */
 	pid_t owner;              /* the session's owner (a sweep) */

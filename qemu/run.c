@@ -29,14 +29,14 @@
 
 #include "affinity/affinity.h"
 #include "qemu/console.h"
+#include "qemu/fio-result.h"
+#include "qemu/point.h"
 #include "qemu/proc.h"
 #include "qemu/qemu.h"
 #include "qemu/qmp.h"
 #include "qemu/trace.h"
 #include "qemu/vm.h"
 #include "results/fio-cmd.h"
-#include "results/fio-import.h"
-#include "workloads/hist.h"
 #include "workloads/result.h"
 
 #define QM_MEM_MB 512      /* the initramfs (about 90 MB) lives in RAM */
@@ -98,6 +98,7 @@ void qm_opts_init(struct qm_opts *o)
 	memset(o, 0, sizeof(*o));
 	snprintf(o->accel, sizeof(o->accel), "auto");
 	o->boot_timeout_ns = 60000000000LL;
+	o->guest_timeout_ns = 30000000000LL;
 	snprintf(o->qemu, sizeof(o->qemu), "%s",
 		 q && *q ? q : "qemu-system-x86_64");
 	if (s && *s && w && atoi(w) > 0) {
@@ -757,34 +758,6 @@ static char *guest_fio_args(const struct wl_job *job)
 	return line;
 }
 
-/* fio's "bins" ({"value_ns": count}) as aiotune's histogram. */
-static json_t *hist_of_bins(json_t *bins)
-{
-	static uint64_t b[WL_HIST_NR];
-	json_t *v, *arr;
-	const char *k;
-
-	if (!json_is_object(bins) || !json_object_size(bins))
-		return NULL;
-	memset(b, 0, sizeof(b));
-	json_object_foreach(bins, k, v) {
-		char *e;
-		unsigned long long ns = strtoull(k, &e, 10);
-
-		if (*e || !json_is_integer(v) || json_integer_value(v) < 0)
-			return NULL;
-		b[wl_hist_index(ns)] += (uint64_t)json_integer_value(v);
-	}
-	arr = json_array();
-	for (unsigned i = 0; i < WL_HIST_NR; i++)
-		if (b[i])
-			json_array_append_new(arr, json_pack("[I, I]",
-				(json_int_t)i, (json_int_t)b[i]));
-	return json_pack("{s:i, s:o, s:s}", "plat_bits", WL_HIST_BITS,
-			 "buckets", arr, "source",
-			 "fio json+ completion-latency bins (guest)");
-}
-
 /* Index of the first sample at or after t (n if none). */
 static size_t at_or_after(const struct sample *s, size_t n, int64_t t)
 {
@@ -936,8 +909,9 @@ struct measured {
 static int measure(struct ctx *c, struct measured *m)
 {
 	const struct wl_job *job = c->job;
-	int64_t deadline = now_ns() + 2 * (job->runtime_ns + job->ramp_ns) +
-			   60000000000LL;
+	int64_t limit = job->runtime_ns + job->ramp_ns +
+			c->o->guest_timeout_ns;
+	int64_t deadline = now_ns() + limit;
 	int64_t next = 0;
 	char cmd[8192], tail[1024];
 	static unsigned seq;
@@ -981,10 +955,8 @@ static int measure(struct ctx *c, struct measured *m)
 		if (now_ns() > deadline) {
 			console_log_tail(c->dir, tail, sizeof(tail));
 			snprintf(c->why, c->whylen, "the guest did not finish "
-				 "fio within %.0f s (killed); console: %s",
-				 (2 * (job->runtime_ns + job->ramp_ns) +
-				  60000000000LL) / 1e9,
-				 tail[0] ? tail : "empty");
+				 "fio within %.1f s (killed); console: %s",
+				 limit / 1e9, tail[0] ? tail : "empty");
 			return -ETIMEDOUT;
 		}
 		if (now_ns() >= next && m->n < QM_MAX_SAMPLES) {
@@ -1029,40 +1001,15 @@ static int build_run(struct ctx *c, struct measured *m,
 	struct window w;
 	struct qm_loop *loop;
 	const struct sample *a, *b;
-	json_t *doc, *runs = NULL, *run, *res, *jj, *cpu, *threads, *q, *h;
-	json_t *lat;
-	char err[256], name[64], *trace;
+	json_t *run, *jj, *cpu, *threads, *q;
+	char name[64], *trace;
 	size_t tlen;
-	int major = 0, minor = 0;
+	int major = 0, minor = 0, ret;
 	int64_t span;
 
-	doc = json_loads(m->res.json, 0, NULL);
-	if (!doc || fio_import_doc(doc, &runs, err, sizeof(err)) ||
-	    json_array_size(runs) != 1) {
-		snprintf(c->why, c->whylen, "fio's JSON from the guest: %s",
-			 doc ? runs ? "not one job" : err : "not JSON");
-		json_decref(doc);
-		json_decref(runs);
-		return -EBADMSG;
-	}
-	run = json_incref(json_array_get(runs, 0));
-	json_decref(runs);
-	res = json_object_get(run, "result");
-	/* fio's latency is the guest's: what an application there sees. */
-	lat = json_object_get(res, "lat_ns");
-	if (lat)
-		json_object_set(res, "guest_lat_ns", lat);
-	h = hist_of_bins(json_object_get(json_object_get(json_object_get(
-		json_object_get(doc, "jobs") ? json_array_get(
-			json_object_get(doc, "jobs"), 0) : NULL,
-		job->rw == WL_RW_RANDWRITE || job->rw == WL_RW_WRITE ?
-		"write" : "read"), "clat_ns"), "bins"));
-	if (h)
-		json_object_set_new(res, "hist", h);
-	else
-		json_object_set_new(res, "missing", json_string(
-			"hist: fio gave no latency bins"));
-	json_decref(doc);
+	ret = qm_fio_result(m->res.json, job->rw, &run, c->why, c->whylen);
+	if (ret)
+		return ret;
 
 	find_window(job, m->s, m->n, &w);
 	a = &m->s[w.a];
@@ -1154,33 +1101,28 @@ static int build_run(struct ctx *c, struct measured *m,
 
 /* ---- The run ---------------------------------------------------------- */
 
-static int check_job(const struct wl_job *job, char *why, size_t whylen)
+/* The binary, looked up in PATH as exec would: 0 or -ENOENT with why. */
+static int find_qemu(const char *qemu, char *why, size_t whylen)
 {
-	if (job->iothreads != 1) {
-		snprintf(why, whylen, "--iothreads %u: the QEMU guest has one "
-			 "virtio-blk disk, served by one IOThread",
-			 job->iothreads);
-		return -ENOTSUP;
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX], *copy, *save = NULL;
+	bool found = false;
+
+	if (strchr(qemu, '/')) {
+		found = access(qemu, X_OK) == 0;
+	} else if (path && (copy = strdup(path))) {
+		for (char *d = strtok_r(copy, ":", &save); d && !found;
+		     d = strtok_r(NULL, ":", &save))
+			found = snprintf(buf, sizeof(buf), "%s/%s", d, qemu) <
+				(int)sizeof(buf) && access(buf, X_OK) == 0;
+		free(copy);
 	}
-	if (strcmp(job->frontend, "direct") && strcmp(job->frontend,
-						       "virtio")) {
-		snprintf(why, whylen, "--frontend %s: a QEMU guest is a "
-			 "virtio guest", job->frontend);
-		return -EINVAL;
-	}
-	if (job->guest_think_ns || job->guest_poll_ns || job->verify ||
-	    job->hipri) {
-		snprintf(why, whylen, "--guest-think, --guest-poll-ns, "
-			 "--verify and --hipri belong to aiotune's own loop, "
-			 "not to a QEMU guest");
-		return -EINVAL;
-	}
-	if (!strncmp(job->target, "sim:", 4)) {
-		snprintf(why, whylen, "--target %s: a QEMU guest needs a file "
-			 "or a device", job->target);
-		return -EINVAL;
-	}
-	return 0;
+	if (found)
+		return 0;
+	snprintf(why, whylen, "no QEMU binary: %s not found (install Debian's "
+		 "qemu-system-x86 package: make deps, or set AIOTUNE_QEMU)",
+		 qemu);
+	return -ENOENT;
 }
 
 static int run_steps(struct ctx *c, json_t **run, char *warn,
@@ -1287,7 +1229,9 @@ int qm_run(const struct wl_job *job, const struct qm_opts *o,
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = check_job(job, why, whylen);
+	ret = qm_job_check(job, why, whylen);
+	if (!ret)
+		ret = find_qemu(o->qemu, why, whylen);
 	if (ret) {
 		free(c);
 		return ret;

@@ -100,6 +100,7 @@ static void get_job(json_t *job, struct res_row *r)
 	get_str(job, "fdmon", r->fdmon_requested, sizeof(r->fdmon_requested));
 	get_i64(job, "runtime_ns", &r->runtime_ns);
 	get_i64(job, "ramp_ns", &r->ramp_ns);
+	get_str(job, "accel", r->accel, sizeof(r->accel));
 }
 
 /* Context switches and CPUs of the IOThreads, from cpu.threads[]. */
