@@ -827,9 +827,13 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 		fprintf(f, "\n%s\n\n", r->explain);
 		print_settings(f, r, md);
 	} else if (!r->nknees && r->npeers) {
-		fprintf(f, "No recommendation: only peers' runs here (fio has "
-			"no poll window; QEMU's are not used to choose one): "
-			"give an aiotune sweep's directory too.\n");
+		fprintf(f, qm_summary_has_qemu(s) ?
+			"No recommendation: only peers' runs here (fio has no "
+			"poll window; QEMU's are not used to choose one): give "
+			"an aiotune sweep's directory too.\n" :
+			"No recommendation: only fio runs here, and fio has "
+			"no poll window (give an aiotune sweep's directory "
+			"too).\n");
 	} else {
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}
