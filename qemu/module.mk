@@ -6,4 +6,5 @@ APP_SRCS += qemu/console.c qemu/fio-result.c qemu/proc.c qemu/qmp.c \
 	qemu/vm.c qemu/compare.c cli/qemu-run.c
 TESTS += tests/qemu/test-qm-trace.c tests/qemu/test-qm-console.c
 SH_TESTS += tests/qemu/guest-image.sh tests/qemu/qemu-bad-input.sh \
+	tests/qemu/qemu-faults.sh \
 	tests/qemu/qemu-e2e.sh

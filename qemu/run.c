@@ -267,8 +267,10 @@ struct console {
 	size_t len, cap;
 };
 
+/* Connect to the console of vm (NULL: no check that QEMU still runs). */
 static int console_connect(struct console *c, const char *dir,
-			   int timeout_ms, char *why, size_t whylen)
+			   const struct qm_vm *vm, int timeout_ms, char *why,
+			   size_t whylen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int waited = 0;
@@ -282,6 +284,8 @@ static int console_connect(struct console *c, const char *dir,
 			return 0;
 		close(c->fd);
 		c->fd = -1;
+		if (vm && !qm_vm_alive(vm))
+			return -ESRCH;
 		if (waited >= timeout_ms) {
 			snprintf(why, whylen, "QEMU's console %s did not open",
 				 sa.sun_path);
@@ -432,7 +436,8 @@ static int boot_vm(struct ctx *c, int64_t timeout_ns)
 	if (ret)
 		return ret;
 	c->vm_started = true;
-	ret = console_connect(&c->con, c->dir, 10000, c->why, c->whylen);
+	ret = console_connect(&c->con, c->dir, &c->vm, 10000, c->why,
+			      c->whylen);
 	if (ret) {
 		if (!qm_vm_alive(&c->vm)) {
 			died(c, "at start");
@@ -1171,8 +1176,8 @@ static int run_steps(struct ctx *c, json_t **run, char *warn,
 		if (!strcmp(key, old.key)) {
 			c->vm = old;
 			c->reused = true;
-			ret = console_connect(&c->con, c->dir, 5000, c->why,
-					      c->whylen);
+			ret = console_connect(&c->con, c->dir, &c->vm, 5000,
+					      c->why, c->whylen);
 			if (ret)
 				return ret;
 		} else {
