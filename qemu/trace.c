@@ -107,15 +107,36 @@ static bool parse(const char *s, const char *end, struct line *l)
 	}
 }
 
+/* Keep the last QM_TRACE_MAX_SAMPLES changes, as aiotune's loop does. */
 static void sample(struct qm_loop *o, int64_t t_ns, int64_t w)
 {
-	if (o->nsamples < QM_TRACE_MAX_SAMPLES) {
-		o->samples[o->nsamples].t_ns = t_ns;
-		o->samples[o->nsamples].window_ns = w;
+	size_t i = (o->nsamples + o->dropped) % QM_TRACE_MAX_SAMPLES;
+
+	o->samples[i].t_ns = t_ns;
+	o->samples[i].window_ns = w;
+	if (o->nsamples < QM_TRACE_MAX_SAMPLES)
 		o->nsamples++;
-	} else {
+	else
 		o->dropped++;
-	}
+}
+
+/* The ring in time order. */
+static void unroll(struct qm_loop *o)
+{
+	size_t start = o->dropped % QM_TRACE_MAX_SAMPLES;
+	struct qm_window_sample *tmp;
+
+	if (!o->dropped || !start)
+		return;
+	tmp = malloc(start * sizeof(*tmp));
+	if (!tmp)
+		return;
+	memcpy(tmp, o->samples, start * sizeof(*tmp));
+	memmove(o->samples, o->samples + start,
+		(QM_TRACE_MAX_SAMPLES - start) * sizeof(*tmp));
+	memcpy(o->samples + QM_TRACE_MAX_SAMPLES - start, tmp,
+	       start * sizeof(*tmp));
+	free(tmp);
 }
 
 void qm_trace_fold(const char *text, size_t len, int tid, int64_t t0_us,
@@ -182,4 +203,5 @@ void qm_trace_fold(const char *text, size_t len, int tid, int64_t t0_us,
 			break;
 		}
 	}
+	unroll(o);
 }

@@ -41,9 +41,9 @@ struct qm_loop {
 	int64_t poll_budget_ns;  /* sum of max_ns over the attempts */
 	int64_t window_ns;       /* the window at the end (-1: no event) */
 	int64_t window_max_ns;   /* largest window seen */
-	size_t nsamples;         /* window trajectory (first samples kept) */
-	struct qm_window_sample samples[QM_TRACE_MAX_SAMPLES];
-	size_t dropped;          /* changes past QM_TRACE_MAX_SAMPLES */
+	size_t nsamples;         /* window trajectory: the last changes, */
+	struct qm_window_sample samples[QM_TRACE_MAX_SAMPLES]; /* in order */
+	size_t dropped;          /* earlier changes not kept */
 };
 
 /*

@@ -4,6 +4,8 @@
  * for grow/shrink, the window trajectory, and lines that are garbled or
  * still being written.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "qemu/trace.h"
@@ -81,6 +83,27 @@ int main(void)
 	ASSERT_EQ(l.lines, 0);
 	ASSERT_EQ(l.bad_lines, 0);
 	ASSERT_EQ(l.window_ns, -1);
+
+	/* More changes than kept: the last ones, in time order. */
+	{
+		size_t n = QM_TRACE_MAX_SAMPLES + 10, len = 0;
+		char *big = malloc(n * 64);
+
+		for (size_t i = 0; i < n; i++)
+			len += (size_t)sprintf(big + len, "100@1001.%06zu:"
+					       "poll_grow ctx 0x1 old %zu new "
+					       "%zu\n", i, i, i + 1);
+		qm_trace_fold(big, len, 100, 1001000000LL, 1002000000LL, 0,
+			      &l);
+		ASSERT_EQ(l.grow, n);
+		ASSERT_EQ(l.nsamples, QM_TRACE_MAX_SAMPLES);
+		ASSERT_EQ(l.dropped, 10);
+		ASSERT_EQ(l.samples[0].window_ns, 11);
+		ASSERT_EQ(l.samples[0].t_ns, 10000);
+		ASSERT_EQ(l.samples[QM_TRACE_MAX_SAMPLES - 1].window_ns,
+			  (int64_t)n);
+		free(big);
+	}
 
 	/* Pure garbage. */
 	qm_trace_fold("\n\n@@@\n1@2.3:x\n\xff\xfe\n", 17, 0, 0,
