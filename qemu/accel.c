@@ -1,4 +1,6 @@
 /* accel.c: the cached outcome of a KVM probe boot (accel.h). */
+#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -17,14 +19,25 @@ void qm_probe_key(const char *qemu, const char *guest_kernel, char *buf,
 		 u.release, qemu, guest_kernel);
 }
 
+/* One file per key: kvm-probe-<FNV-1a of the key>. */
+static void probe_path(const char *cache, const char *key, char *buf,
+		       size_t size)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	snprintf(buf, size, "%s/kvm-probe-%016" PRIx64, cache, h);
+}
+
 bool qm_probe_cached(const char *cache, const char *key, bool *ok,
 		     char *why, size_t size)
 {
-	char path[QM_PATH_MAX + 32], line[1024];
+	char path[QM_PATH_MAX + 48], line[1024];
 	bool found = false;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/kvm-probe", cache);
+	probe_path(cache, key, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return false;
@@ -44,10 +57,10 @@ bool qm_probe_cached(const char *cache, const char *key, bool *ok,
 void qm_probe_save(const char *cache, const char *key, bool ok,
 		   const char *why)
 {
-	char path[QM_PATH_MAX + 32];
+	char path[QM_PATH_MAX + 48];
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/kvm-probe", cache);
+	probe_path(cache, key, path, sizeof(path));
 	f = fopen(path, "w");
 	if (!f)
 		return;

@@ -1,9 +1,9 @@
 /*
  * accel.h: what `--accel auto` learned about this host. A probe boot of
  * the guest under KVM either reaches the guest's init or not; the
- * outcome is kept in the guest cache's kvm-probe file, keyed by the host
- * kernel, the QEMU binary and the guest kernel, so the probe (up to 20 s
- * where KVM hangs) is paid once per host.
+ * outcome is kept in the guest cache, one kvm-probe-<hash> file per key
+ * (the host kernel, the QEMU binary, the guest kernel), so the probe (up
+ * to 20 s where KVM hangs) is paid once per host.
  */
 #ifndef AIOTUNE_QEMU_ACCEL_H
 #define AIOTUNE_QEMU_ACCEL_H

@@ -7,7 +7,7 @@ APP_SRCS += qemu/accel.c qemu/compare.c qemu/conio.c qemu/console.c \
 	qemu/trace.c qemu/vm.c \
 	qemu/window.c cli/qemu-run.c
 TESTS += tests/qemu/test-qm-trace.c tests/qemu/test-qm-console.c \
-	tests/qemu/test-qm-window.c
+	tests/qemu/test-qm-window.c tests/qemu/test-qm-accel.c
 SH_TESTS += tests/qemu/guest-image.sh tests/qemu/qemu-bad-input.sh \
 	tests/qemu/qemu-faults.sh \
 	tests/qemu/qemu-e2e.sh
