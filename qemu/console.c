@@ -12,8 +12,11 @@
 static bool next_line(const char **p, const char *end, const char **s,
 		      size_t *n)
 {
-	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+	const char *nl;
 
+	if (!*p || *p >= end)
+		return false;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
 	if (!nl)
 		return false;
 	*s = *p;
@@ -56,10 +59,13 @@ static bool is_mark(const char *s, size_t n, const char *kind,
 bool qm_console_ready(const char *text, size_t len, size_t from,
 		      size_t *after)
 {
-	const char *p = text + (from < len ? from : len), *end = text + len;
-	const char *s;
+	const char *p, *end, *s;
 	size_t n;
 
+	if (!text)
+		return false;
+	p = text + (from < len ? from : len);
+	end = text + len;
 	while (next_line(&p, end, &s, &n)) {
 		if (is_mark(s, n, "READY", NULL, NULL)) {
 			*after = (size_t)(p - text);
@@ -82,9 +88,12 @@ static void copy_rest(char *buf, size_t size, const char *rest,
 
 bool qm_console_failed(const char *text, size_t len, char *buf, size_t size)
 {
-	const char *p = text, *end = text + len, *s, *rest;
+	const char *p = text, *end, *s, *rest;
 	size_t n;
 
+	if (!text)
+		return false;
+	end = text + len;
 	while (next_line(&p, end, &s, &n)) {
 		if (is_mark(s, n, "FAIL", NULL, &rest)) {
 			copy_rest(buf, size, rest, s, n);
@@ -98,11 +107,14 @@ int qm_console_result(const char *text, size_t len, size_t from,
 		      const char *id, struct qm_console_result *out,
 		      char *why, size_t whylen)
 {
-	const char *p = text + (from < len ? from : len), *end = text + len;
-	const char *s, *rest, *body = NULL;
+	const char *p, *end, *s, *rest, *body = NULL;
 	size_t n;
 
 	memset(out, 0, sizeof(*out));
+	if (!text)
+		return -EAGAIN;
+	p = text + (from < len ? from : len);
+	end = text + len;
 	while (next_line(&p, end, &s, &n)) {
 		if (!out->err[0] && is_mark(s, n, "ERR", id, &rest)) {
 			copy_rest(out->err, sizeof(out->err), rest, s, n);
@@ -166,11 +178,15 @@ bad_end:
 void qm_console_tail(const char *text, size_t len, int nlines, char *buf,
 		     size_t size)
 {
-	const char *end = text + len, *p = end;
+	const char *end, *p;
 	int found = 0;
 	size_t k = 0;
 
 	buf[0] = '\0';
+	if (!text || !len)
+		return;
+	end = text + len;
+	p = end;
 	/* Walk back over nlines non-empty lines. */
 	while (p > text && found < nlines) {
 		const char *q = p;

@@ -108,6 +108,13 @@ static void test_console(void)
 	ASSERT_STREQ(buf, "b | c | d");
 	qm_console_tail("", 0, 3, buf, sizeof(buf));
 	ASSERT_STREQ(buf, "");
+	/* Nothing read yet (no buffer at all). */
+	ASSERT_FALSE(qm_console_ready(NULL, 0, 0, &after));
+	ASSERT_FALSE(qm_console_failed(NULL, 0, buf, sizeof(buf)));
+	ASSERT_EQ(qm_console_result(NULL, 0, 0, "r1", &r, buf, sizeof(buf)),
+		  -EAGAIN);
+	qm_console_tail(NULL, 0, 3, buf, sizeof(buf));
+	ASSERT_STREQ(buf, "");
 }
 
 static void test_qmp(void)
