@@ -12,17 +12,11 @@
  * it, fio's figures over its own (the same span, timed by the guest).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <math.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,22 +24,17 @@
 #include "qemu/accel.h"
 #include "qemu/conio.h"
 #include "qemu/console.h"
-#include "qemu/fio-result.h"
 #include "qemu/guest.h"
 #include "qemu/point.h"
-#include "qemu/proc.h"
 #include "qemu/qemu.h"
 #include "qemu/qmp.h"
 #include "qemu/run-internal.h"
-#include "qemu/trace.h"
 #include "qemu/vm.h"
 #include "qemu/window.h"
-#include "results/fio-cmd.h"
-#include "workloads/result.h"
 
 #define QM_MEM_MB 512      /* the initramfs (about 90 MB) lives in RAM */
 /*
- * A TCG boot of this guest took 5-15 s on the 2-vCPU development VM
+ * A TCG boot of this guest took 7-27 s on the 2-vCPU development VM
  * (results/qemu-ref); KVM boots it faster, or, nested, never: 20 s bounds
  * the probe.
  */
