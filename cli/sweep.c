@@ -41,6 +41,8 @@
 #include "cli/cli.h"
 #include "results/atomic.h"
 #include "results/claim.h"
+#include "qemu/qemu.h"
+#include "qemu/session.h"
 #include "results/fio-cmd.h"
 #include "results/grid.h"
 #include "results/plan.h"
@@ -83,6 +85,8 @@ struct sweep {
 	bool fio;                     /* aiotune fio: the grid through fio */
 	unsigned variants;            /* fio variants (fio-cmd.h) */
 	bool variants_set;
+	const char *accel;            /* QEMU points: --accel (qemu/qemu.h) */
+	char qemu_session[256];       /* QEMU points: the VM's session */
 
 	/* State. */
 	char *job_text;               /* the job file as read, once */
@@ -125,6 +129,8 @@ static void usage(FILE *f)
 "  --guest-think LIST  virtio guest pause per request (5us, exp:5us)\n"
 "  --bs LIST           --frontend LIST     --fdmon LIST\n"
 "  --runtime LIST      --ramp LIST         (defaults: those of aiotune run)\n"
+"  --accel A           QEMU points (--engine qemu...): auto, kvm, tcg\n"
+"                      (default auto; job files: accel in [global])\n"
 "  --job FILE          an INI job file: [global] defaults, one section\n"
 "                      per sweep (flags given as well override it)\n"
 "\n"
@@ -294,6 +300,11 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 					       sizeof(err)))
 				cli_die(CLI_EXIT_USAGE, "%s", err);
 			sw->variants_set = true;
+		} else if (!strcmp(flag, "--accel")) {
+			if (strcmp(val, "auto") && strcmp(val, "kvm") &&
+			    strcmp(val, "tcg"))
+				cli_bad_value(flag, val, "auto, kvm, tcg");
+			sw->accel = val;
 		} else if (!strcmp(flag, "--job")) {
 			if (!*val)
 				cli_bad_value(flag, val, "an INI job file");
@@ -543,6 +554,8 @@ static void build_plan(struct sweep *sw)
 		load_job(sw);
 	if (sw->reps_set)
 		sw->grid.repetitions = sw->reps;
+	if (!sw->accel && sw->grid.accel[0])
+		sw->accel = sw->grid.accel;
 	if (sw->seed_set) {
 		sw->grid.seed = sw->seed;
 		sw->grid.seed_set = true;
@@ -1100,6 +1113,14 @@ static void start_resume(struct sweep *sw)
 	path_in(sw, "meta.json", path, sizeof(path));
 	if (res_json_load(path, &sw->meta, err, sizeof(err)))
 		sw->meta = NULL;
+	if (!sw->accel && json_is_string(json_object_get(sw->meta,
+							 "qemu_accel"))) {
+		static char accel[8];
+
+		snprintf(accel, sizeof(accel), "%s", json_string_value(
+			 json_object_get(sw->meta, "qemu_accel")));
+		sw->accel = accel;
+	}
 	if (!sw->meta)
 		cli_die(1, "%s: missing or not JSON", path);
 	kind = json_string_value(json_object_get(json_object_get(sw->meta,
@@ -1173,6 +1194,10 @@ static char **child_argv(const struct sweep *sw, const struct res_slot *s)
 	argv[k++] = strdup("json");
 	if (sw->may_write && sw->may_write[s->point])
 		argv[k++] = strdup("--allow-write");
+	if (qm_engine_is_qemu(p->engine) && sw->accel) {
+		argv[k++] = strdup("--accel");
+		argv[k++] = strdup(sw->accel);
+	}
 	return argv;
 }
 
@@ -1324,6 +1349,9 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 
 	attempt_files(sw, s, out, log, sizeof(out));
 	timeout = 3 * (p->runtime_ns + p->ramp_ns) + 60000000000LL;
+	/* A QEMU point may boot its guest first (qemu/qemu.h). */
+	if (qm_engine_is_qemu(p->engine))
+		timeout += 120000000000LL;
 	ret = res_spawn_wait(argv, out, log, timeout, &abort_run, &status);
 	res_argv_free(argv);
 	if (ret == -ECANCELED) {
@@ -1601,7 +1629,18 @@ static int sweep_main(int argc, char **argv, bool fio)
 	save_meta(sw);
 	sw->tty = isatty(STDERR_FILENO);
 	install_signals();
+	/* QEMU points share one VM while their boot settings agree. */
+	for (size_t i = 0; i < sw->plan.npoints && !sw->qemu_session[0]; i++)
+		if (qm_engine_is_qemu(sw->plan.points[i].engine) &&
+		    qm_session_begin(sw->qemu_session,
+				     sizeof(sw->qemu_session)))
+			cli_die(1, "cannot create a QEMU session directory in "
+				"/tmp: %s", strerror(errno));
+	if (sw->accel)
+		json_object_set_new(sw->meta, "qemu_accel",
+				    json_string(sw->accel));
 	ret = run_all(sw);
+	qm_session_end(sw->qemu_session);
 	sweep_free(sw);
 	return ret;
 }

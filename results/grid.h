@@ -87,6 +87,7 @@ struct res_grid {
 	uint64_t seed;
 	bool seed_set;
 	char name[RES_NAME_MAX];     /* results/<name>-<time>/ */
+	char accel[8];               /* QEMU points' --accel, "" = auto */
 	/* Filled by res_grid_expand(). */
 	struct res_point *points;
 	size_t npoints;

@@ -2,7 +2,7 @@
  * jobfile.c: INI job files (inih), fio-like:
  *
  *   [global]              defaults for every section, and the options
- *   repetitions = 3       of the sweep (repetitions, seed, name)
+ *   repetitions = 3       of the sweep (repetitions, seed, name, accel)
  *   target = sim:lat=fixed:20us
  *
  *   [qd1]                 one sweep per section
@@ -36,7 +36,7 @@ struct job_ctx {
 	bool at_line_start;  /* the last chunk ended a line */
 	char cur[RES_NAME_MAX];
 	struct res_section *sec;
-	bool opt_seen[3];
+	bool opt_seen[4];
 	bool global_seen;
 	int err_line;        /* first error found by the handler */
 	char err[512];
@@ -111,15 +111,16 @@ static int enter(struct job_ctx *c, const char *name)
 
 static int set_option(struct job_ctx *c, const char *key, const char *value)
 {
-	static const char *const opts[] = { "repetitions", "seed", "name" };
+	static const char *const opts[] = { "repetitions", "seed", "name",
+					    "accel" };
 	struct res_grid *g = c->g;
 	int64_t v;
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (strcmp(key, opts[i]) == 0)
 			break;
-	if (i == 3)
+	if (i == 4)
 		return -ENOENT;
 	if (c->sec != &g->global)
 		return fail(c, "%s is a sweep option: allowed only in "
@@ -141,6 +142,14 @@ static int set_option(struct job_ctx *c, const char *key, const char *value)
 				    "a non-negative integer", value, key);
 		g->seed = (uint64_t)v;
 		g->seed_set = true;
+		return 1;
+	case 3:
+		/* QEMU points' accelerator (qemu/qemu.h). */
+		if (strcmp(value, "auto") && strcmp(value, "kvm") &&
+		    strcmp(value, "tcg"))
+			return fail(c, "invalid value '%s' for %s: allowed "
+				    "auto, kvm, tcg", value, key);
+		strcpy(g->accel, value);
 		return 1;
 	default:
 		if (!*value || strlen(value) >= sizeof(g->name) ||
@@ -166,7 +175,7 @@ static int handler(void *user, const char *section, const char *name,
 		return ret;
 	d = res_dim_find(name);
 	if (d < 0) {
-		snprintf(err, sizeof(err), "%s, repetitions, seed, name",
+		snprintf(err, sizeof(err), "%s, repetitions, seed, name, accel",
 			 res_dim_keys());
 		return fail(c, "unknown key '%s': allowed %s", name, err);
 	}

@@ -71,6 +71,7 @@ struct res_rec {
 	char explain[4096];
 	char warn[RES_REC_MAX_WARN][320];
 	int nwarn;
+	struct res_rec_opts opts;     /* what it was made with */
 };
 
 void res_rec_opts_init(struct res_rec_opts *o);

@@ -77,6 +77,8 @@ static const struct res_col cols[] = {
 	DBL(notify_writes, "event-notifier writes (aio_notify kicks), count"),
 	DBL(window_ns, "polling window at the end of the run, ns (max of IOThreads)"),
 	DBL(wall_ns, "wall time of the whole run process incl. start-up, ns"),
+	STR(accel, "QEMU runs (--engine qemu): kvm, or tcg (an emulated "
+	    "guest: compare behaviour, not IOPS); empty otherwise"),
 	STR(json, "the run's JSON (histogram, loop statistics), relative path"),
 };
 

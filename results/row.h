@@ -78,6 +78,7 @@ struct res_row {
 	double window_ns;
 	double wall_ns;
 	char json[RES_NAME_MAX + 32];
+	char accel[16];    /* QEMU runs: "kvm" or "tcg" (emulated) */
 };
 
 enum res_col_type { RES_COL_STR, RES_COL_I64, RES_COL_DBL };

@@ -159,6 +159,7 @@ static void get_job(struct rj *c, json_t *job, struct res_row *r)
 	get_str(job, "fdmon", r->fdmon_requested, sizeof(r->fdmon_requested));
 	get_i64(c, job, "runtime_ns", &r->runtime_ns);
 	get_i64(c, job, "ramp_ns", &r->ramp_ns);
+	get_str(job, "accel", r->accel, sizeof(r->accel));
 }
 
 /* Context switches and CPUs of the IOThreads, from cpu.threads[]. */
