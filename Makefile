@@ -9,6 +9,7 @@
 #   make deps       install the Debian packages aiotune needs
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
+#   make bench-reproduce  the shape of the 16-32 us finding here, as figures
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
 #   make fuzz       libFuzzer targets (clang, ASan+UBSan) in build/fuzz, each
 #                   run FUZZ_SECONDS (default 60) on its seed corpus
@@ -105,7 +106,7 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
-	bench-uring \
+	bench-uring bench-reproduce \
 	test-asan test-tsan tests reproduce fuzz fuzz-bins
 all: $(AIOTUNE) $(LIBLOOP)
 
@@ -207,6 +208,11 @@ bench-fio: all
 # (bench/uring-taskrun.sh).
 bench-uring: all
 	@sh bench/uring-taskrun.sh $(AIOTUNE)
+
+# The shape of QEMU's 16-32 us finding on this machine: gains, latency and
+# knee against the recommendation, as figures (bench/reproduce-shape.sh).
+bench-reproduce: all
+	@sh bench/reproduce-shape.sh $(AIOTUNE)
 
 run: all
 	@scripts/run.sh $(AIOTUNE)

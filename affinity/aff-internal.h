@@ -18,7 +18,8 @@
  * sys.c: the one place where hwloc, libnuma and the sched_* calls, which
  * report -1 with errno (or NULL with errno), become 0/-errno.
  */
-int aff__hwloc_init(hwloc_topology_t *topo, const char *xml_path);
+/* This host (xml NULL) or the len bytes of an hwloc XML document. */
+int aff__hwloc_init(hwloc_topology_t *topo, const char *xml, size_t len);
 int aff__sched_setaffinity(pid_t tid, const struct aff_cpuset *set);
 int aff__sched_getaffinity(pid_t tid, struct aff_cpuset *set);
 /* getcpu(2): the CPU and node the caller runs on now. */

@@ -152,11 +152,26 @@ struct aff_iodev {
 };
 
 /*
+ * The largest hwloc XML file read: 64 MiB (lstopo's XML of a two-socket,
+ * 128-thread host with its PCI devices is under 1 MiB).
+ */
+#define AFF_TOPO_XML_MAX ((size_t)64 << 20)
+
+/*
  * Load the topology of this host (xml_path NULL) or of an hwloc XML file
- * (as written by `lstopo --of xml`). Only PUs the process may use are
- * listed. 0 or -errno (-EINVAL for an unreadable or bad XML).
+ * (as written by `lstopo --of xml`; a regular file of at most
+ * AFF_TOPO_XML_MAX bytes). Only PUs the process may use are listed.
+ * 0 or -errno (-EINVAL for a bad XML or a file that is not a regular one,
+ * -EFBIG for a larger one).
  */
 int aff_topo_load(struct aff_topo **out, const char *xml_path);
+/*
+ * The same from the len bytes of an XML document (need not end in a
+ * NUL), source naming it (aff_topo_source). 0 or -errno (-EINVAL for a
+ * bad XML).
+ */
+int aff_topo_load_xml(struct aff_topo **out, const char *xml, size_t len,
+		      const char *source);
 void aff_topo_free(struct aff_topo *t);
 /* "this host" or the XML path. */
 const char *aff_topo_source(const struct aff_topo *t);

@@ -27,6 +27,7 @@
 #include "results/fio-import.h"
 #include "results/provenance.h"
 #include "results/spawn.h"
+#include "workloads/engine-real.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
 
@@ -35,9 +36,54 @@ void cli_run_parse(int argc, char **argv, struct wl_job *job);
 static volatile sig_atomic_t stop;
 static bool raw_fio_json;   /* --format fio-json: fio's own document */
 
+/*
+ * fio's JSON output and its log: temporary files in $TMPDIR (else /tmp),
+ * removed on every way out, cli_die and signals included (atexit).
+ */
+static char json_path[PATH_MAX], log_path[PATH_MAX];
+/* fio's command line, freed there too (cli_die exits with it). */
+static char **fargv;
+
 static void on_signal(int sig)
 {
 	stop = sig;
+}
+
+static void remove_temp_files(void)
+{
+	if (json_path[0])
+		unlink(json_path);
+	if (log_path[0])
+		unlink(log_path);
+	json_path[0] = log_path[0] = '\0';
+}
+
+/* atexit: whatever way fio-run ends. */
+static void clean_up(void)
+{
+	remove_temp_files();
+	res_argv_free(fargv);
+	fargv = NULL;
+}
+
+/* path = $TMPDIR/aiotune-fio-XXXXXX<suffix>, created empty. */
+static void make_temp(char *path, size_t size, const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[PATH_MAX];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (snprintf(tmpl, sizeof(tmpl), "%s/aiotune-fio-XXXXXX%s", dir,
+		     suffix) >= (int)sizeof(tmpl))
+		cli_die(1, "TMPDIR %s: path too long", dir);
+	fd = mkstemps(tmpl, (int)strlen(suffix));
+	if (fd < 0)
+		cli_die(1, "cannot create a temporary file in %s: %s", dir,
+			strerror(errno));
+	close(fd);
+	snprintf(path, size, "%s", tmpl);
 }
 
 static void usage(FILE *f)
@@ -59,7 +105,10 @@ static void usage(FILE *f)
 "                 batch (iodepth_batch_submit/complete_max = iodepth)\n"
 "\n"
 "Polling options (--poll-max-ns ...) are accepted and ignored: fio has\n"
-"no event loop. fio is $AIOTUNE_FIO, else fio from PATH. Exit status: 0\n"
+"no event loop. The target stays open while fio runs; a block device that\n"
+"is written is held with O_EXCL, so nothing can mount it meanwhile. fio's\n"
+"JSON and log are temporary files in $TMPDIR (else /tmp), removed on every\n"
+"way out. fio is $AIOTUNE_FIO, else fio from PATH. Exit status: 0\n"
 "measured, 1 fio failed, 2 bad usage, 3 skipped (fio cannot express the\n"
 "point, or this host cannot realize it).\n");
 }
@@ -153,8 +202,7 @@ static void print_text(json_t *run)
 }
 
 /* Run fio (argv) and turn its JSON into the run object. */
-static json_t *measure(char **fargv, const char *json_path,
-		       const char *log_path, int64_t timeout_ns)
+static json_t *measure(int64_t timeout_ns)
 {
 	char err[512], last[512];
 	json_t *runs, *run;
@@ -179,7 +227,7 @@ static json_t *measure(char **fargv, const char *json_path,
 	}
 	ret = fio_import_file(json_path, &runs, err, sizeof(err));
 	if (ret)
-		cli_die(1, "fio's output %s: %s", json_path, err);
+		cli_die(1, "fio's output: %s", err);
 	if (json_array_size(runs) != 1)
 		cli_die(1, "fio's output has %zu jobs, not one",
 			json_array_size(runs));
@@ -191,18 +239,18 @@ static json_t *measure(char **fargv, const char *json_path,
 static int cmd_fio_run(int argc, char **argv)
 {
 	char engine[WL_NAME_MAX], name[WL_NAME_MAX], why[512], cpus[512];
-	char json_path[] = "/tmp/aiotune-fio-XXXXXX.json";
-	char log_path[] = "/tmp/aiotune-fio-XXXXXX.log";
 	const char *fio = getenv("AIOTUNE_FIO");
 	char *cmdline = cli_join_args("aiotune fio-run", argc - 1,
 				      argv + 1);
-	char **fargv, *text;
+	char *text;
+	struct wl_target_opts to;
+	struct wl_target claim;
 	struct sigaction sa;
 	struct wl_job job;
 	enum fio_variant v;
 	const char *dim;
 	json_t *run, *jj;
-	int fd, n, ret;
+	int n, ret;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -219,6 +267,8 @@ static int cmd_fio_run(int argc, char **argv)
 	if (job.format == WL_FORMAT_CSV)
 		cli_bad_value("--format", "csv", "text, json");
 	ret = wl_job_check(&job, why, sizeof(why));
+	if (!ret)
+		ret = wl_job_prepare(&job, NULL, why, sizeof(why));
 	if (ret)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
 	if (!fio_expressible(&job, v, &dim, why, sizeof(why)))
@@ -234,28 +284,41 @@ static int cmd_fio_run(int argc, char **argv)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "placement "
 			"'%s': %s", job.placement, why);
 
-	fd = mkstemps(json_path, 5);
-	if (fd < 0)
-		cli_die(1, "cannot create a temporary file in /tmp: %s",
-			strerror(errno));
-	close(fd);
-	fd = mkstemps(log_path, 4);
-	if (fd < 0)
-		cli_die(1, "cannot create a temporary file in /tmp: %s",
-			strerror(errno));
-	close(fd);
-	fargv = fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
-			 json_path);
-	if (!fargv)
-		cli_die(1, "out of memory");
-
+	/*
+	 * A signal from here on stops fio (res_spawn_wait) or is acted on
+	 * after it; either way the temporary files go (atexit).
+	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	run = measure(fargv, json_path, log_path,
-		      3 * (job.runtime_ns + job.ramp_ns) + 60000000000LL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(clean_up);
+	make_temp(json_path, sizeof(json_path), ".json");
+	make_temp(log_path, sizeof(log_path), ".log");
+	fargv = fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
+			 json_path);
+	if (!fargv)
+		cli_die(1, "out of memory");
+
+	/*
+	 * Hold the target open for all of fio's run, under the rules of
+	 * workloads/target.h: a block device that is written is opened
+	 * O_EXCL, which the kernel keeps as a claim (no mount, no other
+	 * exclusive user) until it is closed; fio's own open, without
+	 * O_EXCL, still works.
+	 */
+	wl_real_target_opts(&job, &to);
+	ret = wl_target_open(&claim, job.target, &to, why, sizeof(why));
+	if (ret)
+		cli_die(ret == -EINVAL || ret == -EPERM ? CLI_EXIT_USAGE : 1,
+			"%s", why);
+	run = measure(3 * (job.runtime_ns + job.ramp_ns) +
+		      60000000000LL);
+	wl_target_close(&claim);
+	if (stop)
+		cli_die(128 + (int)stop, "stopped by signal %d", (int)stop);
 	if (raw_fio_json) {
 		size_t len;
 
@@ -264,8 +327,7 @@ static int cmd_fio_run(int argc, char **argv)
 		fwrite(text, 1, len, stdout);
 		free(text);
 	}
-	unlink(json_path);
-	unlink(log_path);
+	remove_temp_files();
 
 	/* The run's settings are the point's, under the fio engine name. */
 	fio_engine_name(job.engine, v, name, sizeof(name), why, sizeof(why));
@@ -285,6 +347,7 @@ static int cmd_fio_run(int argc, char **argv)
 	json_object_set_new(jj, "fio_cpus_allowed", json_string(cpus));
 	free(text);
 	res_argv_free(fargv);
+	fargv = NULL;
 	json_object_set_new(run, "job", jj);
 	json_object_set_new(run, "command_line", json_string(cmdline));
 	json_object_set_new(run, "aiotune_version",

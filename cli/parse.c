@@ -1,10 +1,14 @@
-/* parse.c: fio-style number parsing and the one-line error helpers. */
+/*
+ * parse.c: fio-style number parsing, the one-line error helpers, and the
+ * checks every subcommand shares (repeated options, output paths).
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -22,8 +26,85 @@ void cli_die(int status, const char *fmt, ...)
 
 void cli_bad_value(const char *flag, const char *value, const char *allowed)
 {
+	if (!value)
+		cli_die(CLI_EXIT_USAGE, "missing value for %s: allowed %s",
+			flag, allowed);
 	cli_die(CLI_EXIT_USAGE, "invalid value '%s' for %s: allowed %s",
-		value ? value : "(missing)", flag, allowed);
+		value, flag, allowed);
+}
+
+/* Whether a and b are the same option: "--x", "--x=1" and "--x=2" are. */
+static bool same_option(const char *a, const char *b)
+{
+	size_t n = strcspn(a, "=");
+
+	return strncmp(a, b, n) == 0 && (b[n] == '\0' || b[n] == '=');
+}
+
+void cli_check_repeats(const struct cli_cmd *cmd, int argc,
+		       char *const *argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t n = strcspn(a, "=");
+		char flag[64];
+
+		if (strncmp(a, "--", 2) != 0 || n == 2 || n >= sizeof(flag) ||
+		    same_option("--help", a))
+			continue;
+		memcpy(flag, a, n);
+		flag[n] = '\0';
+		if (cmd->repeatable && cmd->repeatable(flag))
+			continue;
+		for (int k = 1; k < i; k++)
+			if (same_option(argv[k], a))
+				cli_die(CLI_EXIT_USAGE, "%s given more than "
+					"once for %s: allowed once (a second "
+					"value would replace the first)", flag,
+					cmd->name);
+	}
+}
+
+static void check_path(const char *flag, const char *path, const char *what)
+{
+	if (!path)
+		cli_bad_value(flag, NULL, what);
+	if (!*path || strlen(path) > CLI_PATH_MAX)
+		cli_die(CLI_EXIT_USAGE, "invalid value '%.64s%s' for %s: "
+			"allowed %s of 1 to %d characters", path,
+			strlen(path) > 64 ? "..." : "", flag, what,
+			CLI_PATH_MAX);
+}
+
+/* Exit 2 when path exists as what it must not be, or cannot be looked at. */
+static void check_kind(const char *flag, const char *path, bool want_dir)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return; /* it (and missing parents) will be created */
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for %s: %s", path,
+			flag, strerror(errno));
+	}
+	if (want_dir && !S_ISDIR(st.st_mode))
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for %s: it is not "
+			"a directory; allowed a directory path", path, flag);
+	if (!want_dir && S_ISDIR(st.st_mode))
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for %s: it is a "
+			"directory; allowed a file path", path, flag);
+}
+
+void cli_check_output_dir(const char *flag, const char *path)
+{
+	check_path(flag, path, "a directory path");
+	check_kind(flag, path, true);
+}
+
+void cli_check_output_file(const char *flag, const char *path)
+{
+	check_path(flag, path, "a file path");
+	check_kind(flag, path, false);
 }
 
 int cli_parse_int64(const char *s, int64_t *out)

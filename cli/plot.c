@@ -54,6 +54,7 @@ static int cmd_plot(int argc, char **argv)
 				cli_bad_value(a, NULL, "a value after the flag");
 			if (!strcmp(a, "--output")) {
 				o.outdir = argv[++i];
+				cli_check_output_dir(a, o.outdir);
 			} else if (!strcmp(a, "--scripts")) {
 				o.scripts_dir = argv[++i];
 			} else {

@@ -23,6 +23,7 @@
 #include "results/provenance.h"
 #include "results/recommend.h"
 #include "results/runjson.h"
+#include "util/file.h"
 
 static const struct {
 	const char *name;
@@ -335,10 +336,10 @@ static int fio_json_export(const char *dir, const char *output)
 			snprintf(rel, sizeof(rel), "runs/%s.json", r->run_id);
 		if (res_join(path, sizeof(path), dir, rel))
 			cli_die(CLI_EXIT_USAGE, "%s: path too long", dir);
-		ret = res_read_file(path, &text, &len);
+		ret = util_read_file(path, RES_READ_MAX, &text, &len, err,
+				     sizeof(err));
 		if (ret)
-			cli_die(CLI_EXIT_USAGE, "%s: cannot read: %s", path,
-				strerror(-ret));
+			cli_die(CLI_EXIT_USAGE, "%s", err);
 		ret = res_run_parse(text, &run, err, sizeof(err));
 		free(text);
 		if (ret)
@@ -396,8 +397,7 @@ static int cmd_report(int argc, char **argv)
 			fio = !strcmp(v, "fio-json");
 			i++;
 		} else if (!strcmp(a, "--output")) {
-			if (!v)
-				cli_bad_value(a, v, "a file name");
+			cli_check_output_file(a, v);
 			output = v;
 			i++;
 		} else if (!strcmp(a, "--objective")) {
@@ -406,11 +406,10 @@ static int cmd_report(int argc, char **argv)
 					      "latency, efficiency");
 			i++;
 		} else if (!strcmp(a, "--cpu-budget")) {
-			char *end;
-
-			o.cpu_budget_pct = v ? strtod(v, &end) : -1;
-			if (!v || *end || o.cpu_budget_pct < 0)
-				cli_bad_value(a, v, "a percentage >= 0");
+			/* As recommend --cpu-budget takes it. */
+			if (res_rec_pct_parse(v, 0, 100000, &o.cpu_budget_pct))
+				cli_bad_value(a, v, "a number from 0 to "
+					      "100000");
 			i++;
 		} else if (!strncmp(a, "--", 2)) {
 			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for report: "
@@ -432,7 +431,7 @@ static int cmd_report(int argc, char **argv)
 	if (res_set_load(set, &dir, 1, err, sizeof(err)))
 		cli_die(CLI_EXIT_USAGE, "%s", err);
 	if (res_join(out, sizeof(out), dir, "meta.json") ||
-	    !(meta = json_load_file(out, 0, NULL)))
+	    res_json_load(out, &meta, err, sizeof(err)))
 		meta = json_object();
 	ensure_figures(set);
 	f = open_memstream(&page, &len);

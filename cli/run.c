@@ -30,6 +30,9 @@
 const char *aiotune_version(void);
 const char *aiotune_git_rev(void);
 
+bool cli_run_is_qemu(int argc, char **argv);
+int cli_qemu_run(int argc, char **argv);
+
 /* --format fio-json: the run JSON printed in fio's layout. */
 static bool fio_json;
 
@@ -40,7 +43,10 @@ static void usage(FILE *f)
 "Measure one point: IOPS, bandwidth, latency percentiles, CPU per thread\n"
 "and event-loop statistics, ramp time excluded.\n"
 "\n"
-"  --engine E          %s (default simnvme)\n"
+"  --engine E          %s, or qemu, qemu-io_uring,\n"
+"                      qemu-threads (a QEMU guest: README \"QEMU as the\n"
+"                      peer\"; with --accel auto|kvm|tcg, --boot-timeout)\n"
+"                      (default simnvme)\n"
 "  --target T          sim:KEY=VALUE,... for simnvme (default\n"
 "                      sim:lat=fixed:15us), a file or block device otherwise\n"
 "  --rw RW             %s (default randread)\n"
@@ -249,6 +255,7 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 		job->seed = (uint64_t)int_in(flag, val, 0, INT64_MAX,
 					     "an integer >= 0");
 	} else if (!strcmp(flag, "--output")) {
+		cli_check_output_dir(flag, val);
 		set_str(job->output, sizeof(job->output), flag, val,
 			"a directory path up to 1023 characters");
 	} else if (!strcmp(flag, "--format")) {
@@ -357,6 +364,9 @@ static int cmd_run(int argc, char **argv)
 			return 0;
 		}
 	}
+	/* QEMU as the peer: cli/qemu-run.c. */
+	if (cli_run_is_qemu(argc, argv))
+		return cli_qemu_run(argc, argv);
 	cli_run_parse(argc, argv, &job);
 	ret = wl_job_check(&job, err, sizeof(err));
 	if (ret)

@@ -184,21 +184,21 @@ static void parse_args(int argc, char **argv, struct sim_opts *o)
 
 static void read_trace(const char *path, struct poll_trace *t)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char err[256];
+	char err[1024];
 	int ret;
 
-	if (!fp)
-		cli_die(CLI_EXIT_USAGE, "cannot open trace '%s': %s", path,
-			strerror(errno));
-	ret = poll_trace_read(fp, t, err, sizeof(err));
-	if (fp != stdin)
-		fclose(fp);
+	if (strcmp(path, "-") != 0) {
+		ret = poll_trace_load(path, t, err, sizeof(err));
+	} else {
+		char msg[512];
+
+		ret = poll_trace_read(stdin, t, msg, sizeof(msg));
+		snprintf(err, sizeof(err), "-: %s", msg);
+	}
 	if (ret == -ENOMEM)
-		cli_die(1, "out of memory reading trace '%s'", path);
+		cli_die(1, "out of memory reading trace %s", path);
 	if (ret < 0)
-		cli_die(ret == -EIO ? 1 : CLI_EXIT_USAGE, "trace '%s': %s",
-			path, err);
+		cli_die(ret == -EIO ? 1 : CLI_EXIT_USAGE, "trace %s", err);
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -11,6 +11,8 @@
  *                     "sweep" object added (run id, point, rep, order)
  *   logs/<id>.log     stderr of runs that failed
  *   job.ini           a copy of the job file, if one was used
+ *   sweep.lock        locked while a sweep writes here (results/claim.h)
+ *   tmp/              each attempt's output while its run is in flight
  *
  * SIGINT or SIGTERM stops after the current run (a second one stops the
  * current run too); --resume DIR runs what is missing.
@@ -21,6 +23,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -37,6 +40,9 @@
 
 #include "cli/cli.h"
 #include "results/atomic.h"
+#include "results/claim.h"
+#include "qemu/qemu.h"
+#include "qemu/session.h"
 #include "results/fio-cmd.h"
 #include "results/grid.h"
 #include "results/plan.h"
@@ -44,6 +50,7 @@
 #include "results/row.h"
 #include "results/runjson.h"
 #include "results/spawn.h"
+#include "results/targets.h"
 
 /* Start-up and tear-down of one child beyond runtime + ramp (estimate). */
 #define RUN_OVERHEAD_NS 300000000LL
@@ -68,20 +75,29 @@ struct sweep {
 	const char *resume_dir;
 	const char *output;
 	bool dry_run;
+	bool allow_write;             /* --allow-write, for every run */
 	int reps;
 	bool reps_set;
 	uint64_t seed;
 	bool seed_set;
 	const char *name;
+	const char *name_flag;        /* --name as given, or NULL */
 	bool fio;                     /* aiotune fio: the grid through fio */
 	unsigned variants;            /* fio variants (fio-cmd.h) */
+	bool variants_set;
+	const char *accel;            /* QEMU points: --accel (qemu/qemu.h) */
+	char qemu_session[256];       /* QEMU points: the VM's session */
 
 	/* State. */
+	char *job_text;               /* the job file as read, once */
+	size_t job_len;
+	const struct res_plan *stored; /* resume: the directory's plan */
 	char dir[PATH_MAX];
 	char cmdline[8192];
 	char start_time[32];
 	struct res_plan plan;
 	bool *done;
+	bool *may_write;              /* per point: runs get --allow-write */
 	size_t ndone;
 	struct res_table table;
 	json_t *meta;
@@ -113,6 +129,8 @@ static void usage(FILE *f)
 "  --guest-think LIST  virtio guest pause per request (5us, exp:5us)\n"
 "  --bs LIST           --frontend LIST     --fdmon LIST\n"
 "  --runtime LIST      --ramp LIST         (defaults: those of aiotune run)\n"
+"  --accel A           QEMU points (--engine qemu...): auto, kvm, tcg\n"
+"                      (default auto; job files: accel in [global])\n"
 "  --job FILE          an INI job file: [global] defaults, one section\n"
 "                      per sweep (flags given as well override it)\n"
 "\n"
@@ -121,10 +139,17 @@ static void usage(FILE *f)
 "  --seed N            seed of the run order (default: from the clock)\n"
 "  --name NAME         results/<name>-<time>/ (default: job file or sweep)\n"
 "  --output DIR        results directory (must be new or empty)\n"
-"  --resume DIR        continue a sweep: run only the missing runs\n"
+"  --resume DIR        continue a sweep: run only the missing runs, with\n"
+"                      the directory's own seed and repetitions\n"
 "  --dry-run           print the grid and the estimated time, run nothing\n"
+"                      (and create nothing)\n"
+"  --allow-write       let points that write overwrite an existing target\n"
+"                      (passed to every run; again with --resume); a file\n"
+"                      the sweep creates itself needs no flag\n"
 "  --columns           print the results.csv columns and exit\n"
 "\n"
+"Each option is given once; grid flags add up. One sweep at a time writes\n"
+"a results directory (DIR/sweep.lock); another is refused with its pid.\n"
 "Ctrl-C (SIGINT) or SIGTERM stops after the current run; a second one\n"
 "stops at once. Exit status: 0 done, 1 some runs failed, 2 bad usage,\n"
 "130/143 interrupted (resume with --resume DIR).\n");
@@ -187,16 +212,56 @@ static int64_t parse_flag_int(const char *flag, const char *v, int64_t lo,
 	return x;
 }
 
+/* The grid flags (--poll-max-ns ...): they add up when given twice. */
+static bool is_dim_flag(const char *flag)
+{
+	return strncmp(flag, "--", 2) == 0 && res_dim_find(flag + 2) >= 0 &&
+	       strchr(flag + 2, '_') == NULL;
+}
+
+static bool takes_value(const struct sweep *sw, const char *flag)
+{
+	static const char *const opts[] = {
+		"--job", "--repetitions", "--seed", "--name", "--output",
+		"--resume",
+	};
+
+	if (is_dim_flag(flag) || (sw->fio && !strcmp(flag, "--variants")))
+		return true;
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+		if (!strcmp(flag, opts[i]))
+			return true;
+	return false;
+}
+
+static void set_dim_flag(struct sweep *sw, const char *flag, const char *val)
+{
+	char err[512], key[80], *at;
+
+	if (!res_section_set(&sw->flags, (enum res_dim)res_dim_find(flag + 2),
+			     val, err, sizeof(err))) {
+		sw->have_flag_dims = true;
+		return;
+	}
+	/* Name the flag as it was given. */
+	snprintf(key, sizeof(key), " for %s:", flag + 2);
+	at = strstr(err, key);
+	if (at)
+		cli_die(CLI_EXIT_USAGE, "%.*s for %s:%s", (int)(at - err), err,
+			flag, at + strlen(key));
+	cli_die(CLI_EXIT_USAGE, "%s", err);
+}
+
 static void parse_args(struct sweep *sw, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
 		char flag[64], err[512];
 		const char *arg = argv[i], *eq = strchr(arg, '='), *val;
-		int d;
 
 		if (strncmp(arg, "--", 2) != 0)
 			cli_die(CLI_EXIT_USAGE, "unexpected argument '%s' for "
-				"sweep: options are --flag VALUE", arg);
+				"%s: options are --flag VALUE", arg,
+				sw->fio ? "fio" : "sweep");
 		if (eq && (size_t)(eq - arg) < sizeof(flag)) {
 			memcpy(flag, arg, (size_t)(eq - arg));
 			flag[eq - arg] = '\0';
@@ -205,49 +270,44 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 			snprintf(flag, sizeof(flag), "%s", arg);
 			val = NULL;
 		}
-		if (!strcmp(flag, "--variants") && sw->fio) {
-			if (!val) {
-				if (i + 1 >= argc)
-					cli_bad_value(flag, NULL, "a value "
-						      "after the flag");
-				val = argv[++i];
-			}
-			if (fio_variants_parse(val, &sw->variants, err,
-					       sizeof(err)))
-				cli_die(CLI_EXIT_USAGE, "%s", err);
-			continue;
-		}
 		if (!strcmp(flag, "--dry-run")) {
 			sw->dry_run = true;
+			continue;
+		}
+		if (!strcmp(flag, "--allow-write")) {
+			sw->allow_write = true;
 			continue;
 		}
 		if (!strcmp(flag, "--columns")) {
 			print_columns();
 			exit(0);
 		}
+		if (!takes_value(sw, flag))
+			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for %s: "
+				"'aiotune %s --help' lists them", flag,
+				sw->fio ? "fio" : "sweep",
+				sw->fio ? "fio" : "sweep");
 		if (!val) {
 			if (i + 1 >= argc)
 				cli_bad_value(flag, NULL, "a value after the "
 					      "flag");
 			val = argv[++i];
 		}
-		d = res_dim_find(flag + 2);
-		if (d >= 0 && strchr(flag + 2, '_') == NULL) {
-			if (res_section_set(&sw->flags, (enum res_dim)d, val,
-					    err, sizeof(err))) {
-				char key[80], *at;
-
-				/* Name the flag as it was given. */
-				snprintf(key, sizeof(key), " for %s:", flag + 2);
-				at = strstr(err, key);
-				if (at)
-					cli_die(CLI_EXIT_USAGE, "%.*s for %s:%s",
-						(int)(at - err), err, flag,
-						at + strlen(key));
+		if (is_dim_flag(flag)) {
+			set_dim_flag(sw, flag, val);
+		} else if (!strcmp(flag, "--variants")) {
+			if (fio_variants_parse(val, &sw->variants, err,
+					       sizeof(err)))
 				cli_die(CLI_EXIT_USAGE, "%s", err);
-			}
-			sw->have_flag_dims = true;
+			sw->variants_set = true;
+		} else if (!strcmp(flag, "--accel")) {
+			if (strcmp(val, "auto") && strcmp(val, "kvm") &&
+			    strcmp(val, "tcg"))
+				cli_bad_value(flag, val, "auto, kvm, tcg");
+			sw->accel = val;
 		} else if (!strcmp(flag, "--job")) {
+			if (!*val)
+				cli_bad_value(flag, val, "an INI job file");
 			sw->job_path = val;
 		} else if (!strcmp(flag, "--repetitions")) {
 			sw->reps = (int)parse_flag_int(flag, val, 1, 1000,
@@ -263,15 +323,13 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 				cli_bad_value(flag, val, "a name without '/' or "
 					      "spaces, up to 63 characters");
 			sw->name = val;
+			sw->name_flag = val;
 		} else if (!strcmp(flag, "--output")) {
+			cli_check_output_dir(flag, val);
 			sw->output = val;
-		} else if (!strcmp(flag, "--resume")) {
-			sw->resume_dir = val;
 		} else {
-			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for %s: "
-				"'aiotune %s --help' lists them", flag,
-				sw->fio ? "fio" : "sweep",
-				sw->fio ? "fio" : "sweep");
+			cli_check_output_dir(flag, val);
+			sw->resume_dir = val;
 		}
 	}
 	if (sw->resume_dir && sw->output)
@@ -443,6 +501,48 @@ static uint64_t default_seed(void)
 	return res_rand_next(&s) % 1000000000ULL;
 }
 
+/* Read and parse --job, once: job.ini gets the very text that was parsed. */
+static void load_job(struct sweep *sw)
+{
+	char err[1024];
+	int ret;
+
+	if (!sw->job_text) {
+		ret = res_job_read(sw->job_path, &sw->job_text, &sw->job_len,
+				   err, sizeof(err));
+		if (ret == -ENOMEM)
+			cli_die(1, "out of memory");
+		if (ret)
+			cli_die(ret == -EIO ? 1 : CLI_EXIT_USAGE, "invalid value "
+				"'%s' for --job: %s", sw->job_path, err);
+	}
+	ret = res_grid_parse_job(&sw->grid, sw->job_path, sw->job_text,
+				 sw->job_len, err, sizeof(err));
+	if (ret)
+		cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "%s", err);
+}
+
+/*
+ * A resume uses the directory's own seed and repetitions: a value given
+ * (flag or job file) that differs is refused rather than ignored.
+ */
+static void resume_agrees(const struct sweep *sw, const char *what,
+			  bool given, bool by_flag, uint64_t v,
+			  uint64_t stored)
+{
+	if (!given || v == stored)
+		return;
+	if (by_flag)
+		cli_die(CLI_EXIT_USAGE, "cannot resume %s with --%s %" PRIu64
+			": the sweep has %s %" PRIu64 " (a resume keeps the "
+			"directory's own; give that or none)", sw->dir, what, v,
+			what, stored);
+	cli_die(CLI_EXIT_USAGE, "cannot resume %s with %s, which has %s %"
+		PRIu64 ": the sweep has %s %" PRIu64 " (a resume keeps the "
+		"directory's own)", sw->dir, sw->job_path, what, v, what,
+		stored);
+}
+
 /* The plan from flags and/or a job file. */
 static void build_plan(struct sweep *sw)
 {
@@ -450,20 +550,29 @@ static void build_plan(struct sweep *sw)
 	int ret;
 
 	res_grid_init(&sw->grid);
-	if (sw->job_path) {
-		ret = res_grid_load_job(&sw->grid, sw->job_path, err,
-					sizeof(err));
-		if (ret)
-			cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", err);
-	}
+	if (sw->job_path)
+		load_job(sw);
 	if (sw->reps_set)
 		sw->grid.repetitions = sw->reps;
+	if (!sw->accel && sw->grid.accel[0])
+		sw->accel = sw->grid.accel;
 	if (sw->seed_set) {
 		sw->grid.seed = sw->seed;
 		sw->grid.seed_set = true;
 	}
-	if (!sw->grid.seed_set)
+	if (sw->stored) {
+		/* A resume: the directory's own values, never others. */
+		resume_agrees(sw, "seed", sw->grid.seed_set, sw->seed_set,
+			      sw->grid.seed, sw->stored->seed);
+		resume_agrees(sw, "repetitions",
+			      sw->grid.repetitions_set || sw->reps_set,
+			      sw->reps_set, (uint64_t)sw->grid.repetitions,
+			      (uint64_t)sw->stored->repetitions);
+		sw->grid.seed = sw->stored->seed;
+		sw->grid.repetitions = sw->stored->repetitions;
+	} else if (!sw->grid.seed_set) {
 		sw->grid.seed = default_seed();
+	}
 	if (!sw->name) {
 		if (sw->job_path && strcmp(sw->grid.name, "sweep") == 0) {
 			static char base[RES_NAME_MAX];
@@ -491,6 +600,10 @@ static void build_plan(struct sweep *sw)
 	ret = res_grid_expand(&sw->grid,
 			      sw->have_flag_dims ? &sw->flags : NULL, err,
 			      sizeof(err));
+	if (ret == -ENOMEM)
+		cli_die(1, "out of memory");
+	if (ret && sw->job_path)
+		cli_die(CLI_EXIT_USAGE, "%s: %s", sw->job_path, err);
 	if (ret)
 		cli_die(CLI_EXIT_USAGE, "%s", err);
 	for (size_t i = 0; i < sw->grid.npoints; i++) {
@@ -506,7 +619,8 @@ static void build_plan(struct sweep *sw)
 		}
 		if (seen)
 			continue;
-		ret = res_point_check(p, err, sizeof(err));
+		ret = res_point_check_writes(p, sw->allow_write, err,
+					     sizeof(err));
 		if (ret && sw->job_path)
 			cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1,
 				"%s: [%s]: %s", sw->job_path, p->section, err);
@@ -527,8 +641,10 @@ static void build_plan(struct sweep *sw)
 static void path_in(const struct sweep *sw, const char *name, char *buf,
 		    size_t size)
 {
-	if (res_join(buf, size, sw->dir, name))
-		cli_die(1, "path too long: %s/%s", sw->dir, name);
+	int ret = res_join(buf, size, sw->dir, name);
+
+	if (ret)
+		cli_die(1, "%s/%s: %s", sw->dir, name, strerror(-ret));
 }
 
 static void save_json(const struct sweep *sw, const char *name, json_t *j)
@@ -663,20 +779,16 @@ static bool meta_note(json_t *meta, const char *key, json_t *v)
 	return true;
 }
 
+/* job.ini: the text the plan was built from (read once, in load_job). */
 static void copy_job_file(const struct sweep *sw)
 {
-	char *text, path[PATH_MAX];
-	size_t len;
+	char path[PATH_MAX];
 	int ret;
 
-	if (!sw->job_path)
+	if (!sw->job_text)
 		return;
-	ret = res_read_file(sw->job_path, &text, &len);
-	if (ret)
-		cli_die(1, "%s: %s", sw->job_path, strerror(-ret));
 	path_in(sw, "job.ini", path, sizeof(path));
-	ret = res_write_atomic(path, text, len);
-	free(text);
+	ret = res_write_atomic(path, sw->job_text, sw->job_len);
 	if (ret)
 		cli_die(1, "cannot write %s: %s", path, strerror(-ret));
 }
@@ -690,7 +802,8 @@ static bool dir_is_empty(const char *path)
 	if (!d)
 		return true;
 	while ((e = readdir(d)) && empty)
-		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+			!strcmp(e->d_name, RES_CLAIM_FILE);
 	closedir(d);
 	return empty;
 }
@@ -710,6 +823,51 @@ static void make_dirs(struct sweep *sw)
 	}
 }
 
+static void die_in_use(const struct sweep *sw, pid_t holder)
+{
+	char who[64] = "another process";
+
+	if (holder)
+		snprintf(who, sizeof(who), "another sweep (pid %d)",
+			 (int)holder);
+	if (sw->resume_dir)
+		cli_die(CLI_EXIT_USAGE, "results directory %s is in use by %s: "
+			"resume it once that has ended", sw->dir, who);
+	cli_die(CLI_EXIT_USAGE, "results directory %s is in use by %s: give "
+		"another --output", sw->dir, who);
+}
+
+/* Make sw->dir this process's alone for its whole life (results/claim.h). */
+static void claim_dir(struct sweep *sw)
+{
+	pid_t holder;
+	int ret = res_mkdirs(sw->dir);
+
+	if (ret)
+		cli_die(1, "cannot create %s: %s", sw->dir, strerror(-ret));
+	ret = res_claim(sw->dir, &holder);
+	if (ret == -EBUSY)
+		die_in_use(sw, holder);
+	if (ret)
+		cli_die(1, "cannot lock %s/%s: %s", sw->dir, RES_CLAIM_FILE,
+			strerror(-ret));
+}
+
+/*
+ * Before claiming, say who holds it if anyone does (after, this process
+ * must not open the lock file again: closing it would drop the lock).
+ */
+static void die_not_empty(const struct sweep *sw, bool claimed)
+{
+	pid_t holder = claimed ? 0 : res_claim_holder(sw->dir);
+
+	if (holder)
+		die_in_use(sw, holder);
+	cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --output: allowed a "
+		"new or empty directory (--resume %s continues a sweep)",
+		sw->dir, sw->dir);
+}
+
 static void start_new(struct sweep *sw)
 {
 	json_t *plan;
@@ -726,10 +884,12 @@ static void start_new(struct sweep *sw)
 		snprintf(sw->dir, sizeof(sw->dir), "results/%s-%s", sw->name,
 			 stamp);
 	}
+	/* Refuse before writing anything, then claim, then look again. */
 	if (!dir_is_empty(sw->dir))
-		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --output: "
-			"allowed a new or empty directory (--resume %s "
-			"continues a sweep)", sw->dir, sw->dir);
+		die_not_empty(sw, false);
+	claim_dir(sw);
+	if (!dir_is_empty(sw->dir))
+		die_not_empty(sw, true);
 	make_dirs(sw);
 	plan = res_plan_to_json(&sw->plan);
 	save_json(sw, "plan.json", plan);
@@ -742,7 +902,7 @@ static void start_new(struct sweep *sw)
 /* Rebuild the finished rows of a resumed sweep from runs/<id>.json. */
 static void load_done(struct sweep *sw)
 {
-	char runs[PATH_MAX], tmp[PATH_MAX];
+	char runs[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
 
@@ -812,8 +972,6 @@ static void load_done(struct sweep *sw)
 			sw->table.rows[k] = sw->table.rows[k - 1];
 			sw->table.rows[k - 1] = t;
 		}
-	path_in(sw, "tmp", tmp, sizeof(tmp));
-	res_mkdirs(tmp);
 }
 
 /* Runs skipped before (settings this host cannot realize) stay skipped. */
@@ -838,6 +996,98 @@ static void mark_skipped(struct sweep *sw)
 	}
 }
 
+/* Remove what attempts cut short left in tmp/ (nobody else writes there). */
+static void clean_tmp(struct sweep *sw)
+{
+	char tmp[PATH_MAX], path[PATH_MAX + 300];
+	struct dirent *e;
+	DIR *d;
+	int ret;
+
+	path_in(sw, "tmp", tmp, sizeof(tmp));
+	ret = res_mkdirs(tmp);
+	if (ret)
+		cli_die(1, "cannot create %s: %s", tmp, strerror(-ret));
+	d = opendir(tmp);
+	if (!d)
+		cli_die(1, "%s: %s", tmp, strerror(errno));
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", tmp, e->d_name);
+		if (unlink(path) < 0 && errno != ENOENT)
+			cli_die(1, "cannot remove %s: %s", path,
+				strerror(errno));
+	}
+	closedir(d);
+}
+
+/* Drop failed_runs entries of run_id (it has a result now). */
+static void forget_failures(json_t *meta, const char *run_id)
+{
+	json_t *arr = json_object_get(meta, "failed_runs"), *e;
+
+	for (size_t i = 0; i < json_array_size(arr);) {
+		const char *id;
+
+		e = json_array_get(arr, i);
+		id = json_string_value(json_object_get(e, "run_id"));
+		if (id && !strcmp(id, run_id))
+			json_array_remove(arr, i);
+		else
+			i++;
+	}
+}
+
+/* failed_runs lists runs without a result only (older ones may not). */
+static void forget_stale_failures(struct sweep *sw)
+{
+	for (size_t i = 0; i < sw->table.n; i++)
+		forget_failures(sw->meta, sw->table.rows[i].run_id);
+}
+
+/* The fio variants a fio sweep's meta.json lists. */
+static unsigned stored_variants(const struct sweep *sw)
+{
+	json_t *arr = json_object_get(sw->meta, "fio_variants"), *e;
+	unsigned mask = 0;
+	size_t i;
+
+	json_array_foreach(arr, i, e)
+		for (int v = 0; v < FIO_NR_VARIANTS; v++)
+			if (json_is_string(e) && !strcmp(json_string_value(e),
+				fio_variant_name((enum fio_variant)v)))
+				mask |= 1u << v;
+	return mask;
+}
+
+/* Flags of a resume that say something else than the directory. */
+static void check_resume_flags(struct sweep *sw)
+{
+	const char *name = json_string_value(json_object_get(
+		json_object_get(sw->meta, "sweep"), "name"));
+
+	resume_agrees(sw, "seed", sw->seed_set, true, sw->seed,
+		      sw->plan.seed);
+	resume_agrees(sw, "repetitions", sw->reps_set, true,
+		      (uint64_t)sw->reps, (uint64_t)sw->plan.repetitions);
+	if (sw->name_flag && name && strcmp(sw->name_flag, name))
+		cli_die(CLI_EXIT_USAGE, "cannot resume %s with --name %s: the "
+			"sweep has name %s (a resume keeps the directory's "
+			"own; give that or none)", sw->dir, sw->name_flag,
+			name);
+	if (sw->fio) {
+		unsigned stored = stored_variants(sw);
+
+		if (sw->variants_set && sw->variants != stored)
+			cli_die(CLI_EXIT_USAGE, "cannot resume %s with other "
+				"--variants than the sweep's (meta.json "
+				"fio_variants; a resume keeps the directory's "
+				"own)", sw->dir);
+		sw->variants = stored;
+	}
+}
+
 static void start_resume(struct sweep *sw)
 {
 	char path[PATH_MAX], err[512], why[512];
@@ -846,33 +1096,31 @@ static void start_resume(struct sweep *sw)
 
 	snprintf(sw->dir, sizeof(sw->dir), "%s", sw->resume_dir);
 	path_in(sw, "plan.json", path, sizeof(path));
-	j = json_load_file(path, 0, NULL);
-	if (!j)
+	if (!res_path_exists(path))
 		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --resume: "
 			"allowed a sweep's results directory (no plan.json)",
 			sw->resume_dir);
+	/* Everything is read once the directory is this process's alone. */
+	claim_dir(sw);
+	/* A regular file of at most RES_READ_MAX bytes (util/file.h). */
+	if (res_json_load(path, &j, err, sizeof(err)))
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --resume: "
+			"allowed a sweep's results directory (%s)",
+			sw->resume_dir, err);
 	if (res_plan_from_json(j, &sw->plan, err, sizeof(err)))
 		cli_die(1, "%s/%s", sw->dir, err);
 	json_decref(j);
-	if (sw->have_flag_dims || sw->job_path) {
-		struct res_plan stored = sw->plan;
-
-		/* Rebuild from what was given, with the stored seed. */
-		sw->seed = stored.seed;
-		sw->seed_set = true;
-		if (!sw->reps_set) {
-			sw->reps = stored.repetitions;
-			sw->reps_set = true;
-		}
-		memset(&sw->plan, 0, sizeof(sw->plan));
-		build_plan(sw);
-		if (!res_plan_same(&stored, &sw->plan, why, sizeof(why)))
-			cli_die(CLI_EXIT_USAGE, "cannot resume %s: %s",
-				sw->dir, why);
-		res_plan_free(&stored);
-	}
 	path_in(sw, "meta.json", path, sizeof(path));
-	sw->meta = json_load_file(path, 0, NULL);
+	if (res_json_load(path, &sw->meta, err, sizeof(err)))
+		sw->meta = NULL;
+	if (!sw->accel && json_is_string(json_object_get(sw->meta,
+							 "qemu_accel"))) {
+		static char accel[8];
+
+		snprintf(accel, sizeof(accel), "%s", json_string_value(
+			 json_object_get(sw->meta, "qemu_accel")));
+		sw->accel = accel;
+	}
 	if (!sw->meta)
 		cli_die(1, "%s: missing or not JSON", path);
 	kind = json_string_value(json_object_get(json_object_get(sw->meta,
@@ -882,13 +1130,29 @@ static void start_resume(struct sweep *sw)
 			"is %s sweep; resume it with aiotune %s --resume %s",
 			sw->resume_dir, sw->fio ? "an aiotune" : "a fio",
 			sw->fio ? "sweep" : "fio", sw->resume_dir);
+	check_resume_flags(sw);
 	if (!sw->name)
 		sw->name = json_string_value(json_object_get(
 			json_object_get(sw->meta, "sweep"), "name")) ?: "sweep";
+	if (sw->have_flag_dims || sw->job_path) {
+		struct res_plan stored = sw->plan;
+
+		/* Rebuild from what was given, with the stored seed. */
+		sw->stored = &stored;
+		memset(&sw->plan, 0, sizeof(sw->plan));
+		build_plan(sw);
+		if (!res_plan_same(&stored, &sw->plan, why, sizeof(why)))
+			cli_die(CLI_EXIT_USAGE, "cannot resume %s: %s",
+				sw->dir, why);
+		res_plan_free(&stored);
+		sw->stored = NULL;
+	}
 	sw->done = calloc(sw->plan.nruns + 1, sizeof(bool));
 	if (!sw->done)
 		cli_die(1, "out of memory");
+	clean_tmp(sw);
 	load_done(sw);
+	forget_stale_failures(sw);
 	mark_skipped(sw);
 	save_csv(sw);
 }
@@ -928,6 +1192,12 @@ static char **child_argv(const struct sweep *sw, const struct res_slot *s)
 	argv[k++] = strdup(seed);
 	argv[k++] = strdup("--format");
 	argv[k++] = strdup("json");
+	if (sw->may_write && sw->may_write[s->point])
+		argv[k++] = strdup("--allow-write");
+	if (qm_engine_is_qemu(p->engine) && sw->accel) {
+		argv[k++] = strdup("--accel");
+		argv[k++] = strdup(sw->accel);
+	}
 	return argv;
 }
 
@@ -1028,9 +1298,43 @@ static enum outcome take_result(struct sweep *sw, size_t slot,
 		  json_object_get(json_object_get(run, "host"),
 				  "timer_slack_ns"));
 	json_decref(run);
+	forget_failures(sw->meta, s->run_id);
 	sw->done[slot] = true;
 	sw->ndone++;
 	return RUN_OK;
+}
+
+/*
+ * Files of one attempt at a run: tmp/<id>.XXXXXX (its stdout, created
+ * here, so no two attempts share one, whoever made the other) and the
+ * same name with .log (its stderr, kept as logs/<id>.log if it failed).
+ */
+static void attempt_files(const struct sweep *sw, const struct res_slot *s,
+			  char *out, char *log, size_t size)
+{
+	char name[RES_NAME_MAX + 16];
+	int fd;
+
+	snprintf(name, sizeof(name), "tmp/%s.XXXXXX", s->run_id);
+	path_in(sw, name, out, size);
+	fd = mkostemp(out, O_CLOEXEC);
+	if (fd < 0)
+		cli_die(1, "cannot create %s: %s", out, strerror(errno));
+	close(fd);
+	if (snprintf(log, size, "%s.log", out) >= (int)size)
+		cli_die(1, "path too long: %s.log", out);
+}
+
+static void keep_log(const struct sweep *sw, const struct res_slot *s,
+		     const char *log)
+{
+	char name[RES_NAME_MAX + 16], path[PATH_MAX];
+
+	snprintf(name, sizeof(name), "logs/%s.log", s->run_id);
+	path_in(sw, name, path, sizeof(path));
+	if (rename(log, path) < 0)
+		cli_die(1, "cannot move %s to %s: %s", log, path,
+			strerror(errno));
 }
 
 static enum outcome run_one(struct sweep *sw, size_t slot)
@@ -1038,17 +1342,16 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 	const struct res_slot *s = &sw->plan.runs[slot];
 	const struct res_point *p = &sw->plan.points[s->point];
 	char out[PATH_MAX], log[PATH_MAX], why[600], line[400];
-	char name[RES_NAME_MAX + 16];
 	int64_t t0 = now_ns(), timeout;
 	char **argv = child_argv(sw, s);
 	enum outcome oc;
 	int status = 0, ret;
 
-	snprintf(name, sizeof(name), "tmp/%s.out", s->run_id);
-	path_in(sw, name, out, sizeof(out));
-	snprintf(name, sizeof(name), "logs/%s.log", s->run_id);
-	path_in(sw, name, log, sizeof(log));
+	attempt_files(sw, s, out, log, sizeof(out));
 	timeout = 3 * (p->runtime_ns + p->ramp_ns) + 60000000000LL;
+	/* A QEMU point may boot its guest first (qemu/qemu.h). */
+	if (qm_engine_is_qemu(p->engine))
+		timeout += 120000000000LL;
 	ret = res_spawn_wait(argv, out, log, timeout, &abort_run, &status);
 	res_argv_free(argv);
 	if (ret == -ECANCELED) {
@@ -1059,14 +1362,21 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 	if (ret == -ETIMEDOUT) {
 		snprintf(why, sizeof(why), "no result after %.0f s: killed "
 			 "(see logs/%s.log)", timeout / 1e9, s->run_id);
+		unlink(out);
+		keep_log(sw, s, log);
 		record_failure(sw, s, why);
 		return RUN_FAILED;
 	}
-	if (ret)
+	if (ret) {
+		unlink(out);
+		unlink(log);
 		cli_die(1, "cannot start %s: %s", sw->run_cmd[0],
 			strerror(-ret));
+	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == CLI_EXIT_USAGE) {
 		res_last_line(log, line, sizeof(line));
+		unlink(out);
+		keep_log(sw, s, log);
 		cli_die(CLI_EXIT_USAGE, "run %s refused its settings: %s",
 			s->run_id, line);
 	}
@@ -1085,14 +1395,17 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 		else
 			snprintf(why, sizeof(why), "killed by signal %d: %s",
 				 WTERMSIG(status), line);
-		record_failure(sw, s, why);
 		unlink(out);
+		keep_log(sw, s, log);
+		record_failure(sw, s, why);
 		return RUN_FAILED;
 	}
 	oc = take_result(sw, slot, out, now_ns() - t0);
 	unlink(out);
 	if (oc == RUN_OK)
 		unlink(log);
+	else
+		keep_log(sw, s, log);
 	return oc;
 }
 
@@ -1205,6 +1518,8 @@ static void sweep_free(struct sweep *sw)
 	fio_grid_free(&sw->fio_grid);
 	res_table_free(&sw->table);
 	free(sw->done);
+	free(sw->job_text);
+	free(sw->may_write);
 	json_decref(sw->session);
 	json_decref(sw->meta);
 	if (sw->run_cmd_buf)
@@ -1213,6 +1528,24 @@ static void sweep_free(struct sweep *sw)
 		free(sw->run_cmd[0]);
 	free(sw->run_cmd);
 	free(sw);
+}
+
+/* Create missing target files once; which points' runs may write. */
+static void prepare_targets(struct sweep *sw)
+{
+	char err[1024];
+	int ret;
+
+	sw->may_write = calloc(sw->plan.npoints + 1, sizeof(bool));
+	if (!sw->may_write)
+		cli_die(1, "out of memory");
+	if (sw->ndone + sw->skipped >= sw->plan.nruns)
+		return; /* a resumed sweep with nothing left to run */
+	ret = res_plan_prepare_targets(&sw->plan, sw->allow_write,
+				       sw->may_write, err, sizeof(err));
+	if (ret)
+		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1,
+			"%s", err);
 }
 
 /* fio, or $AIOTUNE_FIO, must be there before a fio sweep starts. */
@@ -1286,6 +1619,7 @@ static int sweep_main(int argc, char **argv, bool fio)
 			cli_die(1, "out of memory");
 	}
 	label_dims(sw);
+	prepare_targets(sw);
 	sw->session = new_session(sw);
 	sessions = json_object_get(sw->meta, "sessions");
 	if (!json_is_array(sessions))
@@ -1295,7 +1629,18 @@ static int sweep_main(int argc, char **argv, bool fio)
 	save_meta(sw);
 	sw->tty = isatty(STDERR_FILENO);
 	install_signals();
+	/* QEMU points share one VM while their boot settings agree. */
+	for (size_t i = 0; i < sw->plan.npoints && !sw->qemu_session[0]; i++)
+		if (qm_engine_is_qemu(sw->plan.points[i].engine) &&
+		    qm_session_begin(sw->qemu_session,
+				     sizeof(sw->qemu_session)))
+			cli_die(1, "cannot create a QEMU session directory in "
+				"/tmp: %s", strerror(errno));
+	if (sw->accel)
+		json_object_set_new(sw->meta, "qemu_accel",
+				    json_string(sw->accel));
 	ret = run_all(sw);
+	qm_session_end(sw->qemu_session);
 	sweep_free(sw);
 	return ret;
 }
@@ -1314,10 +1659,12 @@ const struct cli_cmd cli_cmd_fio = {
 	.name = "fio",
 	.summary = "run a sweep's grid through fio (the peer) into results/",
 	.run = cmd_fio,
+	.repeatable = is_dim_flag,
 };
 
 const struct cli_cmd cli_cmd_sweep = {
 	.name = "sweep",
 	.summary = "run a grid of points (flags or a job file) into results/",
 	.run = cmd_sweep,
+	.repeatable = is_dim_flag,
 };

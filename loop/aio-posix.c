@@ -1,6 +1,7 @@
 /*
  * aio-posix.c: fd handlers, the poll set, adaptive busy polling and
- * aio_poll itself. The order of one iteration (AIOCONTEXT.md section 2):
+ * aio_poll itself. The order of one iteration (docs/loop-contract.md
+ * section 2):
  *
  *   compute timeout -> busy-poll (policy window, bounded by the timeout)
  *   -> raise notify_me if we may block -> stop poll mode and wait in the fd

@@ -3,8 +3,8 @@
  *
  * An AioContext is a single-threaded event loop with bottom halves, fd and
  * event-notifier handlers with userspace poll callbacks, timers and adaptive
- * busy polling. Behaviour follows ../shared/design/AIOCONTEXT.md (QEMU's
- * AioContext); see README.md for the differences we chose.
+ * busy polling. Behaviour: docs/loop-contract.md (QEMU's AioContext; the
+ * differences we chose: docs/loop-contract.md section 14).
  *
  * Thread safety: aio_notify, aio_bh_schedule*, aio_bh_cancel, aio_bh_delete,
  * aio_bh_schedule_oneshot, aio_set_fd_handler, aio_set_event_notifier,

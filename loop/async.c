@@ -10,8 +10,8 @@
 #include "loop/aio-internal.h"
 #include "loop/thread-pool.h"
 
-/* Default cost of one block + wake-up: MACHINE.md, "CPU time a blocking
- * wait+wake costs the blocked thread: about 20-30 us". */
+/* Default cost of one block + wake-up: the CPU time a blocking wait + wake
+ * costs the blocked thread, about 20-30 us (docs/machine.md section 2). */
 #define AIO_BLOCK_COST_NS_DEFAULT 25000
 
 struct AioBH {

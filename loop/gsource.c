@@ -1,5 +1,5 @@
 /*
- * gsource.c: the AioContext as a GSource (AIOCONTEXT.md section 10).
+ * gsource.c: the AioContext as a GSource (docs/loop-contract.md section 10).
  * prepare raises bit 0 of notify_me and computes the timeout; glib polls
  * the handler fds (poll backend) or the backend's one fd (epoll, io_uring);
  * dispatch runs BHs, a non-blocking wait's ready handlers and timers.

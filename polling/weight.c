@@ -1,6 +1,7 @@
 /*
- * weight.c: the 2026 "poll-weight" proposal (AIOCONTEXT.md 12.5, ANCHORS.md
- * 1.3; not merged upstream), written from its description.
+ * weight.c: the 2026 "poll-weight" proposal (docs/loop-contract.md section
+ * 12.5, docs/anchors.md section 1.3; not merged upstream), written from its
+ * description.
  *
  * Each polled handler keeps an exponentially weighted average of the block
  * times of the iterations in which it fired (hs->ns):

@@ -212,6 +212,34 @@ static void add_time(struct argv_buf *a, const char *opt, int64_t ns)
 		add(a, "--%s=%" PRId64 "us", opt, (ns + 999) / 1000);
 }
 
+/*
+ * --filename=path as fio reads it: fio splits the value at each ':' into
+ * several files (HOWTO, filename) unless the ':' follows a '\', which it
+ * then drops; so every ':' of the path gets one.
+ */
+static void add_filename(struct argv_buf *a, const char *path)
+{
+	size_t n = 0;
+	char *esc;
+
+	for (const char *p = path; *p; p++)
+		n += *p == ':' ? 2 : 1;
+	esc = malloc(n + 1);
+	if (!esc) {
+		a->oom = true;
+		return;
+	}
+	n = 0;
+	for (const char *p = path; *p; p++) {
+		if (*p == ':')
+			esc[n++] = '\\';
+		esc[n++] = *p;
+	}
+	esc[n] = '\0';
+	add(a, "--filename=%s", esc);
+	free(esc);
+}
+
 char **fio_argv(const char *fio_bin, const struct wl_job *job,
 		enum fio_variant v, const char *cpus, const char *json_out)
 {
@@ -221,7 +249,7 @@ char **fio_argv(const char *fio_bin, const struct wl_job *job,
 
 	add(&a, "%s", fio_bin);
 	add(&a, "--name=aiotune");
-	add(&a, "--filename=%s", job->target);
+	add_filename(&a, job->target);
 	add(&a, "--ioengine=%s", ioengine);
 	add(&a, "--rw=%s", wl_rw_name(job->rw));
 	if (job->rw == WL_RW_RANDRW)

@@ -1,8 +1,8 @@
 /*
  * fio-export.h: aiotune run objects (docs/run-json.md) written as fio's
- * JSON output (fio --output-format=json, ANCHORS.md 3.2), so tools that
- * read fio results (fio-plot and the like) read aiotune's. The reverse of
- * fio-import.h.
+ * JSON output (fio --output-format=json, docs/anchors.md section 3.2), so
+ * tools that read fio results (fio-plot and the like) read aiotune's. The
+ * reverse of fio-import.h.
  *
  * One run becomes one fio job: "job options" (fio's names where fio has
  * the option, aiotune's poll settings under their own names), the

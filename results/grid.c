@@ -9,6 +9,8 @@
 #include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "polling/policy.h"
+#include "qemu/point.h"
+#include "qemu/qemu.h"
 #include "results/grid.h"
 #include "workloads/frontend.h"
 #include "workloads/frontend-virtio.h"
@@ -451,6 +453,7 @@ static int expand_section(struct res_grid *g, const struct res_section *s,
 		snprintf(p->section, sizeof(p->section), "%s", s->name);
 		for (int d = 0; d < RES_NR_DIMS; d++)
 			set_dim(p, (enum res_dim)d, use[d], idx[d]);
+		qm_point_normalize(p);   /* QEMU points: qemu/point.h */
 		/* Odometer: the last dimension turns fastest. */
 		for (int d = RES_NR_DIMS - 1; d >= 0; d--) {
 			if (++idx[d] < use[d]->n)
@@ -702,6 +705,8 @@ int res_point_check(const struct res_point *p, char *err, size_t errlen)
 
 	ret = res_point_job(p, &job, err, errlen);
 	if (!ret)
-		ret = wl_job_check(&job, err, errlen);
+		ret = qm_engine_is_qemu(job.engine) ?
+		      qm_job_check(&job, err, errlen) :
+		      wl_job_check(&job, err, errlen);
 	return ret;
 }

@@ -83,9 +83,11 @@ struct res_grid {
 	struct res_section *sections[RES_MAX_SECTIONS];
 	int nsections;
 	int repetitions;             /* default 3 */
+	bool repetitions_set;        /* given by the job file */
 	uint64_t seed;
 	bool seed_set;
 	char name[RES_NAME_MAX];     /* results/<name>-<time>/ */
+	char accel[8];               /* QEMU points' --accel, "" = auto */
 	/* Filled by res_grid_expand(). */
 	struct res_point *points;
 	size_t npoints;
@@ -125,6 +127,20 @@ int res_grid_load_job(struct res_grid *g, const char *path, char *err,
  */
 int res_grid_parse_job(struct res_grid *g, const char *name,
 		       const char *text, size_t len, char *err, size_t errlen);
+
+/* The largest job file read: far above any real one (64 sections). */
+#define RES_JOB_MAX_BYTES (1 << 20)
+
+/*
+ * Read the job file path: a regular text file (no NUL byte) of at most
+ * RES_JOB_MAX_BYTES, opened without blocking (a FIFO or a device is
+ * refused, never read), into a NUL-terminated malloc'ed *text. 0, or
+ * -errno with why it is not a job file in err (not naming the path):
+ * -ENOENT/-EACCES..., -EISDIR, -EINVAL (not a regular or text file),
+ * -EFBIG, -EIO, -ENOMEM.
+ */
+int res_job_read(const char *path, char **text, size_t *len, char *err,
+		 size_t errlen);
 
 /*
  * Build g->points: for each section (or the global one alone when there

@@ -2,7 +2,7 @@
  * jobfile.c: INI job files (inih), fio-like:
  *
  *   [global]              defaults for every section, and the options
- *   repetitions = 3       of the sweep (repetitions, seed, name)
+ *   repetitions = 3       of the sweep (repetitions, seed, name, accel)
  *   target = sim:lat=fixed:20us
  *
  *   [qd1]                 one sweep per section
@@ -11,13 +11,18 @@
  *
  * inih does not tell a handler its line, so the file is fed to inih
  * through a reader that counts lines: every message is "path:line: ...".
+ * The file is read once, bounded, into memory (the sweep copies that very
+ * text into its results) and parsed from there.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -31,7 +36,7 @@ struct job_ctx {
 	bool at_line_start;  /* the last chunk ended a line */
 	char cur[RES_NAME_MAX];
 	struct res_section *sec;
-	bool opt_seen[3];
+	bool opt_seen[4];
 	bool global_seen;
 	int err_line;        /* first error found by the handler */
 	char err[512];
@@ -106,15 +111,16 @@ static int enter(struct job_ctx *c, const char *name)
 
 static int set_option(struct job_ctx *c, const char *key, const char *value)
 {
-	static const char *const opts[] = { "repetitions", "seed", "name" };
+	static const char *const opts[] = { "repetitions", "seed", "name",
+					    "accel" };
 	struct res_grid *g = c->g;
 	int64_t v;
 	int i;
 
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		if (strcmp(key, opts[i]) == 0)
 			break;
-	if (i == 3)
+	if (i == 4)
 		return -ENOENT;
 	if (c->sec != &g->global)
 		return fail(c, "%s is a sweep option: allowed only in "
@@ -128,6 +134,7 @@ static int set_option(struct job_ctx *c, const char *key, const char *value)
 			return fail(c, "invalid value '%s' for %s: allowed "
 				    "an integer from 1 to 1000", value, key);
 		g->repetitions = (int)v;
+		g->repetitions_set = true;
 		return 1;
 	case 1:
 		if (cli_parse_int64(value, &v) || v < 0)
@@ -135,6 +142,14 @@ static int set_option(struct job_ctx *c, const char *key, const char *value)
 				    "a non-negative integer", value, key);
 		g->seed = (uint64_t)v;
 		g->seed_set = true;
+		return 1;
+	case 3:
+		/* QEMU points' accelerator (qemu/qemu.h). */
+		if (strcmp(value, "auto") && strcmp(value, "kvm") &&
+		    strcmp(value, "tcg"))
+			return fail(c, "invalid value '%s' for %s: allowed "
+				    "auto, kvm, tcg", value, key);
+		strcpy(g->accel, value);
 		return 1;
 	default:
 		if (!*value || strlen(value) >= sizeof(g->name) ||
@@ -160,7 +175,7 @@ static int handler(void *user, const char *section, const char *name,
 		return ret;
 	d = res_dim_find(name);
 	if (d < 0) {
-		snprintf(err, sizeof(err), "%s, repetitions, seed, name",
+		snprintf(err, sizeof(err), "%s, repetitions, seed, name, accel",
 			 res_dim_keys());
 		return fail(c, "unknown key '%s': allowed %s", name, err);
 	}
@@ -206,29 +221,18 @@ static int load_stream(struct res_grid *g, FILE *f, const char *path,
 	return 0;
 }
 
-int res_grid_load_job(struct res_grid *g, const char *path, char *err,
-		      size_t errlen)
-{
-	FILE *f = fopen(path, "r");
-	int ret;
-
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return ret;
-	}
-	ret = load_stream(g, f, path, err, errlen);
-	fclose(f);
-	return ret;
-}
-
 int res_grid_parse_job(struct res_grid *g, const char *name,
 		       const char *text, size_t len, char *err, size_t errlen)
 {
-	/* A read-only stream never writes to its buffer. */
-	FILE *f = fmemopen((char *)text, len, "r");
+	FILE *f;
 	int ret;
 
+	if (len == 0) {
+		snprintf(err, errlen, "%s: the job file is empty", name);
+		return -EINVAL;
+	}
+	/* A read-only stream never writes to its buffer. */
+	f = fmemopen((char *)text, len, "r");
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", name, strerror(errno));
@@ -236,5 +240,97 @@ int res_grid_parse_job(struct res_grid *g, const char *name,
 	}
 	ret = load_stream(g, f, name, err, errlen);
 	fclose(f);
+	return ret;
+}
+
+int res_job_read(const char *path, char **text, size_t *len, char *err,
+		 size_t errlen)
+{
+	size_t cap = RES_JOB_MAX_BYTES + 1, n = 0;
+	struct stat st;
+	char *buf, *nul;
+	int fd, ret = 0;
+
+	*text = NULL;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s", strerror(errno));
+		return ret;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "%s", strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		snprintf(err, errlen, "it is a directory; allowed an INI job "
+			 "file");
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "not a regular file; allowed an INI job "
+			 "file");
+	} else if (st.st_size > RES_JOB_MAX_BYTES) {
+		ret = -EFBIG;
+	}
+	buf = ret ? NULL : malloc(cap);
+	if (!ret && !buf)
+		ret = -ENOMEM;
+	/* Up to one byte more than allowed: the file may have grown. */
+	while (!ret && n < cap) {
+		ssize_t got = read(fd, buf + n, cap - n);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot read it: %s",
+				 strerror(errno));
+		}
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (!ret && n > RES_JOB_MAX_BYTES)
+		ret = -EFBIG;
+	if (ret == -EFBIG)
+		snprintf(err, errlen, "larger than %d bytes; allowed an INI "
+			 "job file up to that size", RES_JOB_MAX_BYTES);
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	nul = ret ? NULL : memchr(buf, '\0', n);
+	if (nul) {
+		int line = 1;
+
+		for (const char *p = buf; p < nul; p++)
+			line += *p == '\n';
+		ret = -EINVAL;
+		snprintf(err, errlen, "line %d has a NUL byte; allowed an INI "
+			 "job file (text)", line);
+	}
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	buf[n] = '\0';
+	*text = buf;
+	*len = n;
+	return 0;
+}
+
+int res_grid_load_job(struct res_grid *g, const char *path, char *err,
+		      size_t errlen)
+{
+	char why[256], *text;
+	size_t len;
+	int ret = res_job_read(path, &text, &len, why, sizeof(why));
+
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return ret;
+	}
+	ret = res_grid_parse_job(g, path, text, len, err, errlen);
+	free(text);
 	return ret;
 }

@@ -580,13 +580,12 @@ void res_plot_caption(const char *const *dirs, int n,
 	char hosts[256] = "", devs[512] = "", engines[256] = "";
 
 	for (int i = 0; i < n; i++) {
-		char path[PATH_MAX];
+		char path[PATH_MAX], err[512];
 		json_t *meta, *devices, *d;
 		size_t k;
 
 		snprintf(path, sizeof(path), "%s/meta.json", dirs[i]);
-		meta = json_load_file(path, 0, NULL);
-		if (!meta)
+		if (res_json_load(path, &meta, err, sizeof(err)))
 			continue;
 		add_unique(hosts, sizeof(hosts), json_string_value(
 			json_object_get(json_object_get(meta, "host"),

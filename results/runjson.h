@@ -16,8 +16,16 @@
 
 /* Parse text as a run object. 0 or -EINVAL with err; *out is owned. */
 int res_run_parse(const char *text, json_t **out, char *err, size_t errlen);
-/* Same, from a file. */
+/*
+ * Same, from a file (a regular file of at most RES_READ_MAX bytes); err
+ * names the file.
+ */
 int res_run_load(const char *path, json_t **out, char *err, size_t errlen);
+/*
+ * Any JSON document from a file, read as res_run_load reads (meta.json,
+ * plan.json). 0 or -errno with err naming the file.
+ */
+int res_json_load(const char *path, json_t **out, char *err, size_t errlen);
 /*
  * Fill r's settings and measurements from a run object. Fields the
  * sweep knows better (run_id, point, rep, order, section, wall_ns, json)

@@ -1,9 +1,13 @@
-/* spawn.c: posix_spawn, then wait on a pidfd with a timeout. */
+/* spawn.c: fork and exec, then wait on a pidfd with a timeout. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
-#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,36 +25,123 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/*
+ * The file of argv[0] as execvp would find it (in PATH when it has no
+ * '/'), looked up before fork: the child then only makes system calls.
+ */
+static int find_exe(const char *name, char *buf, size_t size)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		if (snprintf(buf, size, "%s", name) >= (int)size)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	if (!path || !*path)
+		path = "/usr/bin:/bin";
+	for (p = path; ; p = end + 1) {
+		end = strchr(p, ':');
+		if (!end)
+			end = p + strlen(p);
+		if (snprintf(buf, size, "%.*s%s%s", (int)(end - p), p,
+			     end > p ? "/" : "", name) < (int)size &&
+		    stat(buf, &st) == 0 && S_ISREG(st.st_mode) &&
+		    access(buf, X_OK) == 0)
+			return 0;
+		if (!*end)
+			return -ENOENT;
+	}
+}
+
+/* In the child: report -err to the parent through fd and exit. */
+static void child_fail(int fd, int err)
+{
+	ssize_t n = write(fd, &err, sizeof(err));
+
+	(void)n;
+	_exit(127);
+}
+
+static void child_redirect(int report, int to, const char *path, int flags)
+{
+	int fd = open(path, flags | O_CLOEXEC, 0644);
+
+	if (fd < 0 || dup2(fd, to) < 0)
+		child_fail(report, errno);
+	if (fd != to)
+		close(fd);
+}
+
+/*
+ * The child: its own process group, stdin from /dev/null, stdout and
+ * stderr to the files, no blocked signals, default INT/TERM/PIPE, and
+ * SIGKILL when the parent dies (PR_SET_PDEATHSIG): a sweep killed
+ * outright leaves no run behind to write into its directory. If the
+ * parent died before that was set, the child never starts. (The kernel
+ * sends it when the thread that forked ends: callers spawn from the
+ * thread that waits.)
+ */
+static void child(char *const argv[], const char *exe, const char *out_path,
+		  const char *err_path, pid_t parent, int report)
+{
+	static const int defs[] = { SIGINT, SIGTERM, SIGPIPE };
+	sigset_t none;
+
+	setpgid(0, 0);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		child_fail(report, errno);
+	if (getppid() != parent)
+		_exit(127);
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		signal(defs[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	child_redirect(report, 0, "/dev/null", O_RDONLY);
+	child_redirect(report, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC);
+	child_redirect(report, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC);
+	execve(exe, argv, environ);
+	child_fail(report, errno);
+}
+
 static int start(char *const argv[], const char *out_path,
 		 const char *err_path, pid_t *pid)
 {
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	sigset_t none, defs;
-	int ret;
+	char exe[PATH_MAX];
+	pid_t parent = getpid();
+	int pipefd[2], err = 0, ret;
+	ssize_t n;
 
-	sigemptyset(&none);
-	sigemptyset(&defs);
-	sigaddset(&defs, SIGINT);
-	sigaddset(&defs, SIGTERM);
-	sigaddset(&defs, SIGPIPE);
-	posix_spawn_file_actions_init(&fa);
-	posix_spawnattr_init(&attr);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, out_path,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, err_path,
-					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP |
-				 POSIX_SPAWN_SETSIGMASK |
-				 POSIX_SPAWN_SETSIGDEF);
-	posix_spawnattr_setpgroup(&attr, 0);
-	posix_spawnattr_setsigmask(&attr, &none);
-	posix_spawnattr_setsigdefault(&attr, &defs);
-	ret = posix_spawnp(pid, argv[0], &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	return -ret;
+	ret = find_exe(argv[0], exe, sizeof(exe));
+	if (ret)
+		return ret;
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -errno;
+	*pid = fork();
+	if (*pid < 0) {
+		ret = -errno;
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return ret;
+	}
+	if (*pid == 0) {
+		close(pipefd[0]);
+		child(argv, exe, out_path, err_path, parent, pipefd[1]);
+	}
+	setpgid(*pid, *pid); /* as the child does: no window without it */
+	close(pipefd[1]);
+	/* The pipe closes at exec (0 bytes) or carries the child's errno. */
+	do {
+		n = read(pipefd[0], &err, sizeof(err));
+	} while (n < 0 && errno == EINTR);
+	close(pipefd[0]);
+	if (n == sizeof(err) && err) {
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -err;
+	}
+	return 0;
 }
 
 /* Wait up to ms for the child to exit: 1 exited, 0 not yet, -EINTR. */

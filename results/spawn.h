@@ -2,7 +2,9 @@
  * spawn.h: running one `aiotune run` as a child process. The child gets
  * its own process group, so a Ctrl-C on the terminal reaches the sweep
  * alone (which then stops after the current run) and not the run being
- * measured; its stdout and stderr go to files.
+ * measured; its stdout and stderr go to files. The child is killed
+ * (SIGKILL) when the process that started it dies, so a parent killed
+ * outright leaves no child running.
  */
 #ifndef AIOTUNE_RESULTS_SPAWN_H
 #define AIOTUNE_RESULTS_SPAWN_H

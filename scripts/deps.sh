@@ -9,7 +9,8 @@ set -u
 # recommends) build the fuzz targets: make fuzz, the last stage of make test.
 PKGS="build-essential pkg-config liburing-dev libaio-dev libnuma-dev \
 libhwloc-dev hwloc-nox libglib2.0-dev libjansson-dev libinih-dev \
-gnuplot-nox fio spin python3 clang libclang-rt-dev"
+gnuplot-nox fio spin python3 qemu-system-x86 qemu-system-data busybox-static \
+cpio xz-utils clang libclang-rt-dev"
 
 missing() {
 	for p in $PKGS; do

@@ -11,4 +11,7 @@ TESTS += tests/loop/test-bh.c tests/loop/test-event.c \
 TSAN_TESTS += $(LOOP_TESTS_MT)
 # tests/model/: the notify_me/notified protocol, model-checked with spin.
 SH_TESTS += tests/model/spin-notify.sh
+# tests/docs-links.sh: no reference leaves the repository; every docs/
+# file and section cited exists.
+SH_TESTS += tests/docs-links.sh
 include tests/fuzz/module.mk

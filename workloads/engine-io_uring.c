@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "workloads/engine-real.h"
@@ -256,14 +257,13 @@ static int hipri_probe(const struct wl_target *t, char *err, size_t errlen)
 	return ret;
 }
 
-static int uring_check(const struct wl_job *job, char *err, size_t errlen)
+/* --hipri: probe polled completions on an existing target (one read). */
+static int hipri_check(const struct wl_job *job, char *err, size_t errlen)
 {
 	struct wl_target_opts o;
 	struct wl_target t;
-	int ret = wl_real_check(job, err, errlen);
+	int ret;
 
-	if (ret || !job->hipri)
-		return ret;
 	wl_real_target_opts(job, &o);
 	ret = wl_target_open(&t, job->target, &o, err, errlen);
 	if (ret)
@@ -271,6 +271,25 @@ static int uring_check(const struct wl_job *job, char *err, size_t errlen)
 	ret = hipri_probe(&t, err, errlen);
 	wl_target_close(&t);
 	return ret;
+}
+
+static int uring_check(const struct wl_job *job, char *err, size_t errlen)
+{
+	struct stat st;
+	int ret = wl_real_check(job, err, errlen);
+
+	/* A missing file is probed by prepare(), once it exists. */
+	if (ret || !job->hipri || stat(job->target, &st))
+		return ret;
+	return hipri_check(job, err, errlen);
+}
+
+static int uring_prepare(const struct wl_job *job, bool *created, char *err,
+			 size_t errlen)
+{
+	int ret = wl_real_prepare(job, created, err, errlen);
+
+	return ret || !job->hipri ? ret : hipri_check(job, err, errlen);
 }
 
 static int uring_init(struct wl_engine *e)
@@ -417,6 +436,7 @@ const struct wl_engine_ops wl_engine_io_uring = {
 		"for blocking; --hipri for an IOPOLL ring",
 	.flags = WL_ENG_REAL,
 	.check = uring_check,
+	.prepare = uring_prepare,
 	.init = uring_init,
 	.queue = uring_queue,
 	.commit = uring_commit,

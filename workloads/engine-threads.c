@@ -134,6 +134,7 @@ const struct wl_engine_ops wl_engine_threads = {
 		"worker threads",
 	.flags = WL_ENG_REAL,
 	.check = threads_check,
+	.prepare = wl_real_prepare,
 	.init = threads_init,
 	.queue = threads_queue,
 	.cleanup = threads_cleanup,

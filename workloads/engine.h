@@ -10,7 +10,12 @@
  *
  * Life of an instance (the runner and the front end drive it):
  *
- *   main thread:   ops->check(job, err)          once per run, optional
+ *   main thread:   ops->check(job, err)          validates; creates and
+ *                                                writes nothing (dry runs
+ *                                                and plan checks use it)
+ *                  ops->prepare(job, ...)        once per run that will
+ *                                                happen, optional: creates
+ *                                                a missing target file
  *   IOThread:      e = {ops, ctx, job, index, complete, opaque}
  *                  ops->init(e)                  opens the target, sets
  *                                                e->size/align/mem_align,
@@ -42,8 +47,8 @@
  * io->result = -errno (counted as an error by the front end).
  *
  * Hooks: Required: name, init, queue, cleanup.
- *        Optional: desc, flags, check, commit (NULL: queue() submits at
- *        once), reap_max (hint only).
+ *        Optional: desc, flags, check, prepare, commit (NULL: queue()
+ *        submits at once), reap_max (hint only).
  * Batching: an engine that batches honours aio_context_get_aio_max_batch()
  * (0 = its own default) and submits when the batch is full or at commit().
  * A front end calls commit() after queuing outside a completion callback;
@@ -143,6 +148,14 @@ struct wl_engine_ops {
 	 * err; the CLI prints it and exits 2 for -EINVAL, 1 otherwise.
 	 */
 	int (*check)(const struct wl_job *job, char *err, size_t errlen);
+	/*
+	 * Optional, main thread, after check() and only for a run that will
+	 * happen (never for a dry run), before any IOThread exists: create
+	 * what the job needs (a missing target file). *created (when not
+	 * NULL): whether it created something. 0 or -errno, as check().
+	 */
+	int (*prepare)(const struct wl_job *job, bool *created, char *err,
+		       size_t errlen);
 	/* Required: set up e (see above). 0 or -errno with e->err set. */
 	int (*init)(struct wl_engine *e);
 	/* Required: start one request; returns enum wl_q_ret or -errno. */

@@ -10,7 +10,7 @@ TESTS += tests/workloads/test-hist.c tests/workloads/test-simnvme-model.c \
 TSAN_TESTS += tests/workloads/test-simnvme-engine.c tests/workloads/test-run.c
 SH_TESTS += tests/workloads/run-cli.sh
 # Real targets and engines (io_uring, linux-aio, threads), virtio front end.
-APP_SRCS += workloads/target.c workloads/devstat.c workloads/engine-real.c \
+APP_SRCS += workloads/target.c workloads/target-use.c workloads/devstat.c workloads/engine-real.c \
 	workloads/engine-io_uring.c workloads/engine-linux-aio.c \
 	workloads/engine-threads.c workloads/frontend-virtio.c
 TESTS += tests/workloads/test-engine-verify.c \
@@ -22,3 +22,7 @@ SH_TESTS += tests/workloads/real-safety.sh
 SH_TESTS += tests/workloads/real-output.sh
 SH_TESTS += tests/workloads/real-verify.sh
 SH_TESTS += tests/workloads/uring-taskrun.sh
+SH_TESTS += tests/workloads/engine-bounded.sh
+SH_TESTS += tests/workloads/target-rules.sh
+# The hist: latency file, read strictly.
+TESTS += tests/workloads/test-simnvme-hist.c

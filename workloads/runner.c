@@ -379,6 +379,22 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 	return 0;
 }
 
+int wl_job_prepare(const struct wl_job *job, bool *created, char *err,
+		   size_t errlen)
+{
+	const struct wl_engine_ops *eng = wl_engine_find(job->engine);
+
+	if (created)
+		*created = false;
+	if (!eng) {
+		snprintf(err, errlen,
+			 "invalid value '%s' for --engine: allowed %s",
+			 job->engine, wl_engine_names());
+		return -EINVAL;
+	}
+	return eng->prepare ? eng->prepare(job, created, err, errlen) : 0;
+}
+
 static void fmt_time(char *buf, size_t len)
 {
 	time_t now = time(NULL);
@@ -544,6 +560,8 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	wl_hist_reset(&res->guest_lat);
 	wl_stats_reset(&res->total);
 	ret = wl_job_check(job, err, errlen);
+	if (!ret)
+		ret = wl_job_prepare(job, NULL, err, errlen);
 	if (ret)
 		return ret;
 	eng = wl_engine_find(job->engine);

@@ -294,11 +294,32 @@ static void test_grid(void)
 	fio_grid_free(&g);
 }
 
+/* fio splits --filename at ':'; a ':' of the path is escaped as "\\:". */
+static void test_filename_colon(void)
+{
+	struct wl_job job;
+	char **a;
+
+	wl_job_init(&job);
+	snprintf(job.engine, sizeof(job.engine), "io_uring");
+	snprintf(job.target, sizeof(job.target), "/data/a:b:c");
+	a = fio_argv("fio", &job, FIO_VAR_PLAIN, "", "o.json");
+	ASSERT_NOT_NULL(a);
+	ASSERT_TRUE(has_arg(a, "--filename=/data/a\\:b\\:c"));
+	res_argv_free(a);
+	/* A leading ':' (fio would drop it) and "\\:" already in the name. */
+	snprintf(job.target, sizeof(job.target), ":x\\:y");
+	a = fio_argv("fio", &job, FIO_VAR_PLAIN, "", "o.json");
+	ASSERT_TRUE(has_arg(a, "--filename=\\:x\\\\:y"));
+	res_argv_free(a);
+}
+
 int main(void)
 {
 	test_names();
 	test_variants();
 	test_argv();
+	test_filename_colon();
 	test_grid();
 	printf("fio-cmd: ok\n");
 	return 0;

@@ -59,7 +59,7 @@ bad "invalid value '-1' for --poll-grow" --trace "$trace" --poll-grow -1
 bad "invalid value 'x' for --block-cost-ns" --trace "$trace" --block-cost-ns x
 bad "invalid value 'xml' for --format" --trace "$trace" --format xml
 bad "simulate needs --trace FILE" --policy qemu
-bad "cannot open trace" --trace "$tmp/missing"
+bad "trace $tmp/missing: No such file or directory" --trace "$tmp/missing"
 bad "unknown option '--frobnicate'" --trace "$trace" --frobnicate 1
 printf '100\n200 5\n-7\n' >"$tmp/bad.trace"
 bad "line 3: gap '-7' is not a non-negative integer number of ns" \

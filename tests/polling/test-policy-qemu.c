@@ -1,6 +1,7 @@
 /*
  * test-policy-qemu.c: deterministic window trajectories of the "qemu" and
- * "qemu-ctx" policies against AIOCONTEXT.md 3.2 and checklist item 16.
+ * "qemu-ctx" policies against docs/loop-contract.md section 3.2 and
+ * section 13, item 16.
  */
 #include "polling/policy.h"
 #include "tests/lib/test.h"

@@ -1,13 +1,15 @@
 /*
  * test-jobfile.c: INI job files: [global] defaults and sweep options, one
- * sweep per section, flags that override them; and every kind of bad file
- * refused with the right file:line and the bad value named.
+ * sweep per section, flags that override them; every kind of bad file
+ * refused with the right file:line and the bad value named; and what is
+ * read as a job file at all (res_job_read).
  */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "results/grid.h"
 #include "tests/lib/test.h"
@@ -206,10 +208,55 @@ static void test_missing(void)
 	res_grid_free(&g);
 }
 
+/*
+ * What res_job_read takes: a regular text file up to the limit, read
+ * without ever blocking; a directory, a FIFO, a device, a bigger file and
+ * a NUL byte are refused (they used to read as empty, hang or be cut).
+ */
+static void test_read(void)
+{
+	char p[256], err[256], *text, *big;
+	size_t len;
+	FILE *f;
+
+	ASSERT_EQ(res_job_read(write_job("r.ini", "[a]\niodepth = 1\n"),
+			       &text, &len, err, sizeof(err)), 0);
+	ASSERT_EQ(len, 16);
+	ASSERT_STREQ(text, "[a]\niodepth = 1\n");
+	free(text);
+	ASSERT_EQ(res_job_read(t_tmpdir(), &text, &len, err, sizeof(err)),
+		  -EISDIR);
+	ASSERT_NOT_NULL(strstr(err, "directory"));
+	snprintf(p, sizeof(p), "%s/fifo", t_tmpdir());
+	ASSERT_EQ(mkfifo(p, 0600), 0);
+	ASSERT_EQ(res_job_read(p, &text, &len, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_job_read("/dev/zero", &text, &len, err, sizeof(err)),
+		  -EINVAL);
+	snprintf(p, sizeof(p), "%s/nul.ini", t_tmpdir());
+	f = fopen(p, "w");
+	ASSERT_NOT_NULL(f);
+	fwrite("[a]\nio\0depth = 1\n", 1, 18, f);
+	fclose(f);
+	ASSERT_EQ(res_job_read(p, &text, &len, err, sizeof(err)), -EINVAL);
+	ASSERT_NOT_NULL(strstr(err, "line 2"));
+	big = calloc(1, RES_JOB_MAX_BYTES + 2);
+	ASSERT_NOT_NULL(big);
+	memset(big, ';', RES_JOB_MAX_BYTES + 1);
+	ASSERT_EQ(res_job_read(write_job("big.ini", big), &text, &len, err,
+			       sizeof(err)), -EFBIG);
+	big[RES_JOB_MAX_BYTES] = '\0';
+	ASSERT_EQ(res_job_read(write_job("max.ini", big), &text, &len, err,
+			       sizeof(err)), 0);
+	ASSERT_EQ(len, RES_JOB_MAX_BYTES);
+	free(text);
+	free(big);
+}
+
 int main(void)
 {
 	test_good();
 	test_bad();
 	test_missing();
+	test_read();
 	return T_EXIT_PASS;
 }

@@ -1,7 +1,7 @@
 /*
  * test-results.c: the results schema and files: CSV written and read back
  * (quoting, empty fields, column order), refused CSVs with their line,
- * atomic writes, the run-JSON reader, and the seeded plan (a permutation,
+ * atomic writes (and their temporary files), the run-JSON reader, and the seeded plan (a permutation,
  * reproducible, saved and reloaded).
  */
 #include <dirent.h>
@@ -54,7 +54,7 @@ static void test_csv_roundtrip(void)
 	r.iops = 1.5;
 	/* Wider than 63 characters in %.6f (found by fuzz-runjson). */
 	r.bw_bytes_per_s = 1.0444444444444444e+69;
-	r.lat_max_ns = -1e300;
+	r.lat_max_ns = 1e300;
 	ASSERT_EQ(res_table_add(&t, &r), 0);
 	path(p, sizeof(p), "r.csv");
 	ASSERT_EQ(res_csv_save(p, &t), 0);
@@ -72,7 +72,7 @@ static void test_csv_roundtrip(void)
 	ASSERT_TRUE(isnan(back.rows[0].guest_lat_p50_ns));
 	ASSERT_DBL(back.rows[1].iops, ==, 1.5);
 	ASSERT_DBL(back.rows[1].bw_bytes_per_s, ==, 1.0444444444444444e+69);
-	ASSERT_DBL(back.rows[1].lat_max_ns, ==, -1e300);
+	ASSERT_DBL(back.rows[1].lat_max_ns, ==, 1e300);
 	res_table_free(&t);
 	res_table_free(&back);
 }
@@ -107,26 +107,26 @@ static void test_csv_refused(void)
 	ASSERT_NOT_NULL(strstr(err, ":1:"));
 
 	path(p, sizeof(p), "bad2.csv");
-	write_text(p, "format_version,run_id,iops\n1,a,5\n1,b\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n1,a,0,5\n1,b\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, ":3:"));
 	res_table_free(&t);
 
 	path(p, sizeof(p), "bad3.csv");
-	write_text(p, "format_version,run_id,iops\n2,a,5\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n2,a,0,5\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "format_version 2"));
 	res_table_free(&t);
 
 	path(p, sizeof(p), "bad4.csv");
-	write_text(p, "format_version,run_id,iops\n1,a,fast\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n1,a,0,fast\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "'fast'"));
 	res_table_free(&t);
 
 	/* Columns in another order, unknown ones ignored. */
 	path(p, sizeof(p), "ok.csv");
-	write_text(p, "format_version,extra,iops,run_id\n1,x,7.5,\"a,b\"\n");
+	write_text(p, "format_version,extra,iops,run_id,poll_max_ns\n1,x,7.5,\"a,b\",0\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), 0);
 	ASSERT_EQ(t.n, 1);
 	ASSERT_STREQ(t.rows[0].run_id, "a,b");
@@ -162,6 +162,46 @@ static void test_atomic(void)
 	ASSERT_EQ(n, 1); /* no temporary file left */
 	path(p, sizeof(p), "atomic/missing/f");
 	ASSERT_LT(res_write_atomic(p, "x", 1), 0);
+}
+
+/*
+ * Temporary files another writer (or a crashed one of this pid) left are
+ * never written over; an empty directory is not the root.
+ */
+static void test_atomic_unique(void)
+{
+	char p[256], other[300], *text;
+	int i;
+
+	path(p, sizeof(p), "unique");
+	ASSERT_EQ(res_mkdirs(p), 0);
+	path(p, sizeof(p), "unique/f.json");
+	snprintf(other, sizeof(other), "%s.tmp.%d", p, (int)getpid());
+	write_text(other, "keep");
+	for (i = 0; i < 8; i++) {
+		snprintf(other, sizeof(other), "%s.tmp.%d.%d", p,
+			 (int)getpid(), i);
+		write_text(other, "keep");
+	}
+	ASSERT_EQ(res_write_atomic(p, "new", 3), 0);
+	ASSERT_EQ(res_read_file(p, &text, NULL), 0);
+	ASSERT_STREQ(text, "new");
+	free(text);
+	snprintf(other, sizeof(other), "%s.tmp.%d", p, (int)getpid());
+	ASSERT_EQ(res_read_file(other, &text, NULL), 0);
+	ASSERT_STREQ(text, "keep");
+	free(text);
+	for (i = 0; i < 8; i++) {
+		snprintf(other, sizeof(other), "%s.tmp.%d.%d", p,
+			 (int)getpid(), i);
+		ASSERT_EQ(res_read_file(other, &text, NULL), 0);
+		ASSERT_STREQ(text, "keep");
+		free(text);
+	}
+	ASSERT_EQ(res_join(other, sizeof(other), "", "results.csv"), -EINVAL);
+	ASSERT_STREQ(other, "");
+	ASSERT_EQ(res_join(other, sizeof(other), "d", "results.csv"), 0);
+	ASSERT_STREQ(other, "d/results.csv");
 }
 
 static const char *run_json =
@@ -346,6 +386,7 @@ int main(void)
 	test_csv_schema();
 	test_csv_refused();
 	test_atomic();
+	test_atomic_unique();
 	test_runjson();
 	test_plan();
 	test_run_args();

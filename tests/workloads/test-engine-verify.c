@@ -108,6 +108,7 @@ static void one_engine(const struct wl_engine_ops *ops, const char *dir,
 	char err[512];
 	AioContext *ctx;
 	struct wl_io wio;
+	bool created;
 
 	wl_job_init(&job);
 	snprintf(job.engine, sizeof(job.engine), "%s", name);
@@ -121,8 +122,16 @@ static void one_engine(const struct wl_engine_ops *ops, const char *dir,
 	job.direct = direct;
 	job.seed = 11;
 
-	/* check() creates and fills the missing file (no --allow-write). */
+	/*
+	 * check() creates nothing; prepare() creates and fills the missing
+	 * file (no --allow-write needed), and says so.
+	 */
 	ASSERT_EQ(ops->check(&job, err, sizeof(err)), 0);
+	ASSERT_EQ(access(job.target, F_OK), -1);
+	ASSERT_NOT_NULL(ops->prepare);
+	created = false;
+	ASSERT_EQ(ops->prepare(&job, &created, err, sizeof(err)), 0);
+	ASSERT_TRUE(created);
 
 	ctx = aio_context_new();
 	ASSERT_NOT_NULL(ctx);

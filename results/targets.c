@@ -1,0 +1,86 @@
+/* targets.c: a sweep's targets, created once, and who may write (see .h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/fio-cmd.h"
+#include "results/targets.h"
+#include "workloads/job.h"
+#include "workloads/runner.h"
+
+int res_point_check_writes(const struct res_point *p, bool allow_write,
+			   char *err, size_t errlen)
+{
+	struct wl_job job;
+	int ret;
+
+	ret = res_point_job(p, &job, err, errlen);
+	if (ret)
+		return ret;
+	job.allow_write = allow_write;
+	return wl_job_check(&job, err, errlen);
+}
+
+/* The job of p, a fio run's as the aiotune engine it stands for. */
+static int point_job(const struct res_point *p, struct wl_job *job,
+		     char *err, size_t errlen)
+{
+	const char *peer = fio_peer_engine(p->engine);
+	int ret = res_point_job(p, job, err, errlen);
+
+	if (!ret && fio_engine_is_fio(p->engine) && peer)
+		snprintf(job->engine, sizeof(job->engine), "%s", peer);
+	return ret;
+}
+
+/* The first point before i with the same target, or i. */
+static size_t first_with_target(const struct res_plan *plan, size_t i)
+{
+	for (size_t k = 0; k < i; k++)
+		if (!strcmp(plan->points[k].target, plan->points[i].target))
+			return k;
+	return i;
+}
+
+int res_plan_prepare_targets(const struct res_plan *plan, bool allow_write,
+			     bool *may_write, char *err, size_t errlen)
+{
+	bool *created = calloc(plan->npoints + 1, sizeof(*created));
+	bool *checked = calloc(plan->npoints + 1, sizeof(*checked));
+	int ret = 0;
+
+	if (!created || !checked) {
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < plan->npoints && !ret; i++) {
+		size_t first = first_with_target(plan, i);
+		struct wl_job job;
+
+		ret = point_job(&plan->points[i], &job, err, errlen);
+		if (ret)
+			break;
+		job.allow_write = allow_write;
+		if (first == i)
+			ret = wl_job_prepare(&job, &created[i], err, errlen);
+		else
+			created[i] = created[first];
+		job.allow_write = allow_write || created[i];
+		may_write[i] = job.allow_write && wl_rw_writes(job.rw);
+		/*
+		 * A write to a target that was there before needs the flag;
+		 * one check per target (a resumed sweep finds its own file
+		 * existing and says so here, before any run).
+		 */
+		if (!ret && wl_rw_writes(job.rw) && !checked[first]) {
+			checked[first] = true;
+			ret = wl_job_check(&job, err, errlen);
+		}
+	}
+out:
+	free(created);
+	free(checked);
+	return ret;
+}
