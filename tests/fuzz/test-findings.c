@@ -3,7 +3,8 @@
  * gcc build sees (the float-to-integer overflows themselves only show
  * under clang's UBSan, in make fuzz): values no integer holds are refused
  * or left unset, never wrapped; sim: durations are bounded so deadlines
- * cannot overflow; histogram counts cannot wrap.
+ * cannot overflow; histogram counts cannot wrap; a results directory is
+ * never labelled "" (a row without a host or engine).
  */
 #include <errno.h>
 #include <math.h>
@@ -13,7 +14,9 @@
 
 #include <jansson.h>
 
+#include "results/atomic.h"
 #include "results/fio-import.h"
+#include "results/load.h"
 #include "results/runjson.h"
 #include "tests/lib/test.h"
 #include "workloads/simnvme-model.h"
@@ -134,11 +137,60 @@ static void test_sim_sample(void)
 	sim_spec_free(&s);
 }
 
+/* DIR/results.csv with one row per host given ("" for none). */
+static char *results_dir(const char *name, const char *const *hosts, int n)
+{
+	static char dirs[2][512];
+	static int next;
+	struct res_table t = { 0 };
+	struct res_row r;
+	char *dir = dirs[next++ % 2], csv[600];
+
+	snprintf(dir, sizeof(dirs[0]), "%s/%s", t_tmpdir(), name);
+	ASSERT_EQ(res_mkdirs(dir), 0);
+	for (int i = 0; i < n; i++) {
+		res_row_init(&r);
+		snprintf(r.run_id, sizeof(r.run_id), "p%04d-r1", i);
+		snprintf(r.host, sizeof(r.host), "%s", hosts[i]);
+		strcpy(r.engine, "simnvme");
+		r.poll_max_ns = 1024 * i;
+		r.iops = 1000;
+		ASSERT_EQ(res_table_add(&t, &r), 0);
+	}
+	snprintf(csv, sizeof(csv), "%s/results.csv", dir);
+	ASSERT_EQ(res_csv_save(csv, &t), 0);
+	res_table_free(&t);
+	return dir;
+}
+
+static void test_labels(void)
+{
+	static const char *const mixed[] = { "", "vm" };
+	static const char *const none[] = { "" }, *const other[] = { "h2" };
+	struct res_set s;
+	char err[256];
+	char *dirs[2];
+
+	/* One directory whose first row has no host, the next one has. */
+	dirs[0] = results_dir("mixed", mixed, 2);
+	ASSERT_EQ(res_set_load(&s, dirs, 1, err, sizeof(err)), 0);
+	ASSERT_STREQ(s.labels[0], "mixed");
+	res_set_free(&s);
+	/* Two directories told apart by host, one without a host. */
+	dirs[0] = results_dir("nohost", none, 1);
+	dirs[1] = results_dir("h2dir", other, 1);
+	ASSERT_EQ(res_set_load(&s, dirs, 2, err, sizeof(err)), 0);
+	ASSERT_STREQ(s.labels[0], "nohost");
+	ASSERT_STREQ(s.labels[1], "h2");
+	res_set_free(&s);
+}
+
 int main(void)
 {
 	test_fio_import();
 	test_runjson();
 	test_sim();
 	test_sim_sample();
+	test_labels();
 	return 0;
 }
