@@ -61,10 +61,9 @@ static const char *libev_backend_name(unsigned int b)
 	case EVBACKEND_SELECT: return "select";
 	case EVBACKEND_POLL: return "poll";
 	case EVBACKEND_EPOLL: return "epoll";
-	case EVBACKEND_KQUEUE: return "kqueue";
-	case EVBACKEND_DEVPOLL: return "devpoll";
-	case EVBACKEND_PORT: return "port";
-	default: return "other";
+	case EVBACKEND_LINUXAIO: return "linuxaio";
+	case EVBACKEND_IOURING: return "io_uring";
+	default: return "another backend";
 	}
 }
 
