@@ -98,7 +98,7 @@ END {
 	split("empty iteration|post + run, same thread|" \
 	      "wake, loop blocked|wake, loop polling", H, "|")
 	for (j = 1; j <= nf; j++)
-		printf " | %-26s", H[j]
+		printf " | %-28s", H[j]
 	printf "\n"
 	for (i = 1; i <= np; i++) {
 		p = P[i]
@@ -107,7 +107,7 @@ END {
 			f = F[j]
 			c = sprintf("%d (%d-%d) %.1fx", m[p, f], lo[p, f],
 				    hi[p, f], ratio(p, f))
-			printf " | %-26s", c
+			printf " | %-28s", c
 		}
 		printf "\n"
 	}
