@@ -61,11 +61,14 @@ static int h(void *u, const char *s, const char *n, const char *v) { return 1; }
 int main(void) { return ini_parse_string("", h, 0); }'
 # The loops bench/loop-peers compares with (make bench-loop-peers); only
 # their bench programs link them.
-probe libuv HAVE_LIBUV "$(pc --cflags libuv)" "$(pc --libs libuv || echo -luv)" \
+probe libuv HAVE_LIBUV "$(pc --cflags libuv)" \
+"$(pc --libs libuv || echo -luv)" \
 '#include <uv.h>
 int main(void) { uv_loop_t l; return uv_loop_init(&l) || uv_loop_close(&l); }'
-probe libevent HAVE_LIBEVENT "$(pc --cflags libevent_core libevent_pthreads)" \
-"$(pc --libs libevent_core libevent_pthreads || echo -levent_core -levent_pthreads)" \
+ev="libevent_core libevent_pthreads"
+# shellcheck disable=SC2086
+probe libevent HAVE_LIBEVENT "$(pc --cflags $ev)" \
+"$(pc --libs $ev || echo -levent_core -levent_pthreads)" \
 '#include <event2/event.h>
 #include <event2/thread.h>
 int main(void) { return evthread_use_pthreads() || !event_base_new(); }'

@@ -27,7 +27,6 @@ for p in aiotune glib libuv libevent libev; do
 	bin="$dir/loop-peers-$p"
 	if [ "$want" = 0 ]; then
 		echo "skip: $p (library not found by configure)"
-		[ -e "$bin" ] && fail "$bin built without its library"
 		continue
 	fi
 	[ -x "$bin" ] || fail "$bin missing although configure found $p"
