@@ -10,6 +10,8 @@
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
+#   make bench-loop-peers  the loop's basic costs beside glib, libuv,
+#                   libevent and libev (REPS, default 5)
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
 #   make V=1        show full commands
 
@@ -72,6 +74,7 @@ MAIN_SRC := cli/main.c
 TESTS :=
 SH_TESTS :=
 TSAN_TESTS :=
+TEST_PROGS :=
 BENCHES :=
 TEST_HELPERS := tests/lib/helpers.c
 include $(wildcard */module.mk)
@@ -90,7 +93,7 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
-	bench-uring bench-reproduce \
+	bench-uring bench-reproduce bench-loop-peers \
 	test-asan test-tsan tests reproduce
 all: $(AIOTUNE) $(LIBLOOP)
 
@@ -129,7 +132,8 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBAPP) $(LIBLOOP)
 	$(quiet) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: $(TEST_BINS) $(AIOTUNE)
+# TEST_PROGS: programs the shell tests run that are not tests themselves.
+tests: $(TEST_BINS) $(TEST_PROGS) $(AIOTUNE)
 
 # Plain run of every test program and shell test.
 check: tests
@@ -170,6 +174,11 @@ bench-uring: all
 # knee against the recommendation, as figures (bench/reproduce-shape.sh).
 bench-reproduce: all
 	@sh bench/reproduce-shape.sh $(AIOTUNE)
+
+# aiotune's loop beside glib, libuv, libevent and libev: the four figures
+# of bench/loop-costs.c for each, interleaved (bench/loop-peers.sh).
+bench-loop-peers: $(LOOP_PEER_BINS)
+	@LOOP_PEERS="$(LOOP_PEERS)" sh bench/loop-peers.sh $(BUILD)/bench
 
 run: all
 	@scripts/run.sh $(AIOTUNE)
