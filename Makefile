@@ -10,6 +10,8 @@
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
+#   make bench-loop-peers  the loop's basic costs beside glib, libuv,
+#                   libevent and libev (REPS, default 5)
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
 #   make fuzz       libFuzzer targets (clang, ASan+UBSan) in build/fuzz, each
 #                   run FUZZ_SECONDS (default 60) on its seed corpus
@@ -82,6 +84,7 @@ MAIN_SRC := cli/main.c
 TESTS :=
 SH_TESTS :=
 TSAN_TESTS :=
+TEST_PROGS :=
 BENCHES :=
 TEST_HELPERS := tests/lib/helpers.c
 FUZZ_TARGETS :=
@@ -96,7 +99,6 @@ TEST_BINS := $(TESTS:%.c=$(BUILD)/%)
 BENCH_BINS := $(BENCHES:%.c=$(BUILD)/%)
 TSAN_BINS := $(TSAN_TESTS:%.c=$(BUILD)/%)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%)
-REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay-%)
 FUZZ_OBJS := $(FUZZ_LIB:%.c=$(BUILD)/%.o)
 
 LIBLOOP := $(BUILD)/libaioloop.a
@@ -106,7 +108,7 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
-	bench-uring bench-reproduce \
+	bench-uring bench-reproduce bench-loop-peers \
 	test-asan test-tsan tests reproduce fuzz fuzz-bins
 all: $(AIOTUNE) $(LIBLOOP)
 
@@ -160,7 +162,8 @@ $(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(FUZZ_OBJS) \
 # The topology fuzz-placement loads, found wherever the target runs.
 $(BUILD)/tests/fuzz/%.o: override CPPFLAGS += -DFUZZ_SRCDIR='"$(CURDIR)"'
 
-tests: $(TEST_BINS) $(REPLAY_BINS) $(AIOTUNE)
+# TEST_PROGS: programs the shell tests run that are not tests themselves.
+tests: $(TEST_BINS) $(TEST_PROGS) $(AIOTUNE)
 
 # Plain run of every test program and shell test.
 check: tests
@@ -213,6 +216,11 @@ bench-uring: all
 # knee against the recommendation, as figures (bench/reproduce-shape.sh).
 bench-reproduce: all
 	@sh bench/reproduce-shape.sh $(AIOTUNE)
+
+# aiotune's loop beside glib, libuv, libevent and libev: the four figures
+# of bench/loop-costs.c for each, interleaved (bench/loop-peers.sh).
+bench-loop-peers: $(LOOP_PEER_BINS)
+	@LOOP_PEERS="$(LOOP_PEERS)" sh bench/loop-peers.sh $(BUILD)/bench
 
 run: all
 	@scripts/run.sh $(AIOTUNE)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qemu/qemu.h"
+#include "qemu/point.h"
 #include "results/fio-cmd.h"
 #include "results/targets.h"
 #include "workloads/job.h"
@@ -19,19 +21,31 @@ int res_point_check_writes(const struct res_point *p, bool allow_write,
 	if (ret)
 		return ret;
 	job.allow_write = allow_write;
-	return wl_job_check(&job, err, errlen);
+	return qm_engine_is_qemu(job.engine) ? qm_job_check(&job, err, errlen) :
+					       wl_job_check(&job, err, errlen);
 }
 
-/* The job of p, a fio run's as the aiotune engine it stands for. */
+/*
+ * The job of p; a peer's (fio, a QEMU guest) as the aiotune engine of the
+ * same kind, whose target rules it follows.
+ */
 static int point_job(const struct res_point *p, struct wl_job *job,
 		     char *err, size_t errlen)
 {
 	const char *peer = fio_peer_engine(p->engine);
 	int ret = res_point_job(p, job, err, errlen);
 
-	if (!ret && fio_engine_is_fio(p->engine) && peer)
+	if (ret)
+		return ret;
+	if (fio_engine_is_fio(p->engine) && peer) {
 		snprintf(job->engine, sizeof(job->engine), "%s", peer);
-	return ret;
+	} else if (qm_engine_is_qemu(p->engine)) {
+		snprintf(job->engine, sizeof(job->engine), "%s",
+			 qm_engine_peer(p->engine));
+		snprintf(job->frontend, sizeof(job->frontend), "direct");
+		job->guest_think_ns = 0;
+	}
+	return 0;
 }
 
 /* The first point before i with the same target, or i. */

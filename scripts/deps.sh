@@ -10,7 +10,7 @@ set -u
 PKGS="build-essential pkg-config liburing-dev libaio-dev libnuma-dev \
 libhwloc-dev hwloc-nox libglib2.0-dev libjansson-dev libinih-dev \
 gnuplot-nox fio spin python3 qemu-system-x86 qemu-system-data busybox-static \
-cpio xz-utils clang libclang-rt-dev"
+cpio xz-utils libuv1-dev libevent-dev libev-dev clang libclang-rt-dev"
 
 missing() {
 	for p in $PKGS; do

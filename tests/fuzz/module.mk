@@ -8,4 +8,5 @@ FUZZ_TARGETS := jobfile fio-import runjson results-csv sim-spec placement
 FUZZ_LIB := tests/fuzz/fuzz-lib.c
 FUZZ_REPLAY := tests/fuzz/replay.c
 SH_TESTS += tests/fuzz/replay.sh
+TEST_PROGS += $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/replay-%)
 TESTS += tests/fuzz/test-findings.c

@@ -30,7 +30,7 @@ none_left() {
 	fi
 }
 
-R="$A run --engine qemu --target $tmp/disk --runtime 2 --ramp 0"
+R="$A run --engine qemu --target $tmp/disk --ramp 0"
 # Only where a guest image can be had.
 sh "$(dirname "$0")/../../scripts/qemu-guest.sh" >/dev/null 2>"$tmp/gerr"
 case $? in
@@ -41,7 +41,7 @@ esac
 
 # fio cannot finish a 2 s job within 2 s of being asked: killed.
 expect 1 "the guest did not finish fio within 2.0 s (killed); console: .*@@AIOTUNE START" \
-	$R --accel tcg --guest-timeout 0
+	$R --runtime 2 --accel tcg --guest-timeout 0
 none_left "guest timeout"
 
 # --accel auto where KVM cannot boot the guest (a QEMU that refuses
@@ -69,7 +69,7 @@ assert r["result"]["iops"] > 0
 none_left "accel auto"
 
 # Ctrl-C while the guest boots: one line, status 130, QEMU stopped.
-$R --accel tcg >"$tmp/out" 2>"$tmp/err" &
+$R --runtime 2 --accel tcg >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 n=0
 until pgrep -f "$tmp/disk" | grep -vq "^$pid\$"; do
