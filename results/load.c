@@ -56,12 +56,14 @@ static void label_dirs(struct res_set *s)
 		char dir[PATH_MAX];
 		size_t len;
 
-		if (hosts && !engines) {
+		/* A row without a host or engine: the directory's name. */
+		if (hosts && !engines && r->host[0]) {
 			snprintf(s->labels[i], sizeof(s->labels[i]), "%s",
 				 r->host);
 			continue;
 		}
-		if (engines && !hosts && one_engine(&s->tables[i])) {
+		if (engines && !hosts && one_engine(&s->tables[i]) &&
+		    r->engine[0]) {
 			snprintf(s->labels[i], sizeof(s->labels[i]), "%s",
 				 r->engine);
 			continue;

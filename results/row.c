@@ -137,7 +137,10 @@ static void put_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* Doubles: integers exactly, others with 6 decimals, trailing zeros cut. */
+/*
+ * Doubles: integers exactly, others with 6 decimals, trailing zeros cut.
+ * A double of 2^53 or more is an integer, so buf holds at most 16 digits.
+ */
 static void put_dbl(FILE *f, double v)
 {
 	char buf[64];
@@ -146,7 +149,7 @@ static void put_dbl(FILE *f, double v)
 	/* Not measured, or not a measurement: an empty field. */
 	if (!isfinite(v))
 		return;
-	if (v == floor(v) && fabs(v) < 9e15) {
+	if (v == floor(v)) {
 		fprintf(f, "%.0f", v);
 		return;
 	}

@@ -14,3 +14,4 @@ SH_TESTS += tests/model/spin-notify.sh
 # tests/docs-links.sh: no reference leaves the repository; every docs/
 # file and section cited exists.
 SH_TESTS += tests/docs-links.sh
+include tests/fuzz/module.mk

@@ -18,7 +18,9 @@
 
 static int parse_dur(const char *s, int64_t *out)
 {
-	return cli_parse_duration_ns(s, 1, out);
+	int ret = cli_parse_duration_ns(s, 1, out);
+
+	return ret ? ret : *out > SIM_MAX_DUR_NS ? -ERANGE : 0;
 }
 
 /* A probability: "0.01" or "1%"; 0 or -EINVAL. */
@@ -219,7 +221,7 @@ static int hist_line(const char *p, const char *end, const char *path,
 	return ret;
 bad:
 	snprintf(err, errlen,
-		 "hist file %s line %d: expected 'LATENCY [COUNT]' (e.g. '20us 15')",
+		 "hist file %s line %d: expected 'LATENCY [COUNT]' (e.g. '20us 15', LATENCY up to 1h)",
 		 path, lineno);
 	return -EINVAL;
 }
@@ -362,7 +364,7 @@ int sim_lat_parse(const char *model, struct sim_lat *m, char *err,
 	}
 bad:
 	snprintf(err, errlen,
-		 "invalid latency model '%s': allowed fixed:L, uniform:A-B, lognormal:MEDIAN,SIGMA (SIGMA 0-10), hist:FILE",
+		 "invalid latency model '%s': allowed fixed:L, uniform:A-B, lognormal:MEDIAN,SIGMA (SIGMA 0-10), hist:FILE (latencies up to 1h)",
 		 model);
 	return -EINVAL;
 }
@@ -381,7 +383,7 @@ int64_t sim_lat_sample(const struct sim_lat *m, struct wl_rand *r)
 		       (int64_t)wl_rand_below(r, (uint64_t)(m->b_ns - m->a_ns) + 1);
 	case SIM_LAT_LOGNORMAL:
 		v = (double)m->a_ns * exp(m->sigma * wl_rand_normal(r));
-		return v > 9e18 ? INT64_MAX / 4 : (int64_t)v;
+		return v > SIM_MAX_DUR_NS ? SIM_MAX_DUR_NS : (int64_t)v;
 	case SIM_LAT_HIST:
 		u = wl_rand_below(r, m->cum[m->nbins - 1]);
 		/* First bin whose cumulative count exceeds u. */
@@ -443,7 +445,7 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (parse_prob(val, &s->err_rate))
 			goto bad;
 	} else if (strcmp(key, "spike") == 0) {
-		allowed = "PROBABILITY:LATENCY, like 0.001:2ms";
+		allowed = "PROBABILITY:LATENCY (up to 1h), like 0.001:2ms";
 		if (strlen(val) >= sizeof(buf))
 			goto bad;
 		strcpy(buf, val);
@@ -459,11 +461,12 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (parse_prob(val, &s->stuck_prob))
 			goto bad;
 	} else if (strcmp(key, "timeout") == 0) {
-		allowed = "a duration above 0, like 10ms";
+		allowed = "a duration above 0 up to 1h, like 10ms";
 		if (parse_dur(val, &s->timeout_ns) || s->timeout_ns <= 0)
 			goto bad;
 	} else if (strcmp(key, "coalesce") == 0) {
-		allowed = "COUNT:TIME with COUNT 1-255, like 8:100us";
+		allowed = "COUNT:TIME with COUNT 1-255 and TIME up to 1h, "
+			  "like 8:100us";
 		if (strlen(val) >= sizeof(buf))
 			goto bad;
 		strcpy(buf, val);

@@ -25,6 +25,9 @@
  *   cpu=N                 CPU of the device thread (thread mode)
  * hist:FILE is a run JSON written by aiotune (result.hist is sampled) or a
  * text file of lines "LATENCY [COUNT]" (LATENCY with a unit, ns if none).
+ * Every duration (latencies, spike, timeout, coalescing time) is at most
+ * SIM_MAX_DUR_NS and a lognormal sample is cut there, so deadlines (a
+ * clock reading plus queued latencies) never overflow an int64.
  *
  * Deadline of a command submitted at now: max(now, when the first channel
  * frees) + sampled latency (+ spike); that channel is busy until then.
@@ -57,6 +60,7 @@ struct sim_lat {
 };
 
 #define SIM_MAX_CHANNELS 1024
+#define SIM_MAX_DUR_NS 3600000000000LL	/* 1 h */
 
 struct sim_spec {
 	struct sim_lat lat;

@@ -52,6 +52,9 @@ static void test_csv_roundtrip(void)
 	res_row_init(&r);
 	strcpy(r.run_id, "p0000-r1");
 	r.iops = 1.5;
+	/* Wider than 63 characters in %.6f (found by fuzz-runjson). */
+	r.bw_bytes_per_s = 1.0444444444444444e+69;
+	r.lat_max_ns = 1e300;
 	ASSERT_EQ(res_table_add(&t, &r), 0);
 	path(p, sizeof(p), "r.csv");
 	ASSERT_EQ(res_csv_save(p, &t), 0);
@@ -68,6 +71,8 @@ static void test_csv_roundtrip(void)
 	ASSERT_TRUE(isnan(back.rows[1].lat_p99_ns));
 	ASSERT_TRUE(isnan(back.rows[0].guest_lat_p50_ns));
 	ASSERT_DBL(back.rows[1].iops, ==, 1.5);
+	ASSERT_DBL(back.rows[1].bw_bytes_per_s, ==, 1.0444444444444444e+69);
+	ASSERT_DBL(back.rows[1].lat_max_ns, ==, 1e300);
 	res_table_free(&t);
 	res_table_free(&back);
 }
