@@ -26,7 +26,8 @@
 #include "results/fio-cmd.h"
 #include "results/fio-import.h"
 #include "results/provenance.h"
-#include "results/spawn.h"
+#include "util/spawn.h"
+#include "util/version.h"
 #include "workloads/engine-real.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
@@ -62,7 +63,7 @@ static void remove_temp_files(void)
 static void clean_up(void)
 {
 	remove_temp_files();
-	res_argv_free(fargv);
+	util_argv_free(fargv);
 	fargv = NULL;
 }
 
@@ -208,7 +209,7 @@ static json_t *measure(int64_t timeout_ns)
 	json_t *runs, *run;
 	int status = 0, ret;
 
-	ret = res_spawn_wait(fargv, "/dev/null", log_path, timeout_ns, &stop,
+	ret = util_spawn_wait(fargv, "/dev/null", log_path, timeout_ns, &stop,
 			     &status);
 	if (ret == -ECANCELED)
 		cli_die(128 + (int)stop, "stopped by signal %d", (int)stop);
@@ -285,7 +286,7 @@ static int cmd_fio_run(int argc, char **argv)
 			"'%s': %s", job.placement, why);
 
 	/*
-	 * A signal from here on stops fio (res_spawn_wait) or is acted on
+	 * A signal from here on stops fio (util_spawn_wait) or is acted on
 	 * after it; either way the temporary files go (atexit).
 	 */
 	memset(&sa, 0, sizeof(sa));
@@ -346,13 +347,13 @@ static int cmd_fio_run(int argc, char **argv)
 	json_object_set_new(jj, "fio_command_line", json_string(text));
 	json_object_set_new(jj, "fio_cpus_allowed", json_string(cpus));
 	free(text);
-	res_argv_free(fargv);
+	util_argv_free(fargv);
 	fargv = NULL;
 	json_object_set_new(run, "job", jj);
 	json_object_set_new(run, "command_line", json_string(cmdline));
 	json_object_set_new(run, "aiotune_version",
-			    json_string(aiotune_version()));
-	json_object_set_new(run, "git", json_string(aiotune_git_rev()));
+			    json_string(util_version()));
+	json_object_set_new(run, "git", json_string(util_git_rev()));
 	json_object_set_new(run, "host", res_prov_host());
 	if (raw_fio_json) {
 		/* printed above */

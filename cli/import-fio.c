@@ -17,6 +17,7 @@
 #include "results/provenance.h"
 #include "results/row.h"
 #include "results/runjson.h"
+#include "util/version.h"
 
 static void usage(FILE *f)
 {
@@ -196,8 +197,8 @@ static int cmd_import_fio(int argc, char **argv)
 	json_object_set_new(meta, "format_version",
 			    json_integer(RES_FORMAT_VERSION));
 	json_object_set_new(meta, "tool", json_string("aiotune"));
-	json_object_set_new(meta, "version", json_string(aiotune_version()));
-	json_object_set_new(meta, "git", json_string(aiotune_git_rev()));
+	json_object_set_new(meta, "version", json_string(util_version()));
+	json_object_set_new(meta, "git", json_string(util_git_rev()));
 	json_object_set_new(meta, "command_line", json_string(cmdline));
 	json_object_set_new(meta, "start_time", json_string(when));
 	json_object_set_new(meta, "imported_from", files);

@@ -25,6 +25,7 @@
 #include "qemu/point.h"
 #include "qemu/qemu.h"
 #include "results/provenance.h"
+#include "util/version.h"
 #include "workloads/job.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
@@ -32,8 +33,6 @@
 void cli_run_parse(int argc, char **argv, struct wl_job *job);
 bool cli_run_is_qemu(int argc, char **argv);
 int cli_qemu_run(int argc, char **argv);
-const char *aiotune_version(void);
-const char *aiotune_git_rev(void);
 
 static volatile sig_atomic_t stop;
 
@@ -214,8 +213,8 @@ int cli_qemu_run(int argc, char **argv)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
 	json_object_set_new(run, "command_line", json_string(cmdline));
 	json_object_set_new(run, "aiotune_version",
-			    json_string(aiotune_version()));
-	json_object_set_new(run, "git", json_string(aiotune_git_rev()));
+			    json_string(util_version()));
+	json_object_set_new(run, "git", json_string(util_git_rev()));
 	json_object_set_new(run, "host", res_prov_host());
 	if (json) {
 		char *text = json_dumps(run, JSON_INDENT(2) |

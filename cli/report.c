@@ -24,6 +24,7 @@
 #include "results/recommend.h"
 #include "results/runjson.h"
 #include "util/file.h"
+#include "util/version.h"
 
 static const struct {
 	const char *name;
@@ -349,7 +350,7 @@ static int fio_json_export(const char *dir, const char *output)
 		json_array_append_new(jobs, job);
 		json_decref(run);
 	}
-	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
+	doc = fio_export_doc(jobs, util_version(), time(NULL));
 	text = doc ? fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");

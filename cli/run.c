@@ -17,9 +17,10 @@
 #include "loop/aio.h"
 #include "polling/policy.h"
 #include "results/fio-export.h"
+#include "util/version.h"
 #include "workloads/engine.h"
-#include "workloads/frontend.h"
 #include "workloads/frontend-virtio.h"
+#include "workloads/frontend.h"
 #include "workloads/job.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
@@ -27,8 +28,6 @@
 /* A placement this host cannot realize: the point is skipped. */
 #define CLI_EXIT_SKIPPED 3
 
-const char *aiotune_version(void);
-const char *aiotune_git_rev(void);
 
 bool cli_run_is_qemu(int argc, char **argv);
 int cli_qemu_run(int argc, char **argv);
@@ -338,7 +337,7 @@ static void print_fio_json(const char *run_text)
 		cli_die(1, "fio-json: %s", err);
 	jobs = json_array();
 	json_array_append_new(jobs, job);
-	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
+	doc = fio_export_doc(jobs, util_version(), time(NULL));
 	text = doc ? fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");
@@ -376,8 +375,8 @@ static int cmd_run(int argc, char **argv)
 	cmdline = cli_join_args("aiotune", argc, argv);
 	if (!res || !cmdline)
 		cli_die(1, "out of memory");
-	prov.version = aiotune_version();
-	prov.git = aiotune_git_rev();
+	prov.version = util_version();
+	prov.git = util_git_rev();
 	prov.command_line = cmdline;
 
 	ret = wl_run(&job, res, err, sizeof(err));

@@ -39,18 +39,19 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "results/atomic.h"
-#include "results/claim.h"
 #include "qemu/qemu.h"
 #include "qemu/session.h"
+#include "results/atomic.h"
+#include "results/claim.h"
 #include "results/fio-cmd.h"
 #include "results/grid.h"
 #include "results/plan.h"
 #include "results/provenance.h"
 #include "results/row.h"
 #include "results/runjson.h"
-#include "results/spawn.h"
 #include "results/targets.h"
+#include "util/spawn.h"
+#include "util/version.h"
 
 /* Start-up and tear-down of one child beyond runtime + ramp (estimate). */
 #define RUN_OVERHEAD_NS 300000000LL
@@ -479,7 +480,7 @@ static void print_dry_run(struct sweep *sw)
 			if (!a)
 				printf(" (skipped: %s)", why);
 			putchar('\n');
-			res_argv_free(a);
+			util_argv_free(a);
 		}
 		putchar('\n');
 		print_fio_notes(sw, stdout);
@@ -706,8 +707,8 @@ static json_t *new_meta(struct sweep *sw)
 	json_object_set_new(m, "format_version",
 			    json_integer(RES_FORMAT_VERSION));
 	json_object_set_new(m, "tool", json_string("aiotune"));
-	json_object_set_new(m, "version", json_string(aiotune_version()));
-	json_object_set_new(m, "git", json_string(aiotune_git_rev()));
+	json_object_set_new(m, "version", json_string(util_version()));
+	json_object_set_new(m, "git", json_string(util_git_rev()));
 	json_object_set_new(m, "command_line", json_string(sw->cmdline));
 	json_object_set_new(m, "start_time", json_string(sw->start_time));
 	json_object_set_new(m, "host", res_prov_host());
@@ -1352,8 +1353,8 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 	/* A QEMU point may boot its guest first (qemu/qemu.h). */
 	if (qm_engine_is_qemu(p->engine))
 		timeout += 120000000000LL;
-	ret = res_spawn_wait(argv, out, log, timeout, &abort_run, &status);
-	res_argv_free(argv);
+	ret = util_spawn_wait(argv, out, log, timeout, &abort_run, &status);
+	util_argv_free(argv);
 	if (ret == -ECANCELED) {
 		unlink(out);
 		unlink(log);

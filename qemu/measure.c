@@ -20,6 +20,7 @@
 #include "qemu/proc.h"
 #include "qemu/run-internal.h"
 #include "results/fio-cmd.h"
+#include "util/spawn.h"
 
 int qm__find_threads(struct ctx *c)
 {
@@ -188,7 +189,7 @@ static char *guest_fio_args(const struct wl_job *job)
 				strcat(line, " ");
 		}
 	}
-	res_argv_free(argv);
+	util_argv_free(argv);
 	return line;
 }
 

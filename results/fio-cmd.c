@@ -16,6 +16,7 @@
 
 #include "affinity/affinity.h"
 #include "results/fio-cmd.h"
+#include "util/spawn.h"
 
 static const char *const variant_names[FIO_NR_VARIANTS] = {
 	"plain", "sqpoll", "hipri", "batch",
@@ -287,7 +288,7 @@ char **fio_argv(const char *fio_bin, const struct wl_job *job,
 	add(&a, "--output-format=json");
 	add(&a, "--output=%s", json_out);
 	if (a.oom) {
-		res_argv_free(a.v);
+		util_argv_free(a.v);
 		return NULL;
 	}
 	return a.v;

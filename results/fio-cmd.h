@@ -75,7 +75,7 @@ bool fio_expressible(const struct wl_job *job, enum fio_variant v,
  * The fio command line for job under variant v: fio_bin, one job with
  * --output-format=json written to json_out, CPUs from cpus (a cpulist
  * for cpus_allowed, NULL or "" for none). NULL-terminated, malloc'ed
- * (res_argv_free), NULL when out of memory.
+ * (util_argv_free), NULL when out of memory.
  */
 char **fio_argv(const char *fio_bin, const struct wl_job *job,
 		enum fio_variant v, const char *cpus, const char *json_out);

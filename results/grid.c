@@ -12,8 +12,9 @@
 #include "qemu/point.h"
 #include "qemu/qemu.h"
 #include "results/grid.h"
-#include "workloads/frontend.h"
+#include "util/spawn.h"
 #include "workloads/frontend-virtio.h"
+#include "workloads/frontend.h"
 #include "workloads/job.h"
 #include "workloads/runner.h"
 
@@ -642,22 +643,13 @@ char **res_point_run_args(const struct res_point *p)
 			free(argv[n]);
 			free(argv[n + 1]);
 			argv[n] = NULL;
-			res_argv_free(argv);
+			util_argv_free(argv);
 			return NULL;
 		}
 		sprintf(argv[n], "--%s", dims[d].key);
 		n += 2;
 	}
 	return argv;
-}
-
-void res_argv_free(char **argv)
-{
-	if (!argv)
-		return;
-	for (int i = 0; argv[i]; i++)
-		free(argv[i]);
-	free(argv);
 }
 
 int res_point_job(const struct res_point *p, struct wl_job *job, char *err,

@@ -2,7 +2,7 @@
 # recommendation and the gnuplot driver; the sweep, plot, recommend and
 # report subcommands (cli/) are listed here too.
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
-	results/grid.c results/jobfile.c results/plan.c results/spawn.c \
+	results/grid.c results/jobfile.c results/plan.c \
 	results/claim.c \
 	results/provenance.c results/summary.c results/recommend.c \
 	results/plot.c results/load.c results/fio-import.c \

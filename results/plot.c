@@ -12,11 +12,11 @@
 #include <jansson.h>
 
 #include "results/atomic.h"
-#include "results/grid.h"
 #include "results/fio-cmd.h"
+#include "results/grid.h"
 #include "results/plot.h"
 #include "results/runjson.h"
-#include "results/spawn.h"
+#include "util/spawn.h"
 
 static bool has_script(const char *dir)
 {
@@ -430,7 +430,7 @@ static int run_script(const char *scripts, const char *name,
 
 	snprintf(script, sizeof(script), "%s/%s.gp", scripts, name);
 	snprintf(log, sizeof(log), "%s/gnuplot-%s.log", logdir, name);
-	ret = res_spawn_wait(argv, log, log, 60000000000LL, NULL, &status);
+	ret = util_spawn_wait(argv, log, log, 60000000000LL, NULL, &status);
 	if (ret == -ENOENT) {
 		snprintf(err, errlen, "gnuplot is not installed (make deps "
 			 "installs it)");

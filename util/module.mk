@@ -4,3 +4,14 @@
 LOOP_SRCS += util/file.c
 TESTS += tests/util/test-file.c
 SH_TESTS += tests/util/input-files.sh
+# Child processes and aiotune's version (part of libaiotune.a).
+APP_SRCS += util/spawn.c util/version.c
+GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+# Rebuild version.o whenever the revision changes.
+$(BUILD)/util/git-rev: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(GIT_REV)' | cmp -s - $@ || echo '$(GIT_REV)' > $@
+$(BUILD)/util/version.o: $(BUILD)/util/git-rev
+.PHONY: FORCE
+FORCE:
+$(BUILD)/util/version.o: override CPPFLAGS += -DAIOTUNE_GIT_REV='"$(GIT_REV)"'

@@ -11,6 +11,7 @@
 
 #include "results/fio-cmd.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
 
 static bool has_arg(char **argv, const char *want)
 {
@@ -135,12 +136,12 @@ static void test_argv(void)
 	ASSERT_FALSE(has_prefix(a, "--hipri"));
 	ASSERT_FALSE(has_prefix(a, "--sqthread_poll"));
 	ASSERT_FALSE(has_prefix(a, "--iodepth_batch"));
-	res_argv_free(a);
+	util_argv_free(a);
 	a = fio_argv("fio", &job, FIO_VAR_BATCH, "", "o.json");
 	ASSERT_TRUE(has_arg(a, "--ioengine=libaio"));
 	ASSERT_TRUE(has_arg(a, "--iodepth_batch_submit=32"));
 	ASSERT_TRUE(has_arg(a, "--iodepth_batch_complete_max=32"));
-	res_argv_free(a);
+	util_argv_free(a);
 
 	snprintf(job.engine, sizeof(job.engine), "io_uring");
 	job.rw = WL_RW_RANDREAD;
@@ -153,10 +154,10 @@ static void test_argv(void)
 	ASSERT_TRUE(has_arg(a, "--direct=0"));
 	ASSERT_FALSE(has_prefix(a, "--rwmixread"));
 	ASSERT_FALSE(has_prefix(a, "--cpus_allowed"));
-	res_argv_free(a);
+	util_argv_free(a);
 	a = fio_argv("fio", &job, FIO_VAR_HIPRI, NULL, "o.json");
 	ASSERT_TRUE(has_arg(a, "--hipri=1"));
-	res_argv_free(a);
+	util_argv_free(a);
 
 	/* What fio cannot express, and which setting says so. */
 	snprintf(job.frontend, sizeof(job.frontend), "virtio");
@@ -306,12 +307,12 @@ static void test_filename_colon(void)
 	a = fio_argv("fio", &job, FIO_VAR_PLAIN, "", "o.json");
 	ASSERT_NOT_NULL(a);
 	ASSERT_TRUE(has_arg(a, "--filename=/data/a\\:b\\:c"));
-	res_argv_free(a);
+	util_argv_free(a);
 	/* A leading ':' (fio would drop it) and "\\:" already in the name. */
 	snprintf(job.target, sizeof(job.target), ":x\\:y");
 	a = fio_argv("fio", &job, FIO_VAR_PLAIN, "", "o.json");
 	ASSERT_TRUE(has_arg(a, "--filename=\\:x\\\\:y"));
-	res_argv_free(a);
+	util_argv_free(a);
 }
 
 int main(void)

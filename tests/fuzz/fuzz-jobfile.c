@@ -16,6 +16,7 @@
 #include "cli/cli.h"
 #include "results/grid.h"
 #include "tests/fuzz/fuzz.h"
+#include "util/spawn.h"
 #include "workloads/job.h"
 
 #define NAME "fuzz.ini"
@@ -91,7 +92,7 @@ static void check_args(const struct res_point *p)
 			FUZZ_ASSERT(v == p->iodepth);
 		}
 	}
-	res_argv_free(argv);
+	util_argv_free(argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -13,6 +13,7 @@
 
 #include "results/grid.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
 
 static const char *write_job(const char *name, const char *text)
 {
@@ -138,7 +139,7 @@ static void test_good(void)
 			if (!strcmp(argv[i], "--guest-think"))
 				found = !strcmp(argv[i + 1], "exp:10us");
 		ASSERT_TRUE(found);
-		res_argv_free(argv);
+		util_argv_free(argv);
 	}
 	ASSERT_EQ(res_point_check(&g.points[1], err, sizeof(err)), 0);
 	res_grid_free(&g);

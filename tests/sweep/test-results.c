@@ -18,6 +18,7 @@
 #include "results/row.h"
 #include "results/runjson.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
 
 static void path(char *buf, size_t size, const char *name)
 {
@@ -356,7 +357,7 @@ static void test_run_args(void)
 	}
 	ASSERT_EQ(n, 2 * RES_NR_DIMS);
 	ASSERT_TRUE(saw_runtime);
-	res_argv_free(argv);
+	util_argv_free(argv);
 
 	/* A row of the point matches; change one setting and it does not. */
 	res_row_init(&r);

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "results/spawn.h"
+#include "util/spawn.h"
 
 extern char **environ;
 
@@ -190,9 +190,9 @@ static void kill_group(pid_t pid, int pidfd, int *status)
 		;
 }
 
-int res_spawn_wait(char *const argv[], const char *out_path,
-		   const char *err_path, int64_t timeout_ns,
-		   volatile sig_atomic_t *abort, int *status)
+int util_spawn_wait(char *const argv[], const char *out_path,
+		    const char *err_path, int64_t timeout_ns,
+		    volatile sig_atomic_t *abort, int *status)
 {
 	int64_t deadline = now_ns() + timeout_ns;
 	pid_t pid;
@@ -230,4 +230,13 @@ int res_spawn_wait(char *const argv[], const char *out_path,
 	if (pidfd >= 0)
 		close(pidfd);
 	return ret;
+}
+
+void util_argv_free(char **argv)
+{
+	if (!argv)
+		return;
+	for (int i = 0; argv[i]; i++)
+		free(argv[i]);
+	free(argv);
 }
