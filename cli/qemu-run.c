@@ -29,6 +29,7 @@
 #include "workloads/job.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
+#include "workloads/units.h"
 
 void cli_run_parse(int argc, char **argv, struct wl_job *job);
 bool cli_run_is_qemu(int argc, char **argv);
@@ -93,7 +94,7 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 		}
 		v = flag_val(*argc, argv, &i, "--boot-timeout", &hit);
 		if (hit) {
-			if (!v || cli_parse_duration_ns(v, 1000000000LL, &ns) ||
+			if (!v || wl_parse_duration_ns(v, 1000000000LL, &ns) ||
 			    ns < 1000000000LL)
 				cli_bad_value("--boot-timeout", v, "a duration "
 					      "of at least 1s, like 60s");
@@ -102,7 +103,7 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 		}
 		v = flag_val(*argc, argv, &i, "--guest-timeout", &hit);
 		if (hit) {
-			if (!v || cli_parse_duration_ns(v, 1000000000LL, &ns) ||
+			if (!v || wl_parse_duration_ns(v, 1000000000LL, &ns) ||
 			    ns < 0)
 				cli_bad_value("--guest-timeout", v, "a duration,"
 					      " like 30s or 0");

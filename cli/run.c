@@ -24,6 +24,7 @@
 #include "workloads/job.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
+#include "workloads/units.h"
 
 /* A placement this host cannot realize: the point is skipped. */
 #define CLI_EXIT_SKIPPED 3
@@ -101,7 +102,7 @@ static int64_t int_in(const char *flag, const char *val, int64_t lo,
 {
 	int64_t v;
 
-	if (cli_parse_count(val, &v) || v < lo || v > hi)
+	if (wl_parse_count(val, &v) || v < lo || v > hi)
 		cli_bad_value(flag, val, allowed);
 	return v;
 }
@@ -111,7 +112,7 @@ static int64_t dur_in(const char *flag, const char *val, int64_t unit,
 {
 	int64_t v;
 
-	if (cli_parse_duration_ns(val, unit, &v) || v < lo)
+	if (wl_parse_duration_ns(val, unit, &v) || v < lo)
 		cli_bad_value(flag, val, allowed);
 	return v;
 }
@@ -121,7 +122,7 @@ static uint64_t size_in(const char *flag, const char *val, uint64_t lo,
 {
 	uint64_t v;
 
-	if (cli_parse_size(val, &v) || v < lo || v > hi)
+	if (wl_parse_size(val, &v) || v < lo || v > hi)
 		cli_bad_value(flag, val, allowed);
 	return v;
 }

@@ -52,6 +52,7 @@
 #include "results/targets.h"
 #include "util/spawn.h"
 #include "util/version.h"
+#include "workloads/units.h"
 
 /* Start-up and tear-down of one child beyond runtime + ramp (estimate). */
 #define RUN_OVERHEAD_NS 300000000LL
@@ -208,7 +209,7 @@ static int64_t parse_flag_int(const char *flag, const char *v, int64_t lo,
 {
 	int64_t x;
 
-	if (cli_parse_int64(v, &x) || x < lo || x > hi)
+	if (wl_parse_int64(v, &x) || x < lo || x > hi)
 		cli_bad_value(flag, v, allowed);
 	return x;
 }

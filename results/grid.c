@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "affinity/affinity.h"
-#include "cli/cli.h"
 #include "polling/policy.h"
 #include "qemu/point.h"
 #include "qemu/qemu.h"
@@ -17,6 +16,7 @@
 #include "workloads/frontend.h"
 #include "workloads/job.h"
 #include "workloads/runner.h"
+#include "workloads/units.h"
 
 enum dim_kind {
 	K_STR,    /* a name */
@@ -227,19 +227,19 @@ static int parse_num(const struct dim_desc *dd, const char *v, int64_t *out)
 
 	switch (dd->kind) {
 	case K_SIZE:
-		ret = cli_parse_size(v, &u);
+		ret = wl_parse_size(v, &u);
 		if (!ret && u > INT64_MAX)
 			ret = -ERANGE;
 		*out = (int64_t)u;
 		break;
 	case K_DUR:
-		ret = cli_parse_duration_ns(v, 1000000000LL, out);
+		ret = wl_parse_duration_ns(v, 1000000000LL, out);
 		break;
 	case K_NS:
-		ret = cli_parse_duration_ns(v, 1, out);
+		ret = wl_parse_duration_ns(v, 1, out);
 		break;
 	default:
-		ret = cli_parse_count(v, out);
+		ret = wl_parse_count(v, out);
 		break;
 	}
 	if (ret)
@@ -513,7 +513,7 @@ int res_point_set_value(struct res_point *p, enum res_dim d, const char *v)
 		strcpy(base, v);
 		return 0;
 	}
-	return cli_parse_int64(v, (int64_t *)base);
+	return wl_parse_int64(v, (int64_t *)base);
 }
 
 void res_grid_varying(const struct res_grid *g, bool varying[RES_NR_DIMS])

@@ -26,8 +26,8 @@
 
 #include <ini.h>
 
-#include "cli/cli.h"
 #include "results/grid.h"
+#include "workloads/units.h"
 
 struct job_ctx {
 	struct res_grid *g;
@@ -130,14 +130,14 @@ static int set_option(struct job_ctx *c, const char *key, const char *value)
 	c->opt_seen[i] = true;
 	switch (i) {
 	case 0:
-		if (cli_parse_int64(value, &v) || v < 1 || v > 1000)
+		if (wl_parse_int64(value, &v) || v < 1 || v > 1000)
 			return fail(c, "invalid value '%s' for %s: allowed "
 				    "an integer from 1 to 1000", value, key);
 		g->repetitions = (int)v;
 		g->repetitions_set = true;
 		return 1;
 	case 1:
-		if (cli_parse_int64(value, &v) || v < 0)
+		if (wl_parse_int64(value, &v) || v < 0)
 			return fail(c, "invalid value '%s' for %s: allowed "
 				    "a non-negative integer", value, key);
 		g->seed = (uint64_t)v;

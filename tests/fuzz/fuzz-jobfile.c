@@ -18,6 +18,7 @@
 #include "tests/fuzz/fuzz.h"
 #include "util/spawn.h"
 #include "workloads/job.h"
+#include "workloads/units.h"
 
 #define NAME "fuzz.ini"
 /* Points checked one by one (a grid may hold 100000). */
@@ -76,19 +77,19 @@ static void check_args(const struct res_point *p)
 
 		FUZZ_ASSERT(argv[i + 1]);
 		if (!strcmp(key, "runtime")) {
-			FUZZ_ASSERT(!cli_parse_duration_ns(argv[i + 1],
-							   1000000000, &v));
+			FUZZ_ASSERT(!wl_parse_duration_ns(argv[i + 1],
+							  1000000000, &v));
 			FUZZ_ASSERT(v == p->runtime_ns);
 		} else if (!strcmp(key, "ramp")) {
-			FUZZ_ASSERT(!cli_parse_duration_ns(argv[i + 1],
-							   1000000000, &v));
+			FUZZ_ASSERT(!wl_parse_duration_ns(argv[i + 1],
+							  1000000000, &v));
 			FUZZ_ASSERT(v == p->ramp_ns);
 		} else if (!strcmp(key, "poll-max-ns")) {
-			FUZZ_ASSERT(!cli_parse_duration_ns(argv[i + 1], 1,
-							   &v));
+			FUZZ_ASSERT(!wl_parse_duration_ns(argv[i + 1], 1,
+							  &v));
 			FUZZ_ASSERT(v == p->poll_max_ns);
 		} else if (!strcmp(key, "iodepth")) {
-			FUZZ_ASSERT(!cli_parse_count(argv[i + 1], &v));
+			FUZZ_ASSERT(!wl_parse_count(argv[i + 1], &v));
 			FUZZ_ASSERT(v == p->iodepth);
 		}
 	}
