@@ -27,6 +27,7 @@
 #include "results/provenance.h"
 #include "util/version.h"
 #include "workloads/job.h"
+#include "workloads/peer.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
 #include "workloads/units.h"
@@ -66,7 +67,7 @@ bool cli_run_is_qemu(int argc, char **argv)
 		bool hit;
 		const char *v = flag_val(argc, argv, &i, "--engine", &hit);
 
-		if (hit && v && qm_engine_is_qemu(v))
+		if (hit && v && wl_engine_is_qemu(v))
 			return true;
 	}
 	return false;
@@ -111,10 +112,10 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 			continue;
 		}
 		v = flag_val(*argc, argv, &i, "--engine", &hit);
-		if (hit && v && qm_engine_is_qemu(v)) {
+		if (hit && v && wl_engine_is_qemu(v)) {
 			snprintf(engine, size, "%s", v);
 			argv[k++] = "--engine";
-			argv[k++] = (char *)qm_engine_peer(v);
+			argv[k++] = (char *)wl_qemu_engine_peer(v);
 			continue;
 		}
 		if (hit) {

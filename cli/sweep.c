@@ -39,7 +39,6 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
-#include "qemu/qemu.h"
 #include "qemu/session.h"
 #include "results/atomic.h"
 #include "results/claim.h"
@@ -52,6 +51,7 @@
 #include "results/targets.h"
 #include "util/spawn.h"
 #include "util/version.h"
+#include "workloads/peer.h"
 #include "workloads/units.h"
 
 /* Start-up and tear-down of one child beyond runtime + ramp (estimate). */
@@ -1196,7 +1196,7 @@ static char **child_argv(const struct sweep *sw, const struct res_slot *s)
 	argv[k++] = strdup("json");
 	if (sw->may_write && sw->may_write[s->point])
 		argv[k++] = strdup("--allow-write");
-	if (qm_engine_is_qemu(p->engine) && sw->accel) {
+	if (wl_engine_is_qemu(p->engine) && sw->accel) {
 		argv[k++] = strdup("--accel");
 		argv[k++] = strdup(sw->accel);
 	}
@@ -1352,7 +1352,7 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 	attempt_files(sw, s, out, log, sizeof(out));
 	timeout = 3 * (p->runtime_ns + p->ramp_ns) + 60000000000LL;
 	/* A QEMU point may boot its guest first (qemu/qemu.h). */
-	if (qm_engine_is_qemu(p->engine))
+	if (wl_engine_is_qemu(p->engine))
 		timeout += 120000000000LL;
 	ret = util_spawn_wait(argv, out, log, timeout, &abort_run, &status);
 	util_argv_free(argv);
@@ -1633,7 +1633,7 @@ static int sweep_main(int argc, char **argv, bool fio)
 	install_signals();
 	/* QEMU points share one VM while their boot settings agree. */
 	for (size_t i = 0; i < sw->plan.npoints && !sw->qemu_session[0]; i++)
-		if (qm_engine_is_qemu(sw->plan.points[i].engine) &&
+		if (wl_engine_is_qemu(sw->plan.points[i].engine) &&
 		    qm_session_begin(sw->qemu_session,
 				     sizeof(sw->qemu_session)))
 			cli_die(1, "cannot create a QEMU session directory in "

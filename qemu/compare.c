@@ -6,6 +6,7 @@
 
 #include "qemu/compare.h"
 #include "qemu/qemu.h"
+#include "workloads/peer.h"
 
 void qm_label_note(const struct res_row *key, bool any_qemu, char *label,
 		   size_t size)
@@ -14,7 +15,7 @@ void qm_label_note(const struct res_row *key, bool any_qemu, char *label,
 
 	if (!any_qemu || len + 1 >= size)
 		return;
-	if (qm_engine_is_qemu(key->engine))
+	if (wl_engine_is_qemu(key->engine))
 		snprintf(label + len, size - len, "%s[QEMU %s %s, %s]",
 			 len ? " " : "", key->version, key->poll_policy,
 			 !strcmp(key->accel, "tcg") ? "TCG: emulated" :
@@ -27,7 +28,7 @@ void qm_label_note(const struct res_row *key, bool any_qemu, char *label,
 bool qm_summary_has_qemu(const struct res_summary *s)
 {
 	for (size_t i = 0; i < s->naggs; i++)
-		if (qm_engine_is_qemu(s->aggs[i].key.engine))
+		if (wl_engine_is_qemu(s->aggs[i].key.engine))
 			return true;
 	return false;
 }
@@ -35,7 +36,7 @@ bool qm_summary_has_qemu(const struct res_summary *s)
 /* aiotune's curve for QEMU curve q: same workload, loop, policy. */
 static bool counterpart(const struct res_row *q, const struct res_row *c)
 {
-	const char *peer = qm_engine_peer(q->engine);
+	const char *peer = wl_qemu_engine_peer(q->engine);
 
 	return peer && !strcmp(c->engine, peer) &&
 	       !strcmp(c->frontend, "virtio") && !strcmp(c->rw, q->rw) &&
@@ -108,7 +109,7 @@ void qm_compare_print(FILE *f, const struct res_summary *s,
 		bool found = false;
 		char who[512];
 
-		if (!qm_engine_is_qemu(q->engine))
+		if (!wl_engine_is_qemu(q->engine))
 			continue;
 		if (!header) {
 			fprintf(f, md ? "\n**QEMU beside aiotune's loop** "
@@ -147,6 +148,6 @@ void qm_compare_print(FILE *f, const struct res_summary *s,
 			fprintf(f, "%sno aiotune curve of the same workload "
 				"(engine %s, frontend virtio, policy %s) to "
 				"compare with\n", md ? "- " : "    ",
-				qm_engine_peer(q->engine), q->poll_policy);
+				wl_qemu_engine_peer(q->engine), q->poll_policy);
 	}
 }

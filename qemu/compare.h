@@ -5,7 +5,7 @@
  * guest's IOPS say nothing of a deployment), but its knee is reported
  * beside the knee of aiotune's counterpart, the curve of the same
  * workload run by aiotune's loop with the virtio front end, the engine
- * of the same kind (qm_engine_peer) and the poll policy QEMU runs
+ * of the same kind (wl_qemu_engine_peer) and the poll policy QEMU runs
  * (qemu-ctx for QEMU 7.2), with whether the two agree.
  */
 #ifndef AIOTUNE_QEMU_COMPARE_H

@@ -6,6 +6,7 @@
 
 #include "qemu/point.h"
 #include "qemu/qemu.h"
+#include "workloads/peer.h"
 #include "workloads/runner.h"
 
 const char *qm_binary_policy(const char *qemu)
@@ -39,7 +40,7 @@ void qm_point_normalize(struct res_point *p)
 {
 	const char *q = getenv("AIOTUNE_QEMU");
 
-	if (!qm_engine_is_qemu(p->engine))
+	if (!wl_engine_is_qemu(p->engine))
 		return;
 	snprintf(p->frontend, sizeof(p->frontend), "virtio");
 	snprintf(p->guest_think, sizeof(p->guest_think), "0");
@@ -85,7 +86,7 @@ int qm_job_check(const struct wl_job *job, char *err, size_t errlen)
 	}
 	/* The target as the engine of the same kind would check it. */
 	snprintf(j.engine, sizeof(j.engine), "%s",
-		 qm_engine_peer(job->engine));
+		 wl_qemu_engine_peer(job->engine));
 	snprintf(j.frontend, sizeof(j.frontend), "direct");
 	return wl_job_check(&j, err, errlen);
 }

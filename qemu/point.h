@@ -4,7 +4,7 @@
  * no guest think time, and the poll policy of the installed QEMU
  * (qm_policy_of_version); the grid's values are replaced, so results and
  * figures say what ran. The checks are `aiotune run`'s, with the target
- * checked as the engine of the same kind would (qm_engine_peer).
+ * checked as the engine of the same kind would (wl_qemu_engine_peer).
  */
 #ifndef AIOTUNE_QEMU_POINT_H
 #define AIOTUNE_QEMU_POINT_H

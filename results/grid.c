@@ -9,12 +9,12 @@
 #include "affinity/affinity.h"
 #include "polling/policy.h"
 #include "qemu/point.h"
-#include "qemu/qemu.h"
 #include "results/grid.h"
 #include "util/spawn.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/frontend.h"
 #include "workloads/job.h"
+#include "workloads/peer.h"
 #include "workloads/runner.h"
 #include "workloads/units.h"
 
@@ -697,7 +697,7 @@ int res_point_check(const struct res_point *p, char *err, size_t errlen)
 
 	ret = res_point_job(p, &job, err, errlen);
 	if (!ret)
-		ret = qm_engine_is_qemu(job.engine) ?
+		ret = wl_engine_is_qemu(job.engine) ?
 		      qm_job_check(&job, err, errlen) :
 		      wl_job_check(&job, err, errlen);
 	return ret;

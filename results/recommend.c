@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/grid.h"
 #include "qemu/compare.h"
-#include "qemu/qemu.h"
 #include "results/fio-cmd.h"
+#include "results/grid.h"
 #include "results/recommend.h"
+#include "workloads/peer.h"
 
 static const char *const obj_names[] = {
 	[RES_OBJ_BALANCED] = "balanced",
@@ -78,7 +78,7 @@ static bool is_fio(const struct res_summary *s, const struct res_series *c)
 static bool is_peer(const struct res_summary *s, const struct res_series *c)
 {
 	return is_fio(s, c) ||
-	       qm_engine_is_qemu(s->aggs[c->pts[0]].key.engine);
+	       wl_engine_is_qemu(s->aggs[c->pts[0]].key.engine);
 }
 
 static double med(const struct res_agg *a, enum res_metric m)

@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu/qemu.h"
 #include "qemu/point.h"
 #include "results/fio-cmd.h"
 #include "results/targets.h"
 #include "workloads/job.h"
+#include "workloads/peer.h"
 #include "workloads/runner.h"
 
 int res_point_check_writes(const struct res_point *p, bool allow_write,
@@ -21,7 +21,7 @@ int res_point_check_writes(const struct res_point *p, bool allow_write,
 	if (ret)
 		return ret;
 	job.allow_write = allow_write;
-	return qm_engine_is_qemu(job.engine) ? qm_job_check(&job, err, errlen) :
+	return wl_engine_is_qemu(job.engine) ? qm_job_check(&job, err, errlen) :
 					       wl_job_check(&job, err, errlen);
 }
 
@@ -39,9 +39,9 @@ static int point_job(const struct res_point *p, struct wl_job *job,
 		return ret;
 	if (fio_engine_is_fio(p->engine) && peer) {
 		snprintf(job->engine, sizeof(job->engine), "%s", peer);
-	} else if (qm_engine_is_qemu(p->engine)) {
+	} else if (wl_engine_is_qemu(p->engine)) {
 		snprintf(job->engine, sizeof(job->engine), "%s",
-			 qm_engine_peer(p->engine));
+			 wl_qemu_engine_peer(p->engine));
 		snprintf(job->frontend, sizeof(job->frontend), "direct");
 		job->guest_think_ns = 0;
 	}
