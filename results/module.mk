@@ -5,6 +5,7 @@ APP_SRCS += results/atomic.c results/row.c results/runjson.c \
 	results/grid.c results/jobfile.c results/plan.c \
 	results/claim.c \
 	results/provenance.c results/summary.c results/recommend.c \
+	results/qemu-compare.c \
 	results/plot.c results/load.c results/fio-import.c \
 	results/fio-cmd.c
 APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu/compare.h"
 #include "results/fio-cmd.h"
 #include "results/grid.h"
+#include "results/qemu-compare.h"
 #include "results/recommend.h"
 #include "workloads/peer.h"
 
@@ -852,7 +852,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 		fprintf(f, "\n%s\n\n", r->explain);
 		print_settings(f, r, md);
 	} else if (!r->nknees && r->npeers) {
-		fprintf(f, qm_summary_has_qemu(s) ?
+		fprintf(f, res_summary_has_qemu(s) ?
 			"No recommendation: only peers' runs here (fio has no "
 			"poll window; QEMU's are not used to choose one): give "
 			"an aiotune sweep's directory too.\n" :
@@ -863,7 +863,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}
 	print_baseline(f, s, r, md);
-	qm_compare_print(f, s, &r->opts, md);   /* qemu/compare.h */
+	res_qemu_compare_print(f, s, &r->opts, md);
 	for (int i = 0; i < r->nwarn; i++)
 		fprintf(f, "%swarning: %s\n", md ? "- " : "", r->warn[i]);
 }

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu/compare.h"
+#include "results/qemu-compare.h"
 #include "results/summary.h"
 
 static const char *const metric_cols[RES_NR_METRICS] = {
@@ -226,7 +226,7 @@ static int make_series(struct res_summary *s)
 {
 	bool vary[NR_SETTINGS] = { false };
 	char x[RES_TARGET_MAX], y[RES_TARGET_MAX];
-	bool any_qemu = qm_summary_has_qemu(s);
+	bool any_qemu = res_summary_has_qemu(s);
 
 	for (size_t i = 0; i < NR_SETTINGS; i++) {
 		for (size_t k = 1; k < s->naggs && !vary[i]; k++) {
@@ -263,8 +263,8 @@ static int make_series(struct res_summary *s)
 			if (!c->pts)
 				return -ENOMEM;
 			label_of(s, a, vary, -1, c->label, sizeof(c->label));
-			qm_label_note(&a->key, any_qemu, c->label,
-				      sizeof(c->label));   /* qemu/compare.h */
+			res_qemu_label_note(&a->key, any_qemu, c->label,
+					    sizeof(c->label));
 			label_of(s, a, vary, 0, c->workload,
 				 sizeof(c->workload));
 			label_of(s, a, vary, 1, c->config, sizeof(c->config));

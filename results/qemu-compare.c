@@ -1,15 +1,14 @@
-/* compare.c: QEMU's curves beside aiotune's (compare.h). */
+/* qemu-compare.c: QEMU's curves beside aiotune's (qemu-compare.h). */
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "qemu/compare.h"
-#include "qemu/qemu.h"
+#include "results/qemu-compare.h"
 #include "workloads/peer.h"
 
-void qm_label_note(const struct res_row *key, bool any_qemu, char *label,
-		   size_t size)
+void res_qemu_label_note(const struct res_row *key, bool any_qemu,
+			 char *label, size_t size)
 {
 	size_t len = strlen(label);
 
@@ -25,7 +24,7 @@ void qm_label_note(const struct res_row *key, bool any_qemu, char *label,
 			 len ? " " : "", key->poll_policy);
 }
 
-bool qm_summary_has_qemu(const struct res_summary *s)
+bool res_summary_has_qemu(const struct res_summary *s)
 {
 	for (size_t i = 0; i < s->naggs; i++)
 		if (wl_engine_is_qemu(s->aggs[i].key.engine))
@@ -97,8 +96,8 @@ static void knee_line(FILE *f, const struct res_summary *s,
 	(void)s;
 }
 
-void qm_compare_print(FILE *f, const struct res_summary *s,
-		      const struct res_rec_opts *o, bool md)
+void res_qemu_compare_print(FILE *f, const struct res_summary *s,
+			    const struct res_rec_opts *o, bool md)
 {
 	bool header = false;
 

@@ -1,5 +1,5 @@
 /*
- * compare.h: QEMU's curves beside aiotune's in figures and in
+ * qemu-compare.h: QEMU's curves beside aiotune's in figures and in
  * `aiotune recommend`. A QEMU curve (engine qemu*) is a peer, as fio's
  * are: never a candidate for the recommended window (an emulated TCG
  * guest's IOPS say nothing of a deployment), but its knee is reported
@@ -8,8 +8,8 @@
  * of the same kind (wl_qemu_engine_peer) and the poll policy QEMU runs
  * (qemu-ctx for QEMU 7.2), with whether the two agree.
  */
-#ifndef AIOTUNE_QEMU_COMPARE_H
-#define AIOTUNE_QEMU_COMPARE_H
+#ifndef AIOTUNE_RESULTS_QEMU_COMPARE_H
+#define AIOTUNE_RESULTS_QEMU_COMPARE_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -22,16 +22,16 @@
  * and aiotune curves (any_qemu): " [QEMU 7.2 qemu-ctx, TCG: emulated]"
  * or " [aiotune loop, qemu-ctx]".
  */
-void qm_label_note(const struct res_row *key, bool any_qemu, char *label,
-		   size_t size);
+void res_qemu_label_note(const struct res_row *key, bool any_qemu,
+			 char *label, size_t size);
 /* Whether any row of s is a QEMU run. */
-bool qm_summary_has_qemu(const struct res_summary *s);
+bool res_summary_has_qemu(const struct res_summary *s);
 /*
  * Print each QEMU curve's knee and its aiotune counterpart's (opts: the
  * recommendation's tolerance), and whether they agree. Nothing when s
  * has no QEMU curve.
  */
-void qm_compare_print(FILE *f, const struct res_summary *s,
-		      const struct res_rec_opts *opts, bool markdown);
+void res_qemu_compare_print(FILE *f, const struct res_summary *s,
+			    const struct res_rec_opts *opts, bool markdown);
 
 #endif
