@@ -2,7 +2,7 @@
  * fio-run.c: `aiotune fio-run [run options]`: one point measured by fio
  * instead of aiotune's loop. It takes `aiotune run`'s options (what
  * `aiotune fio` hands each child), with --engine also accepting the fio
- * names of results/fio-cmd.h (fio-io_uring-sqpoll), runs fio with JSON
+ * names of sweep/fio-cmd.h (fio-io_uring-sqpoll), runs fio with JSON
  * output, and prints the run object of docs/run-json.md (tool "fio") or
  * a one-line summary. A point fio cannot express, or whose placement or
  * hipri this host cannot realize, exits 3 (skipped) with the reason.
@@ -23,9 +23,9 @@
 #include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "results/atomic.h"
-#include "results/fio-cmd.h"
 #include "results/fio-import.h"
 #include "results/provenance.h"
+#include "sweep/fio-cmd.h"
 #include "util/spawn.h"
 #include "util/version.h"
 #include "workloads/engine-real.h"

@@ -17,12 +17,12 @@
 #include "cli/cli.h"
 #include "results/atomic.h"
 #include "results/fio-export.h"
-#include "results/grid.h"
 #include "results/load.h"
 #include "results/plot.h"
 #include "results/provenance.h"
 #include "results/recommend.h"
 #include "results/runjson.h"
+#include "sweep/grid.h"
 #include "util/file.h"
 #include "util/version.h"
 

@@ -11,7 +11,7 @@
  *                     "sweep" object added (run id, point, rep, order)
  *   logs/<id>.log     stderr of runs that failed
  *   job.ini           a copy of the job file, if one was used
- *   sweep.lock        locked while a sweep writes here (results/claim.h)
+ *   sweep.lock        locked while a sweep writes here (sweep/claim.h)
  *   tmp/              each attempt's output while its run is in flight
  *
  * SIGINT or SIGTERM stops after the current run (a second one stops the
@@ -41,14 +41,14 @@
 #include "cli/cli.h"
 #include "qemu/session.h"
 #include "results/atomic.h"
-#include "results/claim.h"
-#include "results/fio-cmd.h"
-#include "results/grid.h"
-#include "results/plan.h"
 #include "results/provenance.h"
 #include "results/row.h"
 #include "results/runjson.h"
-#include "results/targets.h"
+#include "sweep/claim.h"
+#include "sweep/fio-cmd.h"
+#include "sweep/grid.h"
+#include "sweep/plan.h"
+#include "sweep/targets.h"
 #include "util/spawn.h"
 #include "util/version.h"
 #include "workloads/peer.h"
@@ -839,7 +839,7 @@ static void die_in_use(const struct sweep *sw, pid_t holder)
 		"another --output", sw->dir, who);
 }
 
-/* Make sw->dir this process's alone for its whole life (results/claim.h). */
+/* Make sw->dir this process's alone for its whole life (sweep/claim.h). */
 static void claim_dir(struct sweep *sw)
 {
 	pid_t holder;

@@ -19,7 +19,7 @@
 #include "qemu/fio-result.h"
 #include "qemu/proc.h"
 #include "qemu/run-internal.h"
-#include "results/fio-cmd.h"
+#include "sweep/fio-cmd.h"
 #include "util/spawn.h"
 
 int qm__find_threads(struct ctx *c)

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "workloads/job.h"
 
 /* Give a qemu engine's point its fixed settings (others unchanged). */

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "qemu/vm.h"
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "util/spawn.h"
 
 /* qboot: a firmware that boots a PVH kernel at once (qemu-system-data). */

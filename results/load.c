@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "results/atomic.h"
-#include "results/fio-cmd.h"
 #include "results/load.h"
+#include "sweep/fio-cmd.h"
 
 /* Whether the string field at off differs between the directories. */
 static bool differs(const struct res_set *s, size_t off)

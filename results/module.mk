@@ -1,13 +1,10 @@
-# results/: the results schema and writers, sweep plan, summaries, the
-# recommendation and the gnuplot driver; the sweep, plot, recommend and
-# report subcommands (cli/) are listed here too.
+# results/: the results schema and writers, summaries, the recommendation
+# and the gnuplot driver; the sweep, plot, recommend and report
+# subcommands (cli/) are listed here too.
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
-	results/grid.c results/jobfile.c results/plan.c \
-	results/claim.c \
 	results/provenance.c results/summary.c results/recommend.c \
 	results/qemu-compare.c \
-	results/plot.c results/load.c results/fio-import.c \
-	results/fio-cmd.c
+	results/plot.c results/load.c results/fio-import.c
 APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \
 	cli/report.c cli/import-fio.c cli/fio-run.c
 TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \
@@ -21,8 +18,6 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
 SH_TESTS += tests/fio/export-fio.sh
-# A sweep's targets: created once, --allow-write for its runs.
-APP_SRCS += results/targets.c
 # Strict readers of user data: fio JSON fields, results.csv, recommend options.
 TESTS += tests/fio/test-fio-import.c tests/fio/test-results-load.c
 SH_TESTS += tests/fio/bad-results.sh tests/fio/fio-run.sh

@@ -12,10 +12,10 @@
 #include <jansson.h>
 
 #include "results/atomic.h"
-#include "results/fio-cmd.h"
-#include "results/grid.h"
 #include "results/plot.h"
 #include "results/runjson.h"
+#include "sweep/fio-cmd.h"
+#include "sweep/grid.h"
 #include "util/spawn.h"
 
 static bool has_script(const char *dir)

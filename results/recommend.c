@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/fio-cmd.h"
-#include "results/grid.h"
 #include "results/qemu-compare.h"
 #include "results/recommend.h"
+#include "sweep/fio-cmd.h"
+#include "sweep/grid.h"
 #include "workloads/peer.h"
 
 static const char *const obj_names[] = {

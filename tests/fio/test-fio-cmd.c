@@ -1,5 +1,5 @@
 /*
- * test-fio-cmd.c: grid points as fio runs them (results/fio-cmd.h):
+ * test-fio-cmd.c: grid points as fio runs them (sweep/fio-cmd.h):
  * engine names both ways, the fio options built for a job, and the fio
  * grid of a mixed aiotune grid (what is kept, collapsed and noted), with
  * the device's hipri support decided by the test.
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/fio-cmd.h"
+#include "sweep/fio-cmd.h"
 #include "tests/lib/test.h"
 #include "util/spawn.h"
 

@@ -1,5 +1,5 @@
 /*
- * fuzz-jobfile.c: INI job files (results/jobfile.c, results/grid.c). An
+ * fuzz-jobfile.c: INI job files (sweep/jobfile.c, sweep/grid.c). An
  * accepted file must expand to points whose values are within each
  * dimension's limits, survive text -> value -> text, make a job `aiotune
  * run` accepts the syntax of, and become run arguments that parse back to
@@ -14,7 +14,7 @@
 
 #include "affinity/affinity.h"
 #include "cli/cli.h"
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "tests/fuzz/fuzz.h"
 #include "util/spawn.h"
 #include "workloads/job.h"

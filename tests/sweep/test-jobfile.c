@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "tests/lib/test.h"
 #include "util/spawn.h"
 

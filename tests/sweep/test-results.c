@@ -13,10 +13,10 @@
 #include <unistd.h>
 
 #include "results/atomic.h"
-#include "results/grid.h"
-#include "results/plan.h"
 #include "results/row.h"
 #include "results/runjson.h"
+#include "sweep/grid.h"
+#include "sweep/plan.h"
 #include "tests/lib/test.h"
 #include "util/spawn.h"
 

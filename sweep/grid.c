@@ -9,7 +9,7 @@
 #include "affinity/affinity.h"
 #include "polling/policy.h"
 #include "qemu/point.h"
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "util/spawn.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/frontend.h"

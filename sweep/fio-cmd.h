@@ -15,13 +15,13 @@
  * fio-io_uring, fio-io_uring-sqpoll, fio-io_uring-hipri, fio-io_uring-batch,
  * fio-libaio, fio-libaio-batch.
  */
-#ifndef AIOTUNE_RESULTS_FIO_CMD_H
-#define AIOTUNE_RESULTS_FIO_CMD_H
+#ifndef AIOTUNE_SWEEP_FIO_CMD_H
+#define AIOTUNE_SWEEP_FIO_CMD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "workloads/job.h"
 
 enum fio_variant {

@@ -10,14 +10,14 @@
  * --allow-write. A point that writes to a target that existed before,
  * without --allow-write, is refused in one line naming the flag.
  */
-#ifndef AIOTUNE_RESULTS_TARGETS_H
-#define AIOTUNE_RESULTS_TARGETS_H
+#ifndef AIOTUNE_SWEEP_TARGETS_H
+#define AIOTUNE_SWEEP_TARGETS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "results/grid.h"
-#include "results/plan.h"
+#include "sweep/grid.h"
+#include "sweep/plan.h"
 
 /*
  * Whether `aiotune run` would accept p (res_point_check) with

@@ -10,8 +10,8 @@
  * (sim:lat=lognormal:20us,0.3) and are separated by '|', and explicit
  * placements (iothread=0,1;guest=2), also separated by '|'.
  */
-#ifndef AIOTUNE_RESULTS_GRID_H
-#define AIOTUNE_RESULTS_GRID_H
+#ifndef AIOTUNE_SWEEP_GRID_H
+#define AIOTUNE_SWEEP_GRID_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "qemu/point.h"
-#include "results/fio-cmd.h"
-#include "results/targets.h"
+#include "sweep/fio-cmd.h"
+#include "sweep/targets.h"
 #include "workloads/job.h"
 #include "workloads/peer.h"
 #include "workloads/runner.h"

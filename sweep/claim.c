@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "results/atomic.h"
-#include "results/claim.h"
+#include "sweep/claim.h"
 
 static int lock_path(const char *dir, char *buf, size_t size)
 {

@@ -4,8 +4,8 @@
  * the kernel drops it when the process ends, however it ends, so a lock
  * is never stale. The lock is not inherited by child processes.
  */
-#ifndef AIOTUNE_RESULTS_CLAIM_H
-#define AIOTUNE_RESULTS_CLAIM_H
+#ifndef AIOTUNE_SWEEP_CLAIM_H
+#define AIOTUNE_SWEEP_CLAIM_H
 
 #include <sys/types.h>
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "affinity/affinity.h"
-#include "results/fio-cmd.h"
+#include "sweep/fio-cmd.h"
 #include "util/spawn.h"
 
 static const char *const variant_names[FIO_NR_VARIANTS] = {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/plan.h"
+#include "sweep/plan.h"
 
 uint64_t res_rand_next(uint64_t *state)
 {

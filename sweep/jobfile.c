@@ -26,7 +26,7 @@
 
 #include <ini.h>
 
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "workloads/units.h"
 
 struct job_ctx {

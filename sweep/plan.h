@@ -4,15 +4,15 @@
  * and checked), saved as plan.json in the results directory. A resumed
  * sweep reloads the plan and runs what is not done yet.
  */
-#ifndef AIOTUNE_RESULTS_PLAN_H
-#define AIOTUNE_RESULTS_PLAN_H
+#ifndef AIOTUNE_SWEEP_PLAN_H
+#define AIOTUNE_SWEEP_PLAN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
-#include "results/grid.h"
+#include "sweep/grid.h"
 
 #define RES_PLAN_FORMAT_VERSION 1
 
