@@ -25,10 +25,10 @@
 #include "results/atomic.h"
 #include "results/fio-import.h"
 #include "results/provenance.h"
-#include "sweep/fio-cmd.h"
 #include "util/spawn.h"
 #include "util/version.h"
 #include "workloads/engine-real.h"
+#include "workloads/fio-cmd.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
 
@@ -115,10 +115,10 @@ static void usage(FILE *f)
 }
 
 /* Take --engine fio-... and --variant out of argv; the rest is run's. */
-static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
+static enum wl_fio_variant take_fio_args(int *argc, char **argv, char *engine,
 				      size_t size)
 {
-	enum fio_variant v = FIO_VAR_PLAIN;
+	enum wl_fio_variant v = WL_FIO_PLAIN;
 	bool variant_set = false;
 	int k = 1;
 
@@ -147,18 +147,19 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 			unsigned mask;
 			char err[256];
 
-			if (fio_variants_parse(val, &mask, err, sizeof(err)) ||
+			if (wl_fio_variants_parse(val, &mask, err,
+						  sizeof(err)) ||
 			    (mask & (mask - 1)))
 				cli_bad_value("--variant", val,
 					      "plain, sqpoll, hipri, batch");
-			v = (enum fio_variant)__builtin_ctz(mask);
+			v = (enum wl_fio_variant)__builtin_ctz(mask);
 			variant_set = true;
 			continue;
 		}
-		if (fio_engine_is_fio(val)) {
-			enum fio_variant ev;
+		if (wl_engine_is_fio(val)) {
+			enum wl_fio_variant ev;
 
-			if (fio_engine_split(val, engine, size, &ev))
+			if (wl_fio_engine_split(val, engine, size, &ev))
 				cli_bad_value("--engine", val, "io_uring, "
 					      "linux-aio, fio-io_uring, "
 					      "fio-io_uring-sqpoll, "
@@ -168,7 +169,7 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 			if (variant_set && ev != v)
 				cli_die(CLI_EXIT_USAGE, "--engine %s and "
 					"--variant %s disagree: give one", val,
-					fio_variant_name(v));
+					wl_fio_variant_name(v));
 			v = ev;
 			argv[k++] = "--engine";
 			argv[k++] = engine;
@@ -210,7 +211,7 @@ static json_t *measure(int64_t timeout_ns)
 	int status = 0, ret;
 
 	ret = util_spawn_wait(fargv, "/dev/null", log_path, timeout_ns, &stop,
-			     &status);
+			      &status);
 	if (ret == -ECANCELED)
 		cli_die(128 + (int)stop, "stopped by signal %d", (int)stop);
 	if (ret == -ETIMEDOUT)
@@ -248,7 +249,7 @@ static int cmd_fio_run(int argc, char **argv)
 	struct wl_target claim;
 	struct sigaction sa;
 	struct wl_job job;
-	enum fio_variant v;
+	enum wl_fio_variant v;
 	const char *dim;
 	json_t *run, *jj;
 	int n, ret;
@@ -272,12 +273,12 @@ static int cmd_fio_run(int argc, char **argv)
 		ret = wl_job_prepare(&job, NULL, why, sizeof(why));
 	if (ret)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
-	if (!fio_expressible(&job, v, &dim, why, sizeof(why)))
+	if (!wl_fio_expressible(&job, v, &dim, why, sizeof(why)))
 		cli_die(CLI_EXIT_SKIPPED, "fio cannot run this point (%s): %s",
 			dim, why);
-	if (v == FIO_VAR_HIPRI && !fio_hipri_ok(job.target, why, sizeof(why)))
+	if (v == WL_FIO_HIPRI && !wl_fio_hipri_ok(job.target, why, sizeof(why)))
 		cli_die(CLI_EXIT_SKIPPED, "hipri skipped: %s", why);
-	ret = fio_placement_cpus(&job, cpus, sizeof(cpus), why, sizeof(why));
+	ret = wl_fio_placement_cpus(&job, cpus, sizeof(cpus), why, sizeof(why));
 	if (ret == -ENOTSUP)
 		cli_die(CLI_EXIT_SKIPPED, "placement '%s' skipped: %s",
 			job.placement, why);
@@ -298,8 +299,8 @@ static int cmd_fio_run(int argc, char **argv)
 	atexit(clean_up);
 	make_temp(json_path, sizeof(json_path), ".json");
 	make_temp(log_path, sizeof(log_path), ".log");
-	fargv = fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
-			 json_path);
+	fargv = wl_fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
+			    json_path);
 	if (!fargv)
 		cli_die(1, "out of memory");
 
@@ -331,9 +332,9 @@ static int cmd_fio_run(int argc, char **argv)
 	remove_temp_files();
 
 	/* The run's settings are the point's, under the fio engine name. */
-	fio_engine_name(job.engine, v, name, sizeof(name), why, sizeof(why));
+	wl_fio_engine_name(job.engine, v, name, sizeof(name), why, sizeof(why));
 	snprintf(job.engine, sizeof(job.engine), "%s", name);
-	job.hipri = v == FIO_VAR_HIPRI;
+	job.hipri = v == WL_FIO_HIPRI;
 	/* No event loop: the polling settings do not apply (fio-cmd.h). */
 	job.poll_max_ns = 0;
 	snprintf(job.poll_policy, sizeof(job.poll_policy), "off");

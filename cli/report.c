@@ -22,7 +22,6 @@
 #include "results/provenance.h"
 #include "results/recommend.h"
 #include "results/runjson.h"
-#include "sweep/grid.h"
 #include "util/file.h"
 #include "util/version.h"
 

@@ -45,12 +45,13 @@
 #include "results/row.h"
 #include "results/runjson.h"
 #include "sweep/claim.h"
-#include "sweep/fio-cmd.h"
+#include "sweep/fio-grid.h"
 #include "sweep/grid.h"
 #include "sweep/plan.h"
 #include "sweep/targets.h"
 #include "util/spawn.h"
 #include "util/version.h"
+#include "workloads/fio-cmd.h"
 #include "workloads/peer.h"
 #include "workloads/units.h"
 
@@ -111,7 +112,7 @@ struct sweep {
 	bool tty;
 	int failed;
 	size_t skipped;               /* runs this host cannot realize */
-	struct fio_grid fio_grid;     /* aiotune fio: points and notes */
+	struct sw_fio_grid fio_grid;        /* aiotune fio: points and notes */
 };
 
 static void usage(FILE *f)
@@ -298,8 +299,8 @@ static void parse_args(struct sweep *sw, int argc, char **argv)
 		if (is_dim_flag(flag)) {
 			set_dim_flag(sw, flag, val);
 		} else if (!strcmp(flag, "--variants")) {
-			if (fio_variants_parse(val, &sw->variants, err,
-					       sizeof(err)))
+			if (wl_fio_variants_parse(val, &sw->variants, err,
+						  sizeof(err)))
 				cli_die(CLI_EXIT_USAGE, "%s", err);
 			sw->variants_set = true;
 		} else if (!strcmp(flag, "--accel")) {
@@ -411,13 +412,13 @@ static void label_dims(struct sweep *sw)
 /* aiotune fio: the grid's points as fio runs them, and what it leaves out. */
 static void fio_points(struct sweep *sw)
 {
-	const struct fio_note *nt = sw->fio_grid.notes;
+	const struct sw_fio_note *nt = sw->fio_grid.notes;
 
-	fio_grid_free(&sw->fio_grid);
+	sw_fio_grid_free(&sw->fio_grid);
 	if (!sw->variants)
-		sw->variants = (1u << FIO_NR_VARIANTS) - 1;
-	if (fio_grid_build(sw->grid.points, sw->grid.npoints, sw->variants,
-			   fio_hipri_ok, &sw->fio_grid))
+		sw->variants = (1u << WL_FIO_NR_VARIANTS) - 1;
+	if (sw_fio_grid_build(sw->grid.points, sw->grid.npoints, sw->variants,
+			      wl_fio_hipri_ok, &sw->fio_grid))
 		cli_die(1, "out of memory");
 	if (!sw->fio_grid.n)
 		cli_die(CLI_EXIT_USAGE, "nothing in this grid can run through "
@@ -472,8 +473,9 @@ static void print_dry_run(struct sweep *sw)
 		printf("\nfio command lines (each run has its own --randseed):\n");
 		for (size_t i = 0; i < p->npoints; i++) {
 			char why[512];
-			char **a = fio_point_argv(&p->points[i], "fio",
-						  "OUT.json", why, sizeof(why));
+			char **a = sw_fio_point_argv(&p->points[i], "fio",
+						     "OUT.json", why,
+						     sizeof(why));
 
 			printf("  %5zu", i);
 			for (int k = 0; a && a[k]; k++)
@@ -731,10 +733,11 @@ static json_t *new_meta(struct sweep *sw)
 			json_array_append_new(notes, json_pack("{s:s, s:s}",
 				"what", sw->fio_grid.notes[i].what,
 				"why", sw->fio_grid.notes[i].why));
-		for (int v = 0; v < FIO_NR_VARIANTS; v++)
+		for (int v = 0; v < WL_FIO_NR_VARIANTS; v++)
 			if (sw->variants & (1u << v))
 				json_array_append_new(vars, json_string(
-					fio_variant_name((enum fio_variant)v)));
+					wl_fio_variant_name(
+						(enum wl_fio_variant)v)));
 		json_object_set_new(m, "fio_skipped", notes);
 		json_object_set_new(m, "fio_variants", vars);
 	}
@@ -1056,9 +1059,9 @@ static unsigned stored_variants(const struct sweep *sw)
 	size_t i;
 
 	json_array_foreach(arr, i, e)
-		for (int v = 0; v < FIO_NR_VARIANTS; v++)
+		for (int v = 0; v < WL_FIO_NR_VARIANTS; v++)
 			if (json_is_string(e) && !strcmp(json_string_value(e),
-				fio_variant_name((enum fio_variant)v)))
+				wl_fio_variant_name((enum wl_fio_variant)v)))
 				mask |= 1u << v;
 	return mask;
 }
@@ -1517,7 +1520,7 @@ static void sweep_free(struct sweep *sw)
 	res_grid_free(&sw->grid);
 	section_free(&sw->flags);
 	res_plan_free(&sw->plan);
-	fio_grid_free(&sw->fio_grid);
+	sw_fio_grid_free(&sw->fio_grid);
 	res_table_free(&sw->table);
 	free(sw->done);
 	free(sw->job_text);

@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "qemu/vm.h"
-#include "sweep/grid.h"
 #include "util/spawn.h"
 
 /* qboot: a firmware that boots a PVH kernel at once (qemu-system-data). */

@@ -14,9 +14,8 @@
 #include "results/atomic.h"
 #include "results/plot.h"
 #include "results/runjson.h"
-#include "sweep/fio-cmd.h"
-#include "sweep/grid.h"
 #include "util/spawn.h"
+#include "workloads/fio-cmd.h"
 
 static bool has_script(const char *dir)
 {
@@ -107,7 +106,7 @@ static double zero_pos(const struct res_summary *s)
  */
 static bool is_flat(const struct res_summary *s, const struct res_series *c)
 {
-	return c->n == 1 && fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+	return c->n == 1 && wl_engine_is_fio(s->aggs[c->pts[0]].key.engine);
 }
 
 static void write_curve(FILE *f, const struct res_summary *s,

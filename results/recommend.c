@@ -8,8 +8,7 @@
 
 #include "results/qemu-compare.h"
 #include "results/recommend.h"
-#include "sweep/fio-cmd.h"
-#include "sweep/grid.h"
+#include "workloads/fio-cmd.h"
 #include "workloads/peer.h"
 
 static const char *const obj_names[] = {
@@ -71,7 +70,7 @@ const char *res_objective_name(enum res_objective o)
 /* A curve measured by fio. */
 static bool is_fio(const struct res_summary *s, const struct res_series *c)
 {
-	return fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+	return wl_engine_is_fio(s->aggs[c->pts[0]].key.engine);
 }
 
 /* A peer's curve (fio, QEMU): never a candidate for the window. */
@@ -724,7 +723,7 @@ static double cpu_per_io_us(const struct res_agg *a)
 /* Whether aiotune curve c runs fio curve p's workload. */
 static bool same_workload(const struct res_row *c, const struct res_row *p)
 {
-	const char *peer = fio_peer_engine(p->engine);
+	const char *peer = wl_fio_engine_peer(p->engine);
 
 	return peer && !strcmp(c->engine, peer) && !strcmp(c->rw, p->rw) &&
 	       !strcmp(c->target, p->target) && c->bs_bytes == p->bs_bytes &&

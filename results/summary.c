@@ -1,5 +1,6 @@
 /* summary.c: medians over repetitions, curves over poll-max-ns. */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -333,4 +334,14 @@ const struct res_agg *res_series_at(const struct res_summary *s,
 		if (s->aggs[c->pts[i]].key.poll_max_ns == p)
 			return &s->aggs[c->pts[i]];
 	return NULL;
+}
+
+void res_fmt_ns_short(int64_t ns, char *buf, size_t size)
+{
+	if (ns != 0 && ns % (1024 * 1024) == 0)
+		snprintf(buf, size, "%" PRId64 "m", ns / (1024 * 1024));
+	else if (ns != 0 && ns % 1024 == 0)
+		snprintf(buf, size, "%" PRId64 "k", ns / 1024);
+	else
+		snprintf(buf, size, "%" PRId64, ns);
 }

@@ -9,6 +9,7 @@
 #include "affinity/affinity.h"
 #include "polling/policy.h"
 #include "qemu/point.h"
+#include "results/summary.h"
 #include "sweep/grid.h"
 #include "util/spawn.h"
 #include "workloads/frontend-virtio.h"
@@ -530,16 +531,6 @@ void res_grid_varying(const struct res_grid *g, bool varying[RES_NR_DIMS])
 			varying[d] = strcmp(a, b) != 0;
 		}
 	}
-}
-
-void res_fmt_ns_short(int64_t ns, char *buf, size_t size)
-{
-	if (ns != 0 && ns % (1024 * 1024) == 0)
-		snprintf(buf, size, "%" PRId64 "m", ns / (1024 * 1024));
-	else if (ns != 0 && ns % 1024 == 0)
-		snprintf(buf, size, "%" PRId64 "k", ns / 1024);
-	else
-		snprintf(buf, size, "%" PRId64, ns);
 }
 
 static void fmt_dim(const struct res_point *p, enum res_dim d, char *buf,

@@ -190,11 +190,9 @@ int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
 int res_point_check(const struct res_point *p, char *err, size_t errlen);
 /*
  * The `aiotune run` arguments for p (after "run"): a NULL-terminated
- * malloc'ed array of malloc'ed strings; free with util_argv_free (util/spawn.h). NULL
- * when out of memory.
+ * malloc'ed array of malloc'ed strings; free with util_argv_free
+ * (util/spawn.h). NULL when out of memory.
  */
 char **res_point_run_args(const struct res_point *p);
-/* "16k" for 16384, "0", "1500" for non-multiples of 1024. */
-void res_fmt_ns_short(int64_t ns, char *buf, size_t size);
 
 #endif

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "qemu/point.h"
-#include "sweep/fio-cmd.h"
 #include "sweep/targets.h"
+#include "workloads/fio-cmd.h"
 #include "workloads/job.h"
 #include "workloads/peer.h"
 #include "workloads/runner.h"
@@ -32,12 +32,12 @@ int res_point_check_writes(const struct res_point *p, bool allow_write,
 static int point_job(const struct res_point *p, struct wl_job *job,
 		     char *err, size_t errlen)
 {
-	const char *peer = fio_peer_engine(p->engine);
+	const char *peer = wl_fio_engine_peer(p->engine);
 	int ret = res_point_job(p, job, err, errlen);
 
 	if (ret)
 		return ret;
-	if (fio_engine_is_fio(p->engine) && peer) {
+	if (wl_engine_is_fio(p->engine) && peer) {
 		snprintf(job->engine, sizeof(job->engine), "%s", peer);
 	} else if (wl_engine_is_qemu(p->engine)) {
 		snprintf(job->engine, sizeof(job->engine), "%s",

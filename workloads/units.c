@@ -57,11 +57,11 @@ static int scale_u64(uint64_t v, uint64_t mult, uint64_t *out)
 static int size_mult(const char *suf, uint64_t *mult)
 {
 	static const struct { const char *s; uint64_t m; } tab[] = {
-		{ "", 1 }, { "b", 1 }, { "k", 1ULL << 10 }, { "kb", 1ULL << 10 },
-		{ "kib", 1ULL << 10 }, { "m", 1ULL << 20 }, { "mb", 1ULL << 20 },
-		{ "mib", 1ULL << 20 }, { "g", 1ULL << 30 }, { "gb", 1ULL << 30 },
-		{ "gib", 1ULL << 30 }, { "t", 1ULL << 40 }, { "tb", 1ULL << 40 },
-		{ "tib", 1ULL << 40 },
+		{ "", 1 }, { "b", 1 },
+		{ "k", 1ULL << 10 }, { "kb", 1ULL << 10 }, { "kib", 1ULL << 10 },
+		{ "m", 1ULL << 20 }, { "mb", 1ULL << 20 }, { "mib", 1ULL << 20 },
+		{ "g", 1ULL << 30 }, { "gb", 1ULL << 30 }, { "gib", 1ULL << 30 },
+		{ "t", 1ULL << 40 }, { "tb", 1ULL << 40 }, { "tib", 1ULL << 40 },
 	};
 
 	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {

@@ -1,5 +1,5 @@
 /*
- * fio-cmd.c: grid points as fio runs them (fio-cmd.h). The options are
+ * fio-cmd.c: jobs as fio runs them (fio-cmd.h). The options are
  * fio's (HOWTO): ioengine, rw, rwmixread, bs, iodepth, numjobs with
  * group_reporting (one result for all IOThreads), time_based runtime and
  * ramp_time, direct, cpus_allowed, and for io_uring hipri and
@@ -15,10 +15,10 @@
 #include <string.h>
 
 #include "affinity/affinity.h"
-#include "sweep/fio-cmd.h"
 #include "util/spawn.h"
+#include "workloads/fio-cmd.h"
 
-static const char *const variant_names[FIO_NR_VARIANTS] = {
+static const char *const variant_names[WL_FIO_NR_VARIANTS] = {
 	"plain", "sqpoll", "hipri", "batch",
 };
 
@@ -33,13 +33,13 @@ static const struct {
 
 #define NR_ENGINES (sizeof(engines) / sizeof(engines[0]))
 
-const char *fio_variant_name(enum fio_variant v)
+const char *wl_fio_variant_name(enum wl_fio_variant v)
 {
-	return v < FIO_NR_VARIANTS ? variant_names[v] : "?";
+	return v < WL_FIO_NR_VARIANTS ? variant_names[v] : "?";
 }
 
-int fio_variants_parse(const char *list, unsigned *mask, char *err,
-		       size_t errlen)
+int wl_fio_variants_parse(const char *list, unsigned *mask, char *err,
+			  size_t errlen)
 {
 	char buf[256], *save = NULL, *t;
 
@@ -48,10 +48,10 @@ int fio_variants_parse(const char *list, unsigned *mask, char *err,
 	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int v;
 
-		for (v = 0; v < FIO_NR_VARIANTS; v++)
+		for (v = 0; v < WL_FIO_NR_VARIANTS; v++)
 			if (!strcmp(t, variant_names[v]))
 				break;
-		if (v == FIO_NR_VARIANTS)
+		if (v == WL_FIO_NR_VARIANTS)
 			goto bad;
 		*mask |= 1u << v;
 	}
@@ -63,25 +63,25 @@ bad:
 	return -EINVAL;
 }
 
-bool fio_engine_is_fio(const char *name)
+bool wl_engine_is_fio(const char *name)
 {
 	return !strncmp(name, "fio-", 4);
 }
 
-int fio_engine_name(const char *engine, enum fio_variant v, char *buf,
-		    size_t size, char *why, size_t whylen)
+int wl_fio_engine_name(const char *engine, enum wl_fio_variant v, char *buf,
+		       size_t size, char *why, size_t whylen)
 {
 	for (size_t i = 0; i < NR_ENGINES; i++) {
 		if (strcmp(engines[i].engine, engine) != 0)
 			continue;
-		if ((v == FIO_VAR_SQPOLL || v == FIO_VAR_HIPRI) &&
+		if ((v == WL_FIO_SQPOLL || v == WL_FIO_HIPRI) &&
 		    strcmp(engine, "io_uring") != 0) {
 			snprintf(why, whylen, "%s is an io_uring option; fio's "
-				 "%s has none", fio_variant_name(v),
+				 "%s has none", wl_fio_variant_name(v),
 				 engines[i].ioengine);
 			return -ENOTSUP;
 		}
-		if (v == FIO_VAR_PLAIN)
+		if (v == WL_FIO_PLAIN)
 			snprintf(buf, size, "fio-%s", engines[i].ioengine);
 		else
 			snprintf(buf, size, "fio-%s-%s", engines[i].ioengine,
@@ -99,32 +99,32 @@ int fio_engine_name(const char *engine, enum fio_variant v, char *buf,
 	return -ENOTSUP;
 }
 
-int fio_engine_split(const char *name, char *engine, size_t size,
-		     enum fio_variant *v)
+int wl_fio_engine_split(const char *name, char *engine, size_t size,
+			enum wl_fio_variant *v)
 {
 	for (size_t i = 0; i < NR_ENGINES; i++) {
-		for (int k = 0; k < FIO_NR_VARIANTS; k++) {
+		for (int k = 0; k < WL_FIO_NR_VARIANTS; k++) {
 			char full[96], why[128];
 
-			if (fio_engine_name(engines[i].engine,
-					    (enum fio_variant)k, full,
-					    sizeof(full), why, sizeof(why)))
+			if (wl_fio_engine_name(engines[i].engine,
+					       (enum wl_fio_variant)k, full,
+					       sizeof(full), why, sizeof(why)))
 				continue;
 			if (strcmp(full, name) != 0)
 				continue;
 			snprintf(engine, size, "%s", engines[i].engine);
-			*v = (enum fio_variant)k;
+			*v = (enum wl_fio_variant)k;
 			return 0;
 		}
 	}
 	return -EINVAL;
 }
 
-const char *fio_peer_engine(const char *name)
+const char *wl_fio_engine_peer(const char *name)
 {
 	size_t len;
 
-	if (!fio_engine_is_fio(name))
+	if (!wl_engine_is_fio(name))
 		return NULL;
 	for (size_t i = 0; i < NR_ENGINES; i++) {
 		len = strlen(engines[i].ioengine);
@@ -135,13 +135,13 @@ const char *fio_peer_engine(const char *name)
 	return NULL;
 }
 
-bool fio_expressible(const struct wl_job *job, enum fio_variant v,
-		     const char **dim, char *why, size_t whylen)
+bool wl_fio_expressible(const struct wl_job *job, enum wl_fio_variant v,
+			const char **dim, char *why, size_t whylen)
 {
 	char name[96];
 
 	*dim = "engine";
-	if (fio_engine_name(job->engine, v, name, sizeof(name), why, whylen))
+	if (wl_fio_engine_name(job->engine, v, name, sizeof(name), why, whylen))
 		return false;
 	*dim = "frontend";
 	if (strcmp(job->frontend, "direct") != 0) {
@@ -241,8 +241,9 @@ static void add_filename(struct argv_buf *a, const char *path)
 	free(esc);
 }
 
-char **fio_argv(const char *fio_bin, const struct wl_job *job,
-		enum fio_variant v, const char *cpus, const char *json_out)
+char **wl_fio_argv(const char *fio_bin, const struct wl_job *job,
+		   enum wl_fio_variant v, const char *cpus,
+		   const char *json_out)
 {
 	struct argv_buf a = { 0 };
 	const char *ioengine = !strcmp(job->engine, "linux-aio") ? "libaio" :
@@ -276,11 +277,11 @@ char **fio_argv(const char *fio_bin, const struct wl_job *job,
 		if (job->iothreads > 1)
 			add(&a, "--cpus_allowed_policy=split");
 	}
-	if (v == FIO_VAR_HIPRI)
+	if (v == WL_FIO_HIPRI)
 		add(&a, "--hipri=1");
-	if (v == FIO_VAR_SQPOLL)
+	if (v == WL_FIO_SQPOLL)
 		add(&a, "--sqthread_poll=1");
-	if (v == FIO_VAR_BATCH) {
+	if (v == WL_FIO_BATCH) {
 		add(&a, "--iodepth_batch_submit=%" PRIu32, job->iodepth);
 		add(&a, "--iodepth_batch_complete_max=%" PRIu32,
 		    job->iodepth);
@@ -294,7 +295,7 @@ char **fio_argv(const char *fio_bin, const struct wl_job *job,
 	return a.v;
 }
 
-bool fio_hipri_ok(const char *target, char *why, size_t whylen)
+bool wl_fio_hipri_ok(const char *target, char *why, size_t whylen)
 {
 	struct aff_device dev;
 	struct aff_caps caps;
@@ -314,8 +315,8 @@ bool fio_hipri_ok(const char *target, char *why, size_t whylen)
 	return false;
 }
 
-int fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
-		       char *why, size_t whylen)
+int wl_fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
+			  char *why, size_t whylen)
 {
 	struct aff_placement pl;
 	struct aff_roles counts = { { 0 } };
@@ -342,155 +343,4 @@ int fio_placement_cpus(const struct wl_job *job, char *buf, size_t size,
 						len ? "," : "", cpu);
 	}
 	return 0;
-}
-
-static void note(struct fio_grid *g, const char *what, const char *why)
-{
-	for (int i = 0; i < g->nnotes; i++)
-		if (!strcmp(g->notes[i].what, what) &&
-		    !strcmp(g->notes[i].why, why))
-			return;
-	if (g->nnotes == FIO_MAX_NOTES)
-		return;
-	snprintf(g->notes[g->nnotes].what, sizeof(g->notes[0].what), "%s",
-		 what);
-	snprintf(g->notes[g->nnotes].why, sizeof(g->notes[0].why), "%s", why);
-	g->nnotes++;
-}
-
-/* The polling settings of p that fio cannot express, as one note. */
-static void note_polling(struct fio_grid *g, const struct res_point *in,
-			 size_t n)
-{
-	char what[160] = "poll-max-ns=";
-	size_t len = strlen(what);
-	bool any = false, other = false;
-
-	for (size_t i = 0; i < n; i++) {
-		char v[16];
-		bool seen = false;
-
-		other |= strcmp(in[i].poll_policy, in[0].poll_policy) ||
-			 in[i].poll_grow != in[0].poll_grow ||
-			 in[i].poll_shrink != in[0].poll_shrink ||
-			 in[i].poll_weight != in[0].poll_weight ||
-			 strcmp(in[i].fdmon, in[0].fdmon);
-		if (!in[i].poll_max_ns)
-			continue;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = in[k].poll_max_ns == in[i].poll_max_ns;
-		if (seen)
-			continue;
-		res_fmt_ns_short(in[i].poll_max_ns, v, sizeof(v));
-		if (len + strlen(v) + 6 < sizeof(what))
-			len += (size_t)snprintf(what + len, sizeof(what) - len,
-						"%s%s", any ? "," : "", v);
-		any = true;
-	}
-	if (any)
-		note(g, what, "fio has no event loop to poll in: one fio run "
-		     "of the workload is the baseline for every window");
-	if (other)
-		note(g, "poll-policy/grow/shrink/weight/fdmon", "loop settings "
-		     "fio does not have: the fio run stands for all of them");
-}
-
-int fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
-		   bool (*hipri_ok)(const char *target, char *why,
-				    size_t whylen),
-		   struct fio_grid *g)
-{
-	memset(g, 0, sizeof(*g));
-	g->points = calloc(n * FIO_NR_VARIANTS + 1, sizeof(*g->points));
-	if (!g->points)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		struct wl_job job;
-		char why[256], what[160], val[RES_TARGET_MAX];
-		const char *dim;
-		int d;
-
-		if (res_point_job(&in[i], &job, why, sizeof(why))) {
-			note(g, in[i].rw, why);
-			continue;
-		}
-		for (int v = 0; v < FIO_NR_VARIANTS; v++) {
-			struct res_point q = in[i];
-			bool dup = false;
-
-			if (!(mask & (1u << v)))
-				continue;
-			if (!fio_expressible(&job, (enum fio_variant)v, &dim,
-					     why, sizeof(why))) {
-				/* A variant of an engine without it: --help. */
-				if (v && !strcmp(dim, "engine"))
-					continue;
-				d = res_dim_find(dim);
-				if (d >= 0)
-					res_point_value(&in[i],
-							(enum res_dim)d, val,
-							sizeof(val));
-				else
-					snprintf(val, sizeof(val), "on");
-				snprintf(what, sizeof(what), "%s=%.120s%s%s",
-					 dim, val, v ? " variant " : "",
-					 v ? fio_variant_name(
-						 (enum fio_variant)v) : "");
-				note(g, what, why);
-				continue;
-			}
-			if (v == FIO_VAR_HIPRI && hipri_ok &&
-			    !hipri_ok(job.target, why, sizeof(why))) {
-				snprintf(what, sizeof(what), "hipri on %.140s",
-					 job.target);
-				note(g, what, why);
-				continue;
-			}
-			fio_engine_name(job.engine, (enum fio_variant)v,
-					q.engine, sizeof(q.engine), why,
-					sizeof(why));
-			q.poll_max_ns = 0;
-			snprintf(q.poll_policy, sizeof(q.poll_policy), "off");
-			q.poll_grow = 0;
-			q.poll_shrink = 0;
-			q.poll_weight = 0;
-			snprintf(q.fdmon, sizeof(q.fdmon), "auto");
-			/* The virtio guest's pause: not fio's (direct only). */
-			snprintf(q.guest_think, sizeof(q.guest_think), "0");
-			for (size_t k = 0; k < g->n && !dup; k++)
-				dup = res_point_equal(&g->points[k], &q);
-			if (!dup)
-				g->points[g->n++] = q;
-		}
-	}
-	note_polling(g, in, n);
-	return 0;
-}
-
-char **fio_point_argv(const struct res_point *p, const char *fio_bin,
-		      const char *json_out, char *why, size_t whylen)
-{
-	struct res_point q = *p;
-	struct wl_job job;
-	enum fio_variant v;
-	char cpus[512];
-	int ret;
-
-	if (fio_engine_split(p->engine, q.engine, sizeof(q.engine), &v)) {
-		snprintf(why, whylen, "engine '%s' is not a fio engine name",
-			 p->engine);
-		return NULL;
-	}
-	if (res_point_job(&q, &job, why, whylen))
-		return NULL;
-	ret = fio_placement_cpus(&job, cpus, sizeof(cpus), why, whylen);
-	if (ret)
-		return NULL;
-	return fio_argv(fio_bin, &job, v, cpus, json_out);
-}
-
-void fio_grid_free(struct fio_grid *g)
-{
-	free(g->points);
-	memset(g, 0, sizeof(*g));
 }
