@@ -71,8 +71,8 @@ static void on_signal(int sig)
 
 struct sweep {
 	/* Options. */
-	struct res_grid grid;
-	struct res_section flags;     /* grid dimensions given as flags */
+	struct sw_grid grid;
+	struct sw_section flags;     /* grid dimensions given as flags */
 	bool have_flag_dims;
 	const char *job_path;
 	const char *resume_dir;
@@ -94,11 +94,11 @@ struct sweep {
 	/* State. */
 	char *job_text;               /* the job file as read, once */
 	size_t job_len;
-	const struct res_plan *stored; /* resume: the directory's plan */
+	const struct sw_plan *stored; /* resume: the directory's plan */
 	char dir[PATH_MAX];
 	char cmdline[8192];
 	char start_time[32];
-	struct res_plan plan;
+	struct sw_plan plan;
 	bool *done;
 	bool *may_write;              /* per point: runs get --allow-write */
 	size_t ndone;
@@ -108,7 +108,7 @@ struct sweep {
 	char **run_cmd;               /* argv prefix of the child */
 	char *run_cmd_buf;            /* AIOTUNE_RUN_CMD's words, or NULL */
 	int nrun_cmd;
-	bool show[RES_NR_DIMS];
+	bool show[SW_NR_DIMS];
 	bool tty;
 	int failed;
 	size_t skipped;               /* runs this host cannot realize */
@@ -218,7 +218,7 @@ static int64_t parse_flag_int(const char *flag, const char *v, int64_t lo,
 /* The grid flags (--poll-max-ns ...): they add up when given twice. */
 static bool is_dim_flag(const char *flag)
 {
-	return strncmp(flag, "--", 2) == 0 && res_dim_find(flag + 2) >= 0 &&
+	return strncmp(flag, "--", 2) == 0 && sw_dim_find(flag + 2) >= 0 &&
 	       strchr(flag + 2, '_') == NULL;
 }
 
@@ -241,8 +241,8 @@ static void set_dim_flag(struct sweep *sw, const char *flag, const char *val)
 {
 	char err[512], key[80], *at;
 
-	if (!res_section_set(&sw->flags, (enum res_dim)res_dim_find(flag + 2),
-			     val, err, sizeof(err))) {
+	if (!sw_section_set(&sw->flags, (enum sw_dim)sw_dim_find(flag + 2),
+			    val, err, sizeof(err))) {
 		sw->have_flag_dims = true;
 		return;
 	}
@@ -383,12 +383,12 @@ static void fmt_duration(double s, char *buf, size_t size)
 		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
 }
 
-static double estimate_s(const struct res_plan *p, const bool *done)
+static double estimate_s(const struct sw_plan *p, const bool *done)
 {
 	double s = 0;
 
 	for (size_t i = 0; i < p->nruns; i++) {
-		const struct res_point *pt = &p->points[p->runs[i].point];
+		const struct sw_point *pt = &p->points[p->runs[i].point];
 
 		if (done && done[i])
 			continue;
@@ -400,13 +400,13 @@ static double estimate_s(const struct res_plan *p, const bool *done)
 
 static void label_dims(struct sweep *sw)
 {
-	struct res_grid g = { 0 };
+	struct sw_grid g = { 0 };
 
 	g.points = sw->plan.points;
 	g.npoints = sw->plan.npoints;
-	res_grid_varying(&g, sw->show);
-	sw->show[RES_DIM_IODEPTH] = true;
-	sw->show[RES_DIM_POLL_MAX_NS] = true;
+	sw_grid_varying(&g, sw->show);
+	sw->show[SW_DIM_IODEPTH] = true;
+	sw->show[SW_DIM_POLL_MAX_NS] = true;
 }
 
 /* aiotune fio: the grid's points as fio runs them, and what it leaves out. */
@@ -434,8 +434,8 @@ static void print_fio_notes(const struct sweep *sw, FILE *f)
 
 static void print_dry_run(struct sweep *sw)
 {
-	const struct res_plan *p = &sw->plan;
-	const struct res_point *p0 = &p->points[0];
+	const struct sw_plan *p = &sw->plan;
+	const struct sw_point *p0 = &p->points[0];
 	char est[32], v[RES_TARGET_MAX];
 	bool sections = false;
 
@@ -445,26 +445,26 @@ static void print_dry_run(struct sweep *sw)
 	       "%" PRIu64 "\n", sw->name, p->npoints, p->repetitions,
 	       p->nruns, p->seed);
 	printf("fixed:");
-	for (int d = 0; d < RES_NR_DIMS; d++) {
+	for (int d = 0; d < SW_NR_DIMS; d++) {
 		if (sw->show[d])
 			continue;
-		res_point_value(p0, (enum res_dim)d, v, sizeof(v));
-		printf(" %s=%s", res_dim_key((enum res_dim)d), v);
+		sw_point_value(p0, (enum sw_dim)d, v, sizeof(v));
+		printf(" %s=%s", sw_dim_key((enum sw_dim)d), v);
 	}
 	printf("\n\n  point %s", sections ? " section     " : "");
-	for (int d = 0; d < RES_NR_DIMS; d++)
+	for (int d = 0; d < SW_NR_DIMS; d++)
 		if (sw->show[d])
-			printf(" %12s", res_dim_key((enum res_dim)d));
+			printf(" %12s", sw_dim_key((enum sw_dim)d));
 	putchar('\n');
 	for (size_t i = 0; i < p->npoints; i++) {
 		printf("  %5zu", i);
 		if (sections)
 			printf(" %-12s", p->points[i].section);
-		for (int d = 0; d < RES_NR_DIMS; d++) {
+		for (int d = 0; d < SW_NR_DIMS; d++) {
 			if (!sw->show[d])
 				continue;
-			res_point_value(&p->points[i], (enum res_dim)d, v,
-					sizeof(v));
+			sw_point_value(&p->points[i], (enum sw_dim)d, v,
+				       sizeof(v));
 			printf(" %12s", v);
 		}
 		putchar('\n');
@@ -502,7 +502,7 @@ static uint64_t default_seed(void)
 	s = (uint64_t)ts.tv_sec * 1000000007ULL ^ (uint64_t)ts.tv_nsec ^
 	    ((uint64_t)getpid() << 32);
 	/* Keep it a positive JSON integer and easy to retype. */
-	return res_rand_next(&s) % 1000000000ULL;
+	return sw_rand_next(&s) % 1000000000ULL;
 }
 
 /* Read and parse --job, once: job.ini gets the very text that was parsed. */
@@ -512,16 +512,16 @@ static void load_job(struct sweep *sw)
 	int ret;
 
 	if (!sw->job_text) {
-		ret = res_job_read(sw->job_path, &sw->job_text, &sw->job_len,
-				   err, sizeof(err));
+		ret = sw_job_read(sw->job_path, &sw->job_text, &sw->job_len,
+				  err, sizeof(err));
 		if (ret == -ENOMEM)
 			cli_die(1, "out of memory");
 		if (ret)
 			cli_die(ret == -EIO ? 1 : CLI_EXIT_USAGE, "invalid value "
 				"'%s' for --job: %s", sw->job_path, err);
 	}
-	ret = res_grid_parse_job(&sw->grid, sw->job_path, sw->job_text,
-				 sw->job_len, err, sizeof(err));
+	ret = sw_grid_parse_job(&sw->grid, sw->job_path, sw->job_text,
+				sw->job_len, err, sizeof(err));
 	if (ret)
 		cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "%s", err);
 }
@@ -553,7 +553,7 @@ static void build_plan(struct sweep *sw)
 	char err[1024];
 	int ret;
 
-	res_grid_init(&sw->grid);
+	sw_grid_init(&sw->grid);
 	if (sw->job_path)
 		load_job(sw);
 	if (sw->reps_set)
@@ -601,9 +601,9 @@ static void build_plan(struct sweep *sw)
 		snprintf(fname, sizeof(fname), "%.59s-fio", sw->name);
 		sw->name = fname;
 	}
-	ret = res_grid_expand(&sw->grid,
-			      sw->have_flag_dims ? &sw->flags : NULL, err,
-			      sizeof(err));
+	ret = sw_grid_expand(&sw->grid,
+			     sw->have_flag_dims ? &sw->flags : NULL, err,
+			     sizeof(err));
 	if (ret == -ENOMEM)
 		cli_die(1, "out of memory");
 	if (ret && sw->job_path)
@@ -611,20 +611,20 @@ static void build_plan(struct sweep *sw)
 	if (ret)
 		cli_die(CLI_EXIT_USAGE, "%s", err);
 	for (size_t i = 0; i < sw->grid.npoints; i++) {
-		const struct res_point *p = &sw->grid.points[i];
+		const struct sw_point *p = &sw->grid.points[i];
 		bool seen = false;
 
 		/* One check per distinct setting but poll-max-ns. */
 		for (size_t k = 0; k < i && !seen; k++) {
-			struct res_point q = sw->grid.points[k];
+			struct sw_point q = sw->grid.points[k];
 
 			q.poll_max_ns = p->poll_max_ns;
-			seen = res_point_equal(&q, p);
+			seen = sw_point_equal(&q, p);
 		}
 		if (seen)
 			continue;
-		ret = res_point_check_writes(p, sw->allow_write, err,
-					     sizeof(err));
+		ret = sw_point_check_writes(p, sw->allow_write, err,
+					    sizeof(err));
 		if (ret && sw->job_path)
 			cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1,
 				"%s: [%s]: %s", sw->job_path, p->section, err);
@@ -634,10 +634,10 @@ static void build_plan(struct sweep *sw)
 	}
 	if (sw->fio)
 		fio_points(sw);
-	ret = res_plan_build(&sw->plan,
-			     sw->fio ? sw->fio_grid.points : sw->grid.points,
-			     sw->fio ? sw->fio_grid.n : sw->grid.npoints,
-			     sw->grid.repetitions, sw->grid.seed);
+	ret = sw_plan_build(&sw->plan,
+			    sw->fio ? sw->fio_grid.points : sw->grid.points,
+			    sw->fio ? sw->fio_grid.n : sw->grid.npoints,
+			    sw->grid.repetitions, sw->grid.seed);
 	if (ret)
 		cli_die(1, "out of memory");
 }
@@ -808,7 +808,7 @@ static bool dir_is_empty(const char *path)
 		return true;
 	while ((e = readdir(d)) && empty)
 		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-			!strcmp(e->d_name, RES_CLAIM_FILE);
+			!strcmp(e->d_name, SW_CLAIM_FILE);
 	closedir(d);
 	return empty;
 }
@@ -850,11 +850,11 @@ static void claim_dir(struct sweep *sw)
 
 	if (ret)
 		cli_die(1, "cannot create %s: %s", sw->dir, strerror(-ret));
-	ret = res_claim(sw->dir, &holder);
+	ret = sw_claim(sw->dir, &holder);
 	if (ret == -EBUSY)
 		die_in_use(sw, holder);
 	if (ret)
-		cli_die(1, "cannot lock %s/%s: %s", sw->dir, RES_CLAIM_FILE,
+		cli_die(1, "cannot lock %s/%s: %s", sw->dir, SW_CLAIM_FILE,
 			strerror(-ret));
 }
 
@@ -864,7 +864,7 @@ static void claim_dir(struct sweep *sw)
  */
 static void die_not_empty(const struct sweep *sw, bool claimed)
 {
-	pid_t holder = claimed ? 0 : res_claim_holder(sw->dir);
+	pid_t holder = claimed ? 0 : sw_claim_holder(sw->dir);
 
 	if (holder)
 		die_in_use(sw, holder);
@@ -896,7 +896,7 @@ static void start_new(struct sweep *sw)
 	if (!dir_is_empty(sw->dir))
 		die_not_empty(sw, true);
 	make_dirs(sw);
-	plan = res_plan_to_json(&sw->plan);
+	plan = sw_plan_to_json(&sw->plan);
 	save_json(sw, "plan.json", plan);
 	json_decref(plan);
 	copy_job_file(sw);
@@ -934,7 +934,7 @@ static void load_done(struct sweep *sw)
 			continue;
 		memcpy(id, e->d_name, (size_t)(dot - e->d_name));
 		id[dot - e->d_name] = '\0';
-		slot = res_plan_find(&sw->plan, id);
+		slot = sw_plan_find(&sw->plan, id);
 		if (slot < 0)
 			cli_die(1, "%s: not a run of this sweep's plan", path);
 		if (res_run_load(path, &run, err, sizeof(err)))
@@ -942,9 +942,9 @@ static void load_done(struct sweep *sw)
 		res_row_init(&row);
 		if (res_row_from_run(run, &row, err, sizeof(err)))
 			cli_die(1, "%s: %s", path, err);
-		if (!res_point_matches(&sw->plan.points[
-				sw->plan.runs[slot].point], &row, why,
-				sizeof(why)))
+		if (!sw_point_matches(&sw->plan.points[
+				      sw->plan.runs[slot].point], &row, why,
+				      sizeof(why)))
 			cli_die(1, "%s does not match the grid: %s", path, why);
 		sj = json_object_get(run, "sweep");
 		snprintf(row.run_id, sizeof(row.run_id), "%s", id);
@@ -992,7 +992,7 @@ static void mark_skipped(struct sweep *sw)
 	json_array_foreach(arr, i, e) {
 		const char *id = json_string_value(json_object_get(e,
 								   "run_id"));
-		long slot = id ? res_plan_find(&sw->plan, id) : -1;
+		long slot = id ? sw_plan_find(&sw->plan, id) : -1;
 
 		if (slot >= 0 && !sw->done[slot]) {
 			sw->done[slot] = true;
@@ -1112,7 +1112,7 @@ static void start_resume(struct sweep *sw)
 		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --resume: "
 			"allowed a sweep's results directory (%s)",
 			sw->resume_dir, err);
-	if (res_plan_from_json(j, &sw->plan, err, sizeof(err)))
+	if (sw_plan_from_json(j, &sw->plan, err, sizeof(err)))
 		cli_die(1, "%s/%s", sw->dir, err);
 	json_decref(j);
 	path_in(sw, "meta.json", path, sizeof(path));
@@ -1140,16 +1140,16 @@ static void start_resume(struct sweep *sw)
 		sw->name = json_string_value(json_object_get(
 			json_object_get(sw->meta, "sweep"), "name")) ?: "sweep";
 	if (sw->have_flag_dims || sw->job_path) {
-		struct res_plan stored = sw->plan;
+		struct sw_plan stored = sw->plan;
 
 		/* Rebuild from what was given, with the stored seed. */
 		sw->stored = &stored;
 		memset(&sw->plan, 0, sizeof(sw->plan));
 		build_plan(sw);
-		if (!res_plan_same(&stored, &sw->plan, why, sizeof(why)))
+		if (!sw_plan_same(&stored, &sw->plan, why, sizeof(why)))
 			cli_die(CLI_EXIT_USAGE, "cannot resume %s: %s",
 				sw->dir, why);
-		res_plan_free(&stored);
+		sw_plan_free(&stored);
 		sw->stored = NULL;
 	}
 	sw->done = calloc(sw->plan.nruns + 1, sizeof(bool));
@@ -1163,18 +1163,18 @@ static void start_resume(struct sweep *sw)
 }
 
 /* Per-run seed of the workload (offsets, simulated latencies). */
-static uint64_t run_seed(const struct sweep *sw, const struct res_slot *s)
+static uint64_t run_seed(const struct sweep *sw, const struct sw_slot *s)
 {
 	uint64_t st = sw->plan.seed ^ ((uint64_t)s->point << 20) ^
 		      (uint64_t)s->rep;
 
-	return res_rand_next(&st) >> 1;
+	return sw_rand_next(&st) >> 1;
 }
 
-static char **child_argv(const struct sweep *sw, const struct res_slot *s)
+static char **child_argv(const struct sweep *sw, const struct sw_slot *s)
 {
-	const struct res_point *p = &sw->plan.points[s->point];
-	char **args = res_point_run_args(p);
+	const struct sw_point *p = &sw->plan.points[s->point];
+	char **args = sw_point_run_args(p);
 	char **argv;
 	char seed[32];
 	int n = 0, k = 0;
@@ -1214,7 +1214,7 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void record_failure(struct sweep *sw, const struct res_slot *s,
+static void record_failure(struct sweep *sw, const struct sw_slot *s,
 			   const char *why)
 {
 	json_t *f = json_object();
@@ -1232,7 +1232,7 @@ static void record_failure(struct sweep *sw, const struct res_slot *s,
 
 static void record_skip(struct sweep *sw, size_t slot, const char *why)
 {
-	const struct res_slot *s = &sw->plan.runs[slot];
+	const struct sw_slot *s = &sw->plan.runs[slot];
 	json_t *f = json_object();
 
 	json_object_set_new(f, "run_id", json_string(s->run_id));
@@ -1250,8 +1250,8 @@ enum outcome { RUN_OK, RUN_FAILED, RUN_SKIPPED, RUN_STOPPED };
 static enum outcome take_result(struct sweep *sw, size_t slot,
 				const char *out, int64_t wall)
 {
-	const struct res_slot *s = &sw->plan.runs[slot];
-	const struct res_point *p = &sw->plan.points[s->point];
+	const struct sw_slot *s = &sw->plan.runs[slot];
+	const struct sw_point *p = &sw->plan.points[s->point];
 	char *text, err[512], why[600], name[RES_NAME_MAX + 16];
 	struct res_row row;
 	json_t *run, *sj;
@@ -1273,7 +1273,7 @@ static enum outcome take_result(struct sweep *sw, size_t slot,
 		record_failure(sw, s, err);
 		return RUN_FAILED;
 	}
-	if (!res_point_matches(p, &row, err, sizeof(err)))
+	if (!sw_point_matches(p, &row, err, sizeof(err)))
 		cli_die(1, "run %s measured another setting than asked: %s",
 			s->run_id, err);
 	sj = json_object();
@@ -1314,7 +1314,7 @@ static enum outcome take_result(struct sweep *sw, size_t slot,
  * here, so no two attempts share one, whoever made the other) and the
  * same name with .log (its stderr, kept as logs/<id>.log if it failed).
  */
-static void attempt_files(const struct sweep *sw, const struct res_slot *s,
+static void attempt_files(const struct sweep *sw, const struct sw_slot *s,
 			  char *out, char *log, size_t size)
 {
 	char name[RES_NAME_MAX + 16];
@@ -1330,7 +1330,7 @@ static void attempt_files(const struct sweep *sw, const struct res_slot *s,
 		cli_die(1, "path too long: %s.log", out);
 }
 
-static void keep_log(const struct sweep *sw, const struct res_slot *s,
+static void keep_log(const struct sweep *sw, const struct sw_slot *s,
 		     const char *log)
 {
 	char name[RES_NAME_MAX + 16], path[PATH_MAX];
@@ -1344,8 +1344,8 @@ static void keep_log(const struct sweep *sw, const struct res_slot *s,
 
 static enum outcome run_one(struct sweep *sw, size_t slot)
 {
-	const struct res_slot *s = &sw->plan.runs[slot];
-	const struct res_point *p = &sw->plan.points[s->point];
+	const struct sw_slot *s = &sw->plan.runs[slot];
+	const struct sw_point *p = &sw->plan.points[s->point];
 	char out[PATH_MAX], log[PATH_MAX], why[600], line[400];
 	int64_t t0 = now_ns(), timeout;
 	char **argv = child_argv(sw, s);
@@ -1417,11 +1417,11 @@ static enum outcome run_one(struct sweep *sw, size_t slot)
 static void progress(struct sweep *sw, size_t slot, size_t nth, size_t total,
 		     double eta_s, const struct res_row *last)
 {
-	const struct res_slot *s = &sw->plan.runs[slot];
+	const struct sw_slot *s = &sw->plan.runs[slot];
 	char label[512], eta[32];
 
-	res_point_label(&sw->plan.points[s->point], sw->show, label,
-			sizeof(label));
+	sw_point_label(&sw->plan.points[s->point], sw->show, label,
+		       sizeof(label));
 	fmt_duration(eta_s, eta, sizeof(eta));
 	if (sw->tty) {
 		fprintf(stderr, "\r\033[K[%zu/%zu] %s rep %d/%d  ETA %s", nth,
@@ -1508,18 +1508,18 @@ static int run_all(struct sweep *sw)
 	return sw->ndone + sw->skipped == sw->plan.nruns ? 0 : 1;
 }
 
-static void section_free(struct res_section *s)
+static void section_free(struct sw_section *s)
 {
-	for (int d = 0; d < RES_NR_DIMS; d++)
+	for (int d = 0; d < SW_NR_DIMS; d++)
 		for (int i = 0; i < s->dims[d].n; i++)
 			free(s->dims[d].str[i]);
 }
 
 static void sweep_free(struct sweep *sw)
 {
-	res_grid_free(&sw->grid);
+	sw_grid_free(&sw->grid);
 	section_free(&sw->flags);
-	res_plan_free(&sw->plan);
+	sw_plan_free(&sw->plan);
 	sw_fio_grid_free(&sw->fio_grid);
 	res_table_free(&sw->table);
 	free(sw->done);
@@ -1546,8 +1546,8 @@ static void prepare_targets(struct sweep *sw)
 		cli_die(1, "out of memory");
 	if (sw->ndone + sw->skipped >= sw->plan.nruns)
 		return; /* a resumed sweep with nothing left to run */
-	ret = res_plan_prepare_targets(&sw->plan, sw->allow_write,
-				       sw->may_write, err, sizeof(err));
+	ret = sw_plan_prepare_targets(&sw->plan, sw->allow_write,
+				      sw->may_write, err, sizeof(err));
 	if (ret)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1,
 			"%s", err);

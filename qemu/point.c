@@ -36,7 +36,7 @@ const char *qm_binary_policy(const char *qemu)
 	return cached;
 }
 
-void qm_point_normalize(struct res_point *p)
+void qm_point_normalize(struct sw_point *p)
 {
 	const char *q = getenv("AIOTUNE_QEMU");
 

@@ -15,7 +15,7 @@
 #include "workloads/job.h"
 
 /* Give a qemu engine's point its fixed settings (others unchanged). */
-void qm_point_normalize(struct res_point *p);
+void qm_point_normalize(struct sw_point *p);
 /*
  * Whether job (its engine a qemu one) can be run: 0, -EINVAL with one
  * line (bad settings, a target that cannot be used), -ENOTSUP (more

@@ -18,7 +18,7 @@
 
 static int lock_path(const char *dir, char *buf, size_t size)
 {
-	return res_join(buf, size, dir, RES_CLAIM_FILE);
+	return res_join(buf, size, dir, SW_CLAIM_FILE);
 }
 
 /* Who holds fd's lock: a pid, 0 for nobody, or -errno. */
@@ -31,7 +31,7 @@ static pid_t lock_owner(int fd)
 	return fl.l_type == F_UNLCK ? 0 : fl.l_pid;
 }
 
-int res_claim(const char *dir, pid_t *holder)
+int sw_claim(const char *dir, pid_t *holder)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char path[PATH_MAX], pid[32];
@@ -65,7 +65,7 @@ int res_claim(const char *dir, pid_t *holder)
 	return 0; /* fd stays open: the lock lasts as long as the process */
 }
 
-pid_t res_claim_holder(const char *dir)
+pid_t sw_claim_holder(const char *dir)
 {
 	char path[PATH_MAX];
 	pid_t p;

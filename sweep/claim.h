@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#define RES_CLAIM_FILE "sweep.lock"
+#define SW_CLAIM_FILE "sweep.lock"
 
 /*
  * Claim dir (which must exist): create DIR/sweep.lock if needed and lock
@@ -17,12 +17,12 @@
  * it, with *holder its pid (0 if it let go meanwhile or is out of sight);
  * or -errno.
  */
-int res_claim(const char *dir, pid_t *holder);
+int sw_claim(const char *dir, pid_t *holder);
 
 /*
  * The pid of the process holding dir's claim, or 0 when none does (no
  * lock file, or nobody holds its lock). Creates nothing.
  */
-pid_t res_claim_holder(const char *dir);
+pid_t sw_claim_holder(const char *dir);
 
 #endif

@@ -22,7 +22,7 @@ static void note(struct sw_fio_grid *g, const char *what, const char *why)
 }
 
 /* The polling settings of p that fio cannot express, as one note. */
-static void note_polling(struct sw_fio_grid *g, const struct res_point *in,
+static void note_polling(struct sw_fio_grid *g, const struct sw_point *in,
 			 size_t n)
 {
 	char what[160] = "poll-max-ns=";
@@ -58,7 +58,7 @@ static void note_polling(struct sw_fio_grid *g, const struct res_point *in,
 		     "fio does not have: the fio run stands for all of them");
 }
 
-int sw_fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
+int sw_fio_grid_build(const struct sw_point *in, size_t n, unsigned mask,
 		      bool (*hipri_ok)(const char *target, char *why,
 				    size_t whylen),
 		      struct sw_fio_grid *g)
@@ -73,12 +73,12 @@ int sw_fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
 		const char *dim;
 		int d;
 
-		if (res_point_job(&in[i], &job, why, sizeof(why))) {
+		if (sw_point_job(&in[i], &job, why, sizeof(why))) {
 			note(g, in[i].rw, why);
 			continue;
 		}
 		for (int v = 0; v < WL_FIO_NR_VARIANTS; v++) {
-			struct res_point q = in[i];
+			struct sw_point q = in[i];
 			bool dup = false;
 
 			if (!(mask & (1u << v)))
@@ -88,11 +88,11 @@ int sw_fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
 				/* A variant of an engine without it: --help. */
 				if (v && !strcmp(dim, "engine"))
 					continue;
-				d = res_dim_find(dim);
+				d = sw_dim_find(dim);
 				if (d >= 0)
-					res_point_value(&in[i],
-							(enum res_dim)d, val,
-							sizeof(val));
+					sw_point_value(&in[i],
+						       (enum sw_dim)d, val,
+						       sizeof(val));
 				else
 					snprintf(val, sizeof(val), "on");
 				snprintf(what, sizeof(what), "%s=%.120s%s%s",
@@ -121,7 +121,7 @@ int sw_fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
 			/* The virtio guest's pause: not fio's (direct only). */
 			snprintf(q.guest_think, sizeof(q.guest_think), "0");
 			for (size_t k = 0; k < g->n && !dup; k++)
-				dup = res_point_equal(&g->points[k], &q);
+				dup = sw_point_equal(&g->points[k], &q);
 			if (!dup)
 				g->points[g->n++] = q;
 		}
@@ -130,10 +130,10 @@ int sw_fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
 	return 0;
 }
 
-char **sw_fio_point_argv(const struct res_point *p, const char *fio_bin,
+char **sw_fio_point_argv(const struct sw_point *p, const char *fio_bin,
 			 const char *json_out, char *why, size_t whylen)
 {
-	struct res_point q = *p;
+	struct sw_point q = *p;
 	struct wl_job job;
 	enum wl_fio_variant v;
 	char cpus[512];
@@ -144,7 +144,7 @@ char **sw_fio_point_argv(const struct res_point *p, const char *fio_bin,
 			 p->engine);
 		return NULL;
 	}
-	if (res_point_job(&q, &job, why, whylen))
+	if (sw_point_job(&q, &job, why, whylen))
 		return NULL;
 	ret = wl_fio_placement_cpus(&job, cpus, sizeof(cpus), why, whylen);
 	if (ret)

@@ -22,7 +22,7 @@ struct sw_fio_note {
 
 /* The grid of an `aiotune fio` sweep. */
 struct sw_fio_grid {
-	struct res_point *points;   /* fio points, each once */
+	struct sw_point *points;   /* fio points, each once */
 	size_t n;
 	struct sw_fio_note notes[SW_FIO_MAX_NOTES];
 	int nnotes;
@@ -36,7 +36,7 @@ struct sw_fio_grid {
  * duplicates dropped. Every point or variant left out is noted with the
  * reason. 0 or -ENOMEM.
  */
-int sw_fio_grid_build(const struct res_point *in, size_t n, unsigned mask,
+int sw_fio_grid_build(const struct sw_point *in, size_t n, unsigned mask,
 		      bool (*hipri_ok)(const char *target, char *why,
 				    size_t whylen),
 		      struct sw_fio_grid *out);
@@ -47,7 +47,7 @@ void sw_fio_grid_free(struct sw_fio_grid *g);
  * wl_fio_argv; NULL with why when p cannot be mapped or its placement not
  * realized here (why is empty when memory ran out).
  */
-char **sw_fio_point_argv(const struct res_point *p, const char *fio_bin,
+char **sw_fio_point_argv(const struct sw_point *p, const char *fio_bin,
 			 const char *json_out, char *why, size_t whylen);
 
 #endif

@@ -104,57 +104,57 @@ static const char *allowed_fdmon(void)
 	return "auto, poll, epoll, io_uring";
 }
 
-#define PT(f) offsetof(struct res_point, f), \
-	sizeof(((struct res_point *)0)->f)
+#define PT(f) offsetof(struct sw_point, f), \
+	sizeof(((struct sw_point *)0)->f)
 
-static const struct dim_desc dims[RES_NR_DIMS] = {
-	[RES_DIM_ENGINE] = { "engine", K_STR, PT(engine), 0, 0, ',',
+static const struct dim_desc dims[SW_NR_DIMS] = {
+	[SW_DIM_ENGINE] = { "engine", K_STR, PT(engine), 0, 0, ',',
 			     valid_any, allowed_any },
-	[RES_DIM_TARGET] = { "target", K_STR, PT(target), 0, 0, '|',
+	[SW_DIM_TARGET] = { "target", K_STR, PT(target), 0, 0, '|',
 			     valid_any, allowed_any },
-	[RES_DIM_RW] = { "rw", K_STR, PT(rw), 0, 0, ',', valid_rw,
+	[SW_DIM_RW] = { "rw", K_STR, PT(rw), 0, 0, ',', valid_rw,
 			 wl_rw_names },
-	[RES_DIM_BS] = { "bs", K_SIZE, PT(bs), 1, 64 << 20, ',' },
-	[RES_DIM_FRONTEND] = { "frontend", K_STR, PT(frontend), 0, 0, ',',
+	[SW_DIM_BS] = { "bs", K_SIZE, PT(bs), 1, 64 << 20, ',' },
+	[SW_DIM_FRONTEND] = { "frontend", K_STR, PT(frontend), 0, 0, ',',
 			       valid_frontend, wl_frontend_names },
-	[RES_DIM_GUEST_THINK] = { "guest-think", K_STR, PT(guest_think), 0, 0,
+	[SW_DIM_GUEST_THINK] = { "guest-think", K_STR, PT(guest_think), 0, 0,
 				  ',', valid_think, allowed_think },
-	[RES_DIM_IOTHREADS] = { "iothreads", K_COUNT, PT(iothreads), 1, 1024,
+	[SW_DIM_IOTHREADS] = { "iothreads", K_COUNT, PT(iothreads), 1, 1024,
 				',' },
-	[RES_DIM_PLACEMENT] = { "placement", K_STR, PT(placement), 0, 0, ',',
+	[SW_DIM_PLACEMENT] = { "placement", K_STR, PT(placement), 0, 0, ',',
 				valid_placement, aff_placement_allowed },
-	[RES_DIM_IODEPTH] = { "iodepth", K_COUNT, PT(iodepth), 1, 65536,
+	[SW_DIM_IODEPTH] = { "iodepth", K_COUNT, PT(iodepth), 1, 65536,
 			      ',' },
-	[RES_DIM_POLL_POLICY] = { "poll-policy", K_STR, PT(poll_policy), 0, 0,
+	[SW_DIM_POLL_POLICY] = { "poll-policy", K_STR, PT(poll_policy), 0, 0,
 				  ',', valid_policy, poll_policy_names },
-	[RES_DIM_POLL_GROW] = { "poll-grow", K_COUNT, PT(poll_grow), 0,
+	[SW_DIM_POLL_GROW] = { "poll-grow", K_COUNT, PT(poll_grow), 0,
 				INT64_MAX, ',' },
-	[RES_DIM_POLL_SHRINK] = { "poll-shrink", K_COUNT, PT(poll_shrink), 0,
+	[SW_DIM_POLL_SHRINK] = { "poll-shrink", K_COUNT, PT(poll_shrink), 0,
 				  INT64_MAX, ',' },
-	[RES_DIM_POLL_WEIGHT] = { "poll-weight", K_COUNT, PT(poll_weight), 0,
+	[SW_DIM_POLL_WEIGHT] = { "poll-weight", K_COUNT, PT(poll_weight), 0,
 				  INT64_MAX, ',' },
-	[RES_DIM_FDMON] = { "fdmon", K_STR, PT(fdmon), 0, 0, ',', valid_fdmon,
+	[SW_DIM_FDMON] = { "fdmon", K_STR, PT(fdmon), 0, 0, ',', valid_fdmon,
 			    allowed_fdmon },
-	[RES_DIM_RUNTIME] = { "runtime", K_DUR, PT(runtime_ns), 1000000,
+	[SW_DIM_RUNTIME] = { "runtime", K_DUR, PT(runtime_ns), 1000000,
 			      INT64_MAX, ',' },
-	[RES_DIM_RAMP] = { "ramp", K_DUR, PT(ramp_ns), 0, INT64_MAX, ',' },
-	[RES_DIM_POLL_MAX_NS] = { "poll-max-ns", K_NS, PT(poll_max_ns), 0,
+	[SW_DIM_RAMP] = { "ramp", K_DUR, PT(ramp_ns), 0, INT64_MAX, ',' },
+	[SW_DIM_POLL_MAX_NS] = { "poll-max-ns", K_NS, PT(poll_max_ns), 0,
 				  INT64_MAX, ',' },
 };
 
-const char *res_dim_key(enum res_dim d)
+const char *sw_dim_key(enum sw_dim d)
 {
-	return (unsigned int)d < RES_NR_DIMS ? dims[d].key : "?";
+	return (unsigned int)d < SW_NR_DIMS ? dims[d].key : "?";
 }
 
-const char *res_dim_keys(void)
+const char *sw_dim_keys(void)
 {
 	static char buf[512];
 
 	if (!buf[0]) {
 		size_t len = 0;
 
-		for (int d = 0; d < RES_NR_DIMS; d++)
+		for (int d = 0; d < SW_NR_DIMS; d++)
 			len += (size_t)snprintf(buf + len, sizeof(buf) - len,
 						"%s%s", d ? ", " : "",
 						dims[d].key);
@@ -162,7 +162,7 @@ const char *res_dim_keys(void)
 	return buf;
 }
 
-int res_dim_find(const char *key)
+int sw_dim_find(const char *key)
 {
 	char norm[RES_NAME_MAX];
 	size_t i;
@@ -170,13 +170,13 @@ int res_dim_find(const char *key)
 	for (i = 0; key[i] && i + 1 < sizeof(norm); i++)
 		norm[i] = key[i] == '_' ? '-' : key[i];
 	norm[i] = '\0';
-	for (int d = 0; d < RES_NR_DIMS; d++)
+	for (int d = 0; d < SW_NR_DIMS; d++)
 		if (strcmp(norm, dims[d].key) == 0)
 			return d;
 	return -1;
 }
 
-void res_grid_init(struct res_grid *g)
+void sw_grid_init(struct sw_grid *g)
 {
 	memset(g, 0, sizeof(*g));
 	strcpy(g->global.name, "cli");
@@ -184,14 +184,14 @@ void res_grid_init(struct res_grid *g)
 	strcpy(g->name, "sweep");
 }
 
-static void section_free(struct res_section *s)
+static void section_free(struct sw_section *s)
 {
-	for (int d = 0; d < RES_NR_DIMS; d++)
+	for (int d = 0; d < SW_NR_DIMS; d++)
 		for (int i = 0; i < s->dims[d].n; i++)
 			free(s->dims[d].str[i]);
 }
 
-void res_grid_free(struct res_grid *g)
+void sw_grid_free(struct sw_grid *g)
 {
 	section_free(&g->global);
 	for (int i = 0; i < g->nsections; i++) {
@@ -262,16 +262,16 @@ static char *trim(char *s)
 	return s;
 }
 
-static int add_value(struct res_list *l, const struct dim_desc *dd,
+static int add_value(struct sw_list *l, const struct dim_desc *dd,
 		     const char *item, char *err, size_t errlen)
 {
 	char buf[32];
 	int64_t num = 0;
 	const char *canon = item;
 
-	if (l->n == RES_MAX_VALUES) {
+	if (l->n == SW_MAX_VALUES) {
 		snprintf(err, errlen, "too many values for %s: at most %d",
-			 dd->key, RES_MAX_VALUES);
+			 dd->key, SW_MAX_VALUES);
 		return -E2BIG;
 	}
 	if (dd->kind == K_STR) {
@@ -301,11 +301,11 @@ static int add_value(struct res_list *l, const struct dim_desc *dd,
 	return 0;
 }
 
-int res_section_set(struct res_section *s, enum res_dim d,
-		    const char *value, char *err, size_t errlen)
+int sw_section_set(struct sw_section *s, enum sw_dim d,
+		   const char *value, char *err, size_t errlen)
 {
 	const struct dim_desc *dd = &dims[d];
-	struct res_list *l = &s->dims[d];
+	struct sw_list *l = &s->dims[d];
 	char *copy, *p, ab[64], sepc;
 	int ret = 0;
 
@@ -320,7 +320,7 @@ int res_section_set(struct res_section *s, enum res_dim d,
 		return -ENOMEM;
 	p = copy;
 	/* Explicit placements ("iothread=0,1;guest=2") hold commas. */
-	sepc = d == RES_DIM_PLACEMENT && strchr(value, '=') ? '|' : dd->sep;
+	sepc = d == SW_DIM_PLACEMENT && strchr(value, '=') ? '|' : dd->sep;
 	for (;;) {
 		char *sep = strchr(p, sepc);
 
@@ -335,17 +335,17 @@ int res_section_set(struct res_section *s, enum res_dim d,
 	return ret;
 }
 
-bool res_section_has(const struct res_section *s, enum res_dim d)
+bool sw_section_has(const struct sw_section *s, enum sw_dim d)
 {
 	return s->dims[d].n > 0;
 }
 
 /* The default list of each dimension: aiotune run's defaults, except the
  * two a sweep is about (poll-max-ns and iodepth). */
-static int default_list(struct res_list *l, enum res_dim d)
+static int default_list(struct sw_list *l, enum sw_dim d)
 {
 	static const char *const poll_default = "0,2k,4k,8k,16k,32k,64k,128k,256k";
-	struct res_section tmp;
+	struct sw_section tmp;
 	struct wl_job job;
 	char val[RES_TARGET_MAX], err[256];
 	const char *v = val;
@@ -353,47 +353,47 @@ static int default_list(struct res_list *l, enum res_dim d)
 
 	wl_job_init(&job);
 	switch (d) {
-	case RES_DIM_ENGINE: v = job.engine; break;
-	case RES_DIM_TARGET: v = job.target; break;
-	case RES_DIM_RW: v = wl_rw_name(job.rw); break;
-	case RES_DIM_BS: snprintf(val, sizeof(val), "%u", job.bs); break;
-	case RES_DIM_FRONTEND: v = job.frontend; break;
-	case RES_DIM_GUEST_THINK: v = job.guest_think; break;
-	case RES_DIM_IOTHREADS:
+	case SW_DIM_ENGINE: v = job.engine; break;
+	case SW_DIM_TARGET: v = job.target; break;
+	case SW_DIM_RW: v = wl_rw_name(job.rw); break;
+	case SW_DIM_BS: snprintf(val, sizeof(val), "%u", job.bs); break;
+	case SW_DIM_FRONTEND: v = job.frontend; break;
+	case SW_DIM_GUEST_THINK: v = job.guest_think; break;
+	case SW_DIM_IOTHREADS:
 		snprintf(val, sizeof(val), "%u", job.iothreads);
 		break;
-	case RES_DIM_PLACEMENT: v = job.placement; break;
-	case RES_DIM_IODEPTH: v = "1,32"; break;
-	case RES_DIM_POLL_POLICY: v = job.poll_policy; break;
-	case RES_DIM_POLL_GROW:
-	case RES_DIM_POLL_SHRINK:
-	case RES_DIM_POLL_WEIGHT: v = "0"; break;
-	case RES_DIM_FDMON: v = job.fdmon; break;
-	case RES_DIM_RUNTIME:
+	case SW_DIM_PLACEMENT: v = job.placement; break;
+	case SW_DIM_IODEPTH: v = "1,32"; break;
+	case SW_DIM_POLL_POLICY: v = job.poll_policy; break;
+	case SW_DIM_POLL_GROW:
+	case SW_DIM_POLL_SHRINK:
+	case SW_DIM_POLL_WEIGHT: v = "0"; break;
+	case SW_DIM_FDMON: v = job.fdmon; break;
+	case SW_DIM_RUNTIME:
 		snprintf(val, sizeof(val), "%" PRId64 "ns", job.runtime_ns);
 		break;
-	case RES_DIM_RAMP:
+	case SW_DIM_RAMP:
 		snprintf(val, sizeof(val), "%" PRId64 "ns", job.ramp_ns);
 		break;
-	case RES_DIM_POLL_MAX_NS: v = poll_default; break;
+	case SW_DIM_POLL_MAX_NS: v = poll_default; break;
 	default: return -EINVAL;
 	}
 	memset(&tmp, 0, sizeof(tmp));
-	ret = res_section_set(&tmp, d, v, err, sizeof(err));
+	ret = sw_section_set(&tmp, d, v, err, sizeof(err));
 	if (!ret)
 		*l = tmp.dims[d];
 	return ret;
 }
 
-static void list_free(struct res_list *l)
+static void list_free(struct sw_list *l)
 {
 	for (int i = 0; i < l->n; i++)
 		free(l->str[i]);
 	l->n = 0;
 }
 
-static void set_dim(struct res_point *p, enum res_dim d,
-		    const struct res_list *l, int i)
+static void set_dim(struct sw_point *p, enum sw_dim d,
+		    const struct sw_list *l, int i)
 {
 	char *base = (char *)p + dims[d].off;
 
@@ -405,19 +405,19 @@ static void set_dim(struct res_point *p, enum res_dim d,
 
 #define MAX_POINTS 100000
 
-static int expand_section(struct res_grid *g, const struct res_section *s,
-			  const struct res_section *over, char *err,
+static int expand_section(struct sw_grid *g, const struct sw_section *s,
+			  const struct sw_section *over, char *err,
 			  size_t errlen)
 {
-	struct res_list defs[RES_NR_DIMS];
-	const struct res_list *use[RES_NR_DIMS];
-	int idx[RES_NR_DIMS] = { 0 };
+	struct sw_list defs[SW_NR_DIMS];
+	const struct sw_list *use[SW_NR_DIMS];
+	int idx[SW_NR_DIMS] = { 0 };
 	size_t total = 1, base = g->npoints;
-	struct res_point *np;
+	struct sw_point *np;
 	int ret = 0;
 
 	memset(defs, 0, sizeof(defs));
-	for (int d = 0; d < RES_NR_DIMS; d++) {
+	for (int d = 0; d < SW_NR_DIMS; d++) {
 		if (over && over->dims[d].n)
 			use[d] = &over->dims[d];
 		else if (s->dims[d].n)
@@ -425,7 +425,7 @@ static int expand_section(struct res_grid *g, const struct res_section *s,
 		else if (g->global.dims[d].n)
 			use[d] = &g->global.dims[d];
 		else {
-			ret = default_list(&defs[d], (enum res_dim)d);
+			ret = default_list(&defs[d], (enum sw_dim)d);
 			if (ret) {
 				snprintf(err, errlen, "bad default for %s",
 					 dims[d].key);
@@ -449,15 +449,15 @@ static int expand_section(struct res_grid *g, const struct res_section *s,
 	}
 	g->points = np;
 	for (size_t k = 0; k < total; k++) {
-		struct res_point *p = &g->points[base + k];
+		struct sw_point *p = &g->points[base + k];
 
 		memset(p, 0, sizeof(*p));
 		snprintf(p->section, sizeof(p->section), "%s", s->name);
-		for (int d = 0; d < RES_NR_DIMS; d++)
-			set_dim(p, (enum res_dim)d, use[d], idx[d]);
+		for (int d = 0; d < SW_NR_DIMS; d++)
+			set_dim(p, (enum sw_dim)d, use[d], idx[d]);
 		qm_point_normalize(p);   /* QEMU points: qemu/point.h */
 		/* Odometer: the last dimension turns fastest. */
-		for (int d = RES_NR_DIMS - 1; d >= 0; d--) {
+		for (int d = SW_NR_DIMS - 1; d >= 0; d--) {
 			if (++idx[d] < use[d]->n)
 				break;
 			idx[d] = 0;
@@ -465,13 +465,13 @@ static int expand_section(struct res_grid *g, const struct res_section *s,
 	}
 	g->npoints = base + total;
 out:
-	for (int d = 0; d < RES_NR_DIMS; d++)
+	for (int d = 0; d < SW_NR_DIMS; d++)
 		list_free(&defs[d]);
 	return ret;
 }
 
-int res_grid_expand(struct res_grid *g, const struct res_section *over,
-		    char *err, size_t errlen)
+int sw_grid_expand(struct sw_grid *g, const struct sw_section *over,
+		   char *err, size_t errlen)
 {
 	int ret;
 
@@ -488,8 +488,8 @@ int res_grid_expand(struct res_grid *g, const struct res_section *over,
 	return 0;
 }
 
-void res_point_value(const struct res_point *p, enum res_dim d, char *buf,
-		     size_t size)
+void sw_point_value(const struct sw_point *p, enum sw_dim d, char *buf,
+		    size_t size)
 {
 	const char *base = (const char *)p + dims[d].off;
 
@@ -499,12 +499,12 @@ void res_point_value(const struct res_point *p, enum res_dim d, char *buf,
 		snprintf(buf, size, "%" PRId64, *(const int64_t *)base);
 }
 
-bool res_dim_numeric(enum res_dim d)
+bool sw_dim_numeric(enum sw_dim d)
 {
 	return dims[d].kind != K_STR;
 }
 
-int res_point_set_value(struct res_point *p, enum res_dim d, const char *v)
+int sw_point_set_value(struct sw_point *p, enum sw_dim d, const char *v)
 {
 	char *base = (char *)p + dims[d].off;
 
@@ -517,69 +517,69 @@ int res_point_set_value(struct res_point *p, enum res_dim d, const char *v)
 	return wl_parse_int64(v, (int64_t *)base);
 }
 
-void res_grid_varying(const struct res_grid *g, bool varying[RES_NR_DIMS])
+void sw_grid_varying(const struct sw_grid *g, bool varying[SW_NR_DIMS])
 {
 	char a[RES_TARGET_MAX], b[RES_TARGET_MAX];
 
-	for (int d = 0; d < RES_NR_DIMS; d++) {
+	for (int d = 0; d < SW_NR_DIMS; d++) {
 		varying[d] = false;
 		for (size_t i = 1; i < g->npoints && !varying[d]; i++) {
-			res_point_value(&g->points[0], (enum res_dim)d, a,
-					sizeof(a));
-			res_point_value(&g->points[i], (enum res_dim)d, b,
-					sizeof(b));
+			sw_point_value(&g->points[0], (enum sw_dim)d, a,
+				       sizeof(a));
+			sw_point_value(&g->points[i], (enum sw_dim)d, b,
+				       sizeof(b));
 			varying[d] = strcmp(a, b) != 0;
 		}
 	}
 }
 
-static void fmt_dim(const struct res_point *p, enum res_dim d, char *buf,
+static void fmt_dim(const struct sw_point *p, enum sw_dim d, char *buf,
 		    size_t size)
 {
-	if (d == RES_DIM_POLL_MAX_NS)
+	if (d == SW_DIM_POLL_MAX_NS)
 		res_fmt_ns_short(p->poll_max_ns, buf, size);
-	else if (d == RES_DIM_RUNTIME || d == RES_DIM_RAMP)
+	else if (d == SW_DIM_RUNTIME || d == SW_DIM_RAMP)
 		snprintf(buf, size, "%gs",
 			 (double)*(const int64_t *)((const char *)p +
 						    dims[d].off) / 1e9);
 	else
-		res_point_value(p, d, buf, size);
+		sw_point_value(p, d, buf, size);
 }
 
-void res_point_label(const struct res_point *p, const bool show[RES_NR_DIMS],
-		     char *buf, size_t size)
+void sw_point_label(const struct sw_point *p, const bool show[SW_NR_DIMS],
+		    char *buf, size_t size)
 {
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (int d = 0; d < RES_NR_DIMS && len + 1 < size; d++) {
+	for (int d = 0; d < SW_NR_DIMS && len + 1 < size; d++) {
 		char v[RES_TARGET_MAX];
 
 		if (!show[d])
 			continue;
-		fmt_dim(p, (enum res_dim)d, v, sizeof(v));
+		fmt_dim(p, (enum sw_dim)d, v, sizeof(v));
 		len += (size_t)snprintf(buf + len, size - len, "%s%s=%s",
 					len ? " " : "", dims[d].key, v);
 	}
 }
 
-bool res_point_equal(const struct res_point *p, const struct res_point *q)
+bool sw_point_equal(const struct sw_point *p, const struct sw_point *q)
 {
 	char a[RES_TARGET_MAX], b[RES_TARGET_MAX];
 
-	for (int d = 0; d < RES_NR_DIMS; d++) {
-		res_point_value(p, (enum res_dim)d, a, sizeof(a));
-		res_point_value(q, (enum res_dim)d, b, sizeof(b));
+	for (int d = 0; d < SW_NR_DIMS; d++) {
+		sw_point_value(p, (enum sw_dim)d, a, sizeof(a));
+		sw_point_value(q, (enum sw_dim)d, b, sizeof(b));
 		if (strcmp(a, b) != 0)
 			return false;
 	}
 	return true;
 }
 
-bool res_point_matches(const struct res_point *p, const struct res_row *r,
-		       char *why, size_t size)
+bool sw_point_matches(const struct sw_point *p, const struct res_row *r,
+		      char *why, size_t size)
 {
-	struct res_point q;
+	struct sw_point q;
 
 	memset(&q, 0, sizeof(q));
 	snprintf(q.engine, sizeof(q.engine), "%s", r->engine);
@@ -601,11 +601,11 @@ bool res_point_matches(const struct res_point *p, const struct res_row *r,
 	q.runtime_ns = r->runtime_ns;
 	q.ramp_ns = r->ramp_ns;
 	q.poll_max_ns = r->poll_max_ns;
-	for (int d = 0; d < RES_NR_DIMS; d++) {
+	for (int d = 0; d < SW_NR_DIMS; d++) {
 		char a[RES_TARGET_MAX], b[RES_TARGET_MAX];
 
-		res_point_value(p, (enum res_dim)d, a, sizeof(a));
-		res_point_value(&q, (enum res_dim)d, b, sizeof(b));
+		sw_point_value(p, (enum sw_dim)d, a, sizeof(a));
+		sw_point_value(&q, (enum sw_dim)d, b, sizeof(b));
 		if (strcmp(a, b) != 0) {
 			snprintf(why, size, "%s is '%s', the grid says '%s'",
 				 dims[d].key, b, a);
@@ -615,17 +615,17 @@ bool res_point_matches(const struct res_point *p, const struct res_row *r,
 	return true;
 }
 
-char **res_point_run_args(const struct res_point *p)
+char **sw_point_run_args(const struct sw_point *p)
 {
-	char **argv = calloc(2 * RES_NR_DIMS + 1, sizeof(*argv));
+	char **argv = calloc(2 * SW_NR_DIMS + 1, sizeof(*argv));
 	int n = 0;
 
 	if (!argv)
 		return NULL;
-	for (int d = 0; d < RES_NR_DIMS; d++) {
+	for (int d = 0; d < SW_NR_DIMS; d++) {
 		char v[RES_TARGET_MAX + 8];
 
-		res_point_value(p, (enum res_dim)d, v, sizeof(v));
+		sw_point_value(p, (enum sw_dim)d, v, sizeof(v));
 		if (dims[d].kind == K_DUR)
 			strcat(v, "ns");
 		argv[n] = malloc(strlen(dims[d].key) + 3);
@@ -643,8 +643,8 @@ char **res_point_run_args(const struct res_point *p)
 	return argv;
 }
 
-int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
-		  size_t errlen)
+int sw_point_job(const struct sw_point *p, struct wl_job *job, char *err,
+		 size_t errlen)
 {
 	struct wl_think think;
 
@@ -681,12 +681,12 @@ int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
 	return 0;
 }
 
-int res_point_check(const struct res_point *p, char *err, size_t errlen)
+int sw_point_check(const struct sw_point *p, char *err, size_t errlen)
 {
 	struct wl_job job;
 	int ret;
 
-	ret = res_point_job(p, &job, err, errlen);
+	ret = sw_point_job(p, &job, err, errlen);
 	if (!ret)
 		ret = wl_engine_is_qemu(job.engine) ?
 		      qm_job_check(&job, err, errlen) :

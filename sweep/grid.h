@@ -19,11 +19,11 @@
 
 #include "results/row.h"
 
-#define RES_MAX_VALUES 64
-#define RES_MAX_SECTIONS 64
+#define SW_MAX_VALUES 64
+#define SW_MAX_SECTIONS 64
 
 /* One measured setting: what one `aiotune run` is asked to do. */
-struct res_point {
+struct sw_point {
 	char section[RES_NAME_MAX];
 	char engine[RES_NAME_MAX];
 	char target[RES_TARGET_MAX];
@@ -45,42 +45,42 @@ struct res_point {
 };
 
 /* Dimensions, outermost first (poll-max-ns varies fastest). */
-enum res_dim {
-	RES_DIM_ENGINE,
-	RES_DIM_TARGET,
-	RES_DIM_RW,
-	RES_DIM_BS,
-	RES_DIM_FRONTEND,
-	RES_DIM_GUEST_THINK,
-	RES_DIM_IOTHREADS,
-	RES_DIM_PLACEMENT,
-	RES_DIM_IODEPTH,
-	RES_DIM_POLL_POLICY,
-	RES_DIM_POLL_GROW,
-	RES_DIM_POLL_SHRINK,
-	RES_DIM_POLL_WEIGHT,
-	RES_DIM_FDMON,
-	RES_DIM_RUNTIME,
-	RES_DIM_RAMP,
-	RES_DIM_POLL_MAX_NS,
-	RES_NR_DIMS
+enum sw_dim {
+	SW_DIM_ENGINE,
+	SW_DIM_TARGET,
+	SW_DIM_RW,
+	SW_DIM_BS,
+	SW_DIM_FRONTEND,
+	SW_DIM_GUEST_THINK,
+	SW_DIM_IOTHREADS,
+	SW_DIM_PLACEMENT,
+	SW_DIM_IODEPTH,
+	SW_DIM_POLL_POLICY,
+	SW_DIM_POLL_GROW,
+	SW_DIM_POLL_SHRINK,
+	SW_DIM_POLL_WEIGHT,
+	SW_DIM_FDMON,
+	SW_DIM_RUNTIME,
+	SW_DIM_RAMP,
+	SW_DIM_POLL_MAX_NS,
+	SW_NR_DIMS
 };
 
-struct res_list {
+struct sw_list {
 	int n;                       /* 0: not given here */
 	int line;                    /* job-file line that set it, or 0 */
-	char *str[RES_MAX_VALUES];   /* canonical text of each value */
-	int64_t num[RES_MAX_VALUES]; /* numeric dimensions */
+	char *str[SW_MAX_VALUES];   /* canonical text of each value */
+	int64_t num[SW_MAX_VALUES]; /* numeric dimensions */
 };
 
-struct res_section {
+struct sw_section {
 	char name[RES_NAME_MAX];
-	struct res_list dims[RES_NR_DIMS];
+	struct sw_list dims[SW_NR_DIMS];
 };
 
-struct res_grid {
-	struct res_section global;   /* defaults ([global] or the flags) */
-	struct res_section *sections[RES_MAX_SECTIONS];
+struct sw_grid {
+	struct sw_section global;   /* defaults ([global] or the flags) */
+	struct sw_section *sections[SW_MAX_SECTIONS];
 	int nsections;
 	int repetitions;             /* default 3 */
 	bool repetitions_set;        /* given by the job file */
@@ -88,30 +88,30 @@ struct res_grid {
 	bool seed_set;
 	char name[RES_NAME_MAX];     /* results/<name>-<time>/ */
 	char accel[8];               /* QEMU points' --accel, "" = auto */
-	/* Filled by res_grid_expand(). */
-	struct res_point *points;
+	/* Filled by sw_grid_expand(). */
+	struct sw_point *points;
 	size_t npoints;
 };
 
 /* Key of a dimension ("poll-max-ns"). */
-const char *res_dim_key(enum res_dim d);
+const char *sw_dim_key(enum sw_dim d);
 /* Comma-separated keys of all dimensions, for error messages. */
-const char *res_dim_keys(void);
+const char *sw_dim_keys(void);
 /* The dimension called key (dashes or underscores), or -1. */
-int res_dim_find(const char *key);
+int sw_dim_find(const char *key);
 
-void res_grid_init(struct res_grid *g);
-void res_grid_free(struct res_grid *g);
+void sw_grid_init(struct sw_grid *g);
+void sw_grid_free(struct sw_grid *g);
 
 /*
  * Parse value (a list) for dimension d into section s, appending to what
  * s already has. 0, or -EINVAL with "invalid value 'v' for KEY: allowed
  * ..." in err.
  */
-int res_section_set(struct res_section *s, enum res_dim d,
-		    const char *value, char *err, size_t errlen);
+int sw_section_set(struct sw_section *s, enum sw_dim d,
+		   const char *value, char *err, size_t errlen);
 /* Whether s gives a list for d. */
-bool res_section_has(const struct res_section *s, enum res_dim d);
+bool sw_section_has(const struct sw_section *s, enum sw_dim d);
 
 /*
  * Read an INI job file: [global] sets defaults and the sweep options
@@ -119,28 +119,28 @@ bool res_section_has(const struct res_section *s, enum res_dim d);
  * keys, bad values and repeated keys are errors "path:line: ...".
  * 0 or -errno.
  */
-int res_grid_load_job(struct res_grid *g, const char *path, char *err,
-		      size_t errlen);
+int sw_grid_load_job(struct sw_grid *g, const char *path, char *err,
+		     size_t errlen);
 /*
  * The same for job-file text in memory (len bytes), whose messages name it
  * name ("name:line: ...").
  */
-int res_grid_parse_job(struct res_grid *g, const char *name,
-		       const char *text, size_t len, char *err, size_t errlen);
+int sw_grid_parse_job(struct sw_grid *g, const char *name,
+		      const char *text, size_t len, char *err, size_t errlen);
 
 /* The largest job file read: far above any real one (64 sections). */
-#define RES_JOB_MAX_BYTES (1 << 20)
+#define SW_JOB_MAX_BYTES (1 << 20)
 
 /*
  * Read the job file path: a regular text file (no NUL byte) of at most
- * RES_JOB_MAX_BYTES, opened without blocking (a FIFO or a device is
+ * SW_JOB_MAX_BYTES, opened without blocking (a FIFO or a device is
  * refused, never read), into a NUL-terminated malloc'ed *text. 0, or
  * -errno with why it is not a job file in err (not naming the path):
  * -ENOENT/-EACCES..., -EISDIR, -EINVAL (not a regular or text file),
  * -EFBIG, -EIO, -ENOMEM.
  */
-int res_job_read(const char *path, char **text, size_t *len, char *err,
-		 size_t errlen);
+int sw_job_read(const char *path, char **text, size_t *len, char *err,
+		size_t errlen);
 
 /*
  * Build g->points: for each section (or the global one alone when there
@@ -148,51 +148,51 @@ int res_job_read(const char *path, char **text, size_t *len, char *err,
  * file win), else the section's, else global's, else the default. over
  * may be NULL. 0, -E2BIG (too many points) or -ENOMEM, with err.
  */
-int res_grid_expand(struct res_grid *g, const struct res_section *over,
-		    char *err, size_t errlen);
+int sw_grid_expand(struct sw_grid *g, const struct sw_section *over,
+		   char *err, size_t errlen);
 
 /* Which dimensions take more than one value over g->points. */
-void res_grid_varying(const struct res_grid *g, bool varying[RES_NR_DIMS]);
+void sw_grid_varying(const struct sw_grid *g, bool varying[SW_NR_DIMS]);
 
 /* Whether dimension d is a number (else a name). */
-bool res_dim_numeric(enum res_dim d);
+bool sw_dim_numeric(enum sw_dim d);
 /* Set dimension d of p from v (a plain integer for numbers). 0/-EINVAL. */
-int res_point_set_value(struct res_point *p, enum res_dim d, const char *v);
+int sw_point_set_value(struct sw_point *p, enum sw_dim d, const char *v);
 /* Text of dimension d of p ("16384", "randread"). */
-void res_point_value(const struct res_point *p, enum res_dim d, char *buf,
-		     size_t size);
+void sw_point_value(const struct sw_point *p, enum sw_dim d, char *buf,
+		    size_t size);
 /*
  * Human label of p from the dimensions marked in show, e.g.
  * "iodepth=32 poll-max-ns=16k".
  */
-void res_point_label(const struct res_point *p, const bool show[RES_NR_DIMS],
-		     char *buf, size_t size);
+void sw_point_label(const struct sw_point *p, const bool show[SW_NR_DIMS],
+		    char *buf, size_t size);
 /* Whether p and q are the same setting (section ignored). */
-bool res_point_equal(const struct res_point *p, const struct res_point *q);
+bool sw_point_equal(const struct sw_point *p, const struct sw_point *q);
 /*
  * Whether the run row r measured point p; if not, why names the first
  * field that differs.
  */
-bool res_point_matches(const struct res_point *p, const struct res_row *r,
-		       char *why, size_t size);
+bool sw_point_matches(const struct sw_point *p, const struct res_row *r,
+		      char *why, size_t size);
 struct wl_job;
 /*
  * The job `aiotune run` would measure for p (its settings; the rest at
  * run's defaults). 0, or -EINVAL with err when p's rw is unknown.
  */
-int res_point_job(const struct res_point *p, struct wl_job *job, char *err,
-		  size_t errlen);
+int sw_point_job(const struct sw_point *p, struct wl_job *job, char *err,
+		 size_t errlen);
 /*
  * Whether `aiotune run` would accept p (registries, target syntax, the
  * engine's and front end's checks): 0, -EINVAL with one line in err, or
  * -errno (e.g. a target that cannot be opened).
  */
-int res_point_check(const struct res_point *p, char *err, size_t errlen);
+int sw_point_check(const struct sw_point *p, char *err, size_t errlen);
 /*
  * The `aiotune run` arguments for p (after "run"): a NULL-terminated
  * malloc'ed array of malloc'ed strings; free with util_argv_free
  * (util/spawn.h). NULL when out of memory.
  */
-char **res_point_run_args(const struct res_point *p);
+char **sw_point_run_args(const struct sw_point *p);
 
 #endif

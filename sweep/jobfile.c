@@ -30,12 +30,12 @@
 #include "workloads/units.h"
 
 struct job_ctx {
-	struct res_grid *g;
+	struct sw_grid *g;
 	FILE *f;
 	int line;            /* line of the text inih is handling */
 	bool at_line_start;  /* the last chunk ended a line */
 	char cur[RES_NAME_MAX];
-	struct res_section *sec;
+	struct sw_section *sec;
 	bool opt_seen[4];
 	bool global_seen;
 	int err_line;        /* first error found by the handler */
@@ -65,7 +65,7 @@ static int fail(struct job_ctx *c, const char *fmt, const char *a,
 	return 0;
 }
 
-static struct res_section *find_section(struct res_grid *g, const char *name)
+static struct sw_section *find_section(struct sw_grid *g, const char *name)
 {
 	for (int i = 0; i < g->nsections; i++)
 		if (strcmp(g->sections[i]->name, name) == 0)
@@ -76,7 +76,7 @@ static struct res_section *find_section(struct res_grid *g, const char *name)
 /* Enter section name; a section may not be opened twice. */
 static int enter(struct job_ctx *c, const char *name)
 {
-	struct res_grid *g = c->g;
+	struct sw_grid *g = c->g;
 
 	if (c->sec && strcmp(c->cur, name) == 0)
 		return 1;
@@ -99,7 +99,7 @@ static int enter(struct job_ctx *c, const char *name)
 			    "quotes, ',' or '/'");
 	if (find_section(g, name))
 		return fail(c, "section [%s] appears twice%s", name, "");
-	if (g->nsections == RES_MAX_SECTIONS)
+	if (g->nsections == SW_MAX_SECTIONS)
 		return fail(c, "too many sections at [%s]%s", name, "");
 	c->sec = calloc(1, sizeof(*c->sec));
 	if (!c->sec)
@@ -113,7 +113,7 @@ static int set_option(struct job_ctx *c, const char *key, const char *value)
 {
 	static const char *const opts[] = { "repetitions", "seed", "name",
 					    "accel" };
-	struct res_grid *g = c->g;
+	struct sw_grid *g = c->g;
 	int64_t v;
 	int i;
 
@@ -173,23 +173,23 @@ static int handler(void *user, const char *section, const char *name,
 	ret = set_option(c, name, value);
 	if (ret != -ENOENT)
 		return ret;
-	d = res_dim_find(name);
+	d = sw_dim_find(name);
 	if (d < 0) {
 		snprintf(err, sizeof(err), "%s, repetitions, seed, name, accel",
-			 res_dim_keys());
+			 sw_dim_keys());
 		return fail(c, "unknown key '%s': allowed %s", name, err);
 	}
-	if (res_section_has(c->sec, (enum res_dim)d))
-		return fail(c, "%s appears twice in [%s]", res_dim_key(d),
+	if (sw_section_has(c->sec, (enum sw_dim)d))
+		return fail(c, "%s appears twice in [%s]", sw_dim_key(d),
 			    c->cur);
-	if (res_section_set(c->sec, (enum res_dim)d, value, err, sizeof(err)))
+	if (sw_section_set(c->sec, (enum sw_dim)d, value, err, sizeof(err)))
 		return fail(c, "%s%s", err, "");
 	c->sec->dims[d].line = c->line;
 	return 1;
 }
 
 /* Read the job file open as f; messages name it path. */
-static int load_stream(struct res_grid *g, FILE *f, const char *path,
+static int load_stream(struct sw_grid *g, FILE *f, const char *path,
 		       char *err, size_t errlen)
 {
 	struct job_ctx c;
@@ -221,8 +221,8 @@ static int load_stream(struct res_grid *g, FILE *f, const char *path,
 	return 0;
 }
 
-int res_grid_parse_job(struct res_grid *g, const char *name,
-		       const char *text, size_t len, char *err, size_t errlen)
+int sw_grid_parse_job(struct sw_grid *g, const char *name,
+		      const char *text, size_t len, char *err, size_t errlen)
 {
 	FILE *f;
 	int ret;
@@ -243,10 +243,10 @@ int res_grid_parse_job(struct res_grid *g, const char *name,
 	return ret;
 }
 
-int res_job_read(const char *path, char **text, size_t *len, char *err,
-		 size_t errlen)
+int sw_job_read(const char *path, char **text, size_t *len, char *err,
+		size_t errlen)
 {
-	size_t cap = RES_JOB_MAX_BYTES + 1, n = 0;
+	size_t cap = SW_JOB_MAX_BYTES + 1, n = 0;
 	struct stat st;
 	char *buf, *nul;
 	int fd, ret = 0;
@@ -270,7 +270,7 @@ int res_job_read(const char *path, char **text, size_t *len, char *err,
 		ret = -EINVAL;
 		snprintf(err, errlen, "not a regular file; allowed an INI job "
 			 "file");
-	} else if (st.st_size > RES_JOB_MAX_BYTES) {
+	} else if (st.st_size > SW_JOB_MAX_BYTES) {
 		ret = -EFBIG;
 	}
 	buf = ret ? NULL : malloc(cap);
@@ -292,11 +292,11 @@ int res_job_read(const char *path, char **text, size_t *len, char *err,
 		n += (size_t)got;
 	}
 	close(fd);
-	if (!ret && n > RES_JOB_MAX_BYTES)
+	if (!ret && n > SW_JOB_MAX_BYTES)
 		ret = -EFBIG;
 	if (ret == -EFBIG)
 		snprintf(err, errlen, "larger than %d bytes; allowed an INI "
-			 "job file up to that size", RES_JOB_MAX_BYTES);
+			 "job file up to that size", SW_JOB_MAX_BYTES);
 	if (ret == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	nul = ret ? NULL : memchr(buf, '\0', n);
@@ -319,18 +319,18 @@ int res_job_read(const char *path, char **text, size_t *len, char *err,
 	return 0;
 }
 
-int res_grid_load_job(struct res_grid *g, const char *path, char *err,
-		      size_t errlen)
+int sw_grid_load_job(struct sw_grid *g, const char *path, char *err,
+		     size_t errlen)
 {
 	char why[256], *text;
 	size_t len;
-	int ret = res_job_read(path, &text, &len, why, sizeof(why));
+	int ret = sw_job_read(path, &text, &len, why, sizeof(why));
 
 	if (ret) {
 		snprintf(err, errlen, "%s: %s", path, why);
 		return ret;
 	}
-	ret = res_grid_parse_job(g, path, text, len, err, errlen);
+	ret = sw_grid_parse_job(g, path, text, len, err, errlen);
 	free(text);
 	return ret;
 }

@@ -7,7 +7,7 @@
 
 #include "sweep/plan.h"
 
-uint64_t res_rand_next(uint64_t *state)
+uint64_t sw_rand_next(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
 
@@ -16,13 +16,13 @@ uint64_t res_rand_next(uint64_t *state)
 	return z ^ (z >> 31);
 }
 
-static void slot_name(struct res_slot *s)
+static void slot_name(struct sw_slot *s)
 {
 	snprintf(s->run_id, sizeof(s->run_id), "p%04zu-r%d", s->point, s->rep);
 }
 
-int res_plan_build(struct res_plan *p, const struct res_point *pts,
-		   size_t n, int reps, uint64_t seed)
+int sw_plan_build(struct sw_plan *p, const struct sw_point *pts,
+		  size_t n, int reps, uint64_t seed)
 {
 	uint64_t state = seed;
 
@@ -34,7 +34,7 @@ int res_plan_build(struct res_plan *p, const struct res_point *pts,
 	p->points = malloc((n ? n : 1) * sizeof(*p->points));
 	p->runs = malloc((p->nruns ? p->nruns : 1) * sizeof(*p->runs));
 	if (!p->points || !p->runs) {
-		res_plan_free(p);
+		sw_plan_free(p);
 		return -ENOMEM;
 	}
 	memcpy(p->points, pts, n * sizeof(*pts));
@@ -44,8 +44,8 @@ int res_plan_build(struct res_plan *p, const struct res_point *pts,
 		slot_name(&p->runs[i]);
 	}
 	for (size_t i = p->nruns; i > 1; i--) {
-		size_t j = (size_t)(res_rand_next(&state) % i);
-		struct res_slot t = p->runs[i - 1];
+		size_t j = (size_t)(sw_rand_next(&state) % i);
+		struct sw_slot t = p->runs[i - 1];
 
 		p->runs[i - 1] = p->runs[j];
 		p->runs[j] = t;
@@ -53,14 +53,14 @@ int res_plan_build(struct res_plan *p, const struct res_point *pts,
 	return 0;
 }
 
-void res_plan_free(struct res_plan *p)
+void sw_plan_free(struct sw_plan *p)
 {
 	free(p->points);
 	free(p->runs);
 	memset(p, 0, sizeof(*p));
 }
 
-long res_plan_find(const struct res_plan *p, const char *run_id)
+long sw_plan_find(const struct sw_plan *p, const char *run_id)
 {
 	for (size_t i = 0; i < p->nruns; i++)
 		if (strcmp(p->runs[i].run_id, run_id) == 0)
@@ -68,32 +68,32 @@ long res_plan_find(const struct res_plan *p, const char *run_id)
 	return -1;
 }
 
-static json_t *point_to_json(const struct res_point *pt, size_t index)
+static json_t *point_to_json(const struct sw_point *pt, size_t index)
 {
 	json_t *o = json_object();
 
 	json_object_set_new(o, "index", json_integer((json_int_t)index));
 	json_object_set_new(o, "section", json_string(pt->section));
-	for (int d = 0; d < RES_NR_DIMS; d++) {
+	for (int d = 0; d < SW_NR_DIMS; d++) {
 		char v[RES_TARGET_MAX];
 
-		res_point_value(pt, (enum res_dim)d, v, sizeof(v));
-		if (res_dim_numeric((enum res_dim)d))
-			json_object_set_new(o, res_dim_key((enum res_dim)d),
+		sw_point_value(pt, (enum sw_dim)d, v, sizeof(v));
+		if (sw_dim_numeric((enum sw_dim)d))
+			json_object_set_new(o, sw_dim_key((enum sw_dim)d),
 					    json_integer(strtoll(v, NULL, 10)));
 		else
-			json_object_set_new(o, res_dim_key((enum res_dim)d),
+			json_object_set_new(o, sw_dim_key((enum sw_dim)d),
 					    json_string(v));
 	}
 	return o;
 }
 
-json_t *res_plan_to_json(const struct res_plan *p)
+json_t *sw_plan_to_json(const struct sw_plan *p)
 {
 	json_t *o = json_object(), *pts = json_array(), *runs = json_array();
 
 	json_object_set_new(o, "format_version",
-			    json_integer(RES_PLAN_FORMAT_VERSION));
+			    json_integer(SW_PLAN_FORMAT_VERSION));
 	/* The seed as text: JSON integers are signed 64-bit. */
 	json_object_set_new(o, "seed", json_sprintf("%" PRIu64, p->seed));
 	json_object_set_new(o, "repetitions", json_integer(p->repetitions));
@@ -106,7 +106,7 @@ json_t *res_plan_to_json(const struct res_plan *p)
 	return o;
 }
 
-static int point_from_json(json_t *o, struct res_point *pt, char *err,
+static int point_from_json(json_t *o, struct sw_point *pt, char *err,
 			   size_t errlen)
 {
 	json_t *sec = json_object_get(o, "section");
@@ -116,21 +116,21 @@ static int point_from_json(json_t *o, struct res_point *pt, char *err,
 	    strlen(json_string_value(sec)) >= sizeof(pt->section))
 		goto bad;
 	strcpy(pt->section, json_string_value(sec));
-	for (int d = 0; d < RES_NR_DIMS; d++) {
-		json_t *v = json_object_get(o, res_dim_key((enum res_dim)d));
+	for (int d = 0; d < SW_NR_DIMS; d++) {
+		json_t *v = json_object_get(o, sw_dim_key((enum sw_dim)d));
 		char buf[32];
 		const char *s = buf;
 
 		if (json_is_integer(v))
 			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT,
 				 json_integer_value(v));
-		else if (!v && d == RES_DIM_GUEST_THINK)
+		else if (!v && d == SW_DIM_GUEST_THINK)
 			s = "0"; /* a plan from before this dimension */
 		else if (json_is_string(v))
 			s = json_string_value(v);
 		else
 			goto bad;
-		if (res_point_set_value(pt, (enum res_dim)d, s))
+		if (sw_point_set_value(pt, (enum sw_dim)d, s))
 			goto bad;
 	}
 	return 0;
@@ -139,7 +139,7 @@ bad:
 	return -EINVAL;
 }
 
-static int slot_from_id(struct res_slot *s, const char *id, size_t npoints,
+static int slot_from_id(struct sw_slot *s, const char *id, size_t npoints,
 			int reps)
 {
 	size_t point;
@@ -154,8 +154,8 @@ static int slot_from_id(struct res_slot *s, const char *id, size_t npoints,
 	return strcmp(s->run_id, id) ? -EINVAL : 0;
 }
 
-int res_plan_from_json(json_t *j, struct res_plan *p, char *err,
-		       size_t errlen)
+int sw_plan_from_json(json_t *j, struct sw_plan *p, char *err,
+		      size_t errlen)
 {
 	json_t *pts = json_object_get(j, "points");
 	json_t *runs = json_object_get(j, "runs");
@@ -166,10 +166,10 @@ int res_plan_from_json(json_t *j, struct res_plan *p, char *err,
 
 	memset(p, 0, sizeof(*p));
 	if (json_integer_value(json_object_get(j, "format_version")) !=
-	    RES_PLAN_FORMAT_VERSION || !json_is_array(pts) ||
+	    SW_PLAN_FORMAT_VERSION || !json_is_array(pts) ||
 	    !json_is_array(runs) || !json_is_string(seed)) {
 		snprintf(err, errlen, "plan.json: not a version %d plan",
-			 RES_PLAN_FORMAT_VERSION);
+			 SW_PLAN_FORMAT_VERSION);
 		return -EINVAL;
 	}
 	p->seed = strtoull(json_string_value(seed), NULL, 10);
@@ -187,14 +187,14 @@ int res_plan_from_json(json_t *j, struct res_plan *p, char *err,
 	p->points = calloc(p->npoints ? p->npoints : 1, sizeof(*p->points));
 	p->runs = calloc(p->nruns ? p->nruns : 1, sizeof(*p->runs));
 	if (!p->points || !p->runs) {
-		res_plan_free(p);
+		sw_plan_free(p);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	json_array_foreach(pts, i, v) {
 		ret = point_from_json(v, &p->points[i], err, errlen);
 		if (ret) {
-			res_plan_free(p);
+			sw_plan_free(p);
 			return ret;
 		}
 	}
@@ -202,18 +202,18 @@ int res_plan_from_json(json_t *j, struct res_plan *p, char *err,
 		if (!json_is_string(v) ||
 		    slot_from_id(&p->runs[i], json_string_value(v), p->npoints,
 				 p->repetitions) ||
-		    res_plan_find(p, p->runs[i].run_id) != (long)i) {
+		    sw_plan_find(p, p->runs[i].run_id) != (long)i) {
 			snprintf(err, errlen, "plan.json: bad or repeated run "
 				 "id at position %zu", i + 1);
-			res_plan_free(p);
+			sw_plan_free(p);
 			return -EINVAL;
 		}
 	}
 	return 0;
 }
 
-bool res_plan_same(const struct res_plan *a, const struct res_plan *b,
-		   char *why, size_t size)
+bool sw_plan_same(const struct sw_plan *a, const struct sw_plan *b,
+		  char *why, size_t size)
 {
 	if (a->npoints != b->npoints) {
 		snprintf(why, size, "the grid has %zu points, the sweep being "
@@ -226,7 +226,7 @@ bool res_plan_same(const struct res_plan *a, const struct res_plan *b,
 		return false;
 	}
 	for (size_t i = 0; i < a->npoints; i++) {
-		if (!res_point_equal(&a->points[i], &b->points[i])) {
+		if (!sw_point_equal(&a->points[i], &b->points[i])) {
 			snprintf(why, size, "grid point %zu differs from the "
 				 "sweep being resumed", i);
 			return false;

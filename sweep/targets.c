@@ -11,13 +11,13 @@
 #include "workloads/peer.h"
 #include "workloads/runner.h"
 
-int res_point_check_writes(const struct res_point *p, bool allow_write,
-			   char *err, size_t errlen)
+int sw_point_check_writes(const struct sw_point *p, bool allow_write,
+			  char *err, size_t errlen)
 {
 	struct wl_job job;
 	int ret;
 
-	ret = res_point_job(p, &job, err, errlen);
+	ret = sw_point_job(p, &job, err, errlen);
 	if (ret)
 		return ret;
 	job.allow_write = allow_write;
@@ -29,11 +29,11 @@ int res_point_check_writes(const struct res_point *p, bool allow_write,
  * The job of p; a peer's (fio, a QEMU guest) as the aiotune engine of the
  * same kind, whose target rules it follows.
  */
-static int point_job(const struct res_point *p, struct wl_job *job,
+static int point_job(const struct sw_point *p, struct wl_job *job,
 		     char *err, size_t errlen)
 {
 	const char *peer = wl_fio_engine_peer(p->engine);
-	int ret = res_point_job(p, job, err, errlen);
+	int ret = sw_point_job(p, job, err, errlen);
 
 	if (ret)
 		return ret;
@@ -49,7 +49,7 @@ static int point_job(const struct res_point *p, struct wl_job *job,
 }
 
 /* The first point before i with the same target, or i. */
-static size_t first_with_target(const struct res_plan *plan, size_t i)
+static size_t first_with_target(const struct sw_plan *plan, size_t i)
 {
 	for (size_t k = 0; k < i; k++)
 		if (!strcmp(plan->points[k].target, plan->points[i].target))
@@ -57,8 +57,8 @@ static size_t first_with_target(const struct res_plan *plan, size_t i)
 	return i;
 }
 
-int res_plan_prepare_targets(const struct res_plan *plan, bool allow_write,
-			     bool *may_write, char *err, size_t errlen)
+int sw_plan_prepare_targets(const struct sw_plan *plan, bool allow_write,
+			    bool *may_write, char *err, size_t errlen)
 {
 	bool *created = calloc(plan->npoints + 1, sizeof(*created));
 	bool *checked = calloc(plan->npoints + 1, sizeof(*checked));

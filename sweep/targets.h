@@ -20,19 +20,19 @@
 #include "sweep/plan.h"
 
 /*
- * Whether `aiotune run` would accept p (res_point_check) with
+ * Whether `aiotune run` would accept p (sw_point_check) with
  * --allow-write when allow_write. Creates nothing. 0, -EINVAL with one
  * line in err, or -errno.
  */
-int res_point_check_writes(const struct res_point *p, bool allow_write,
-			   char *err, size_t errlen);
+int sw_point_check_writes(const struct sw_point *p, bool allow_write,
+			  char *err, size_t errlen);
 
 /*
  * Create the plan's missing target files and fill may_write (npoints
  * entries): whether the runs of each point get --allow-write. 0, or
  * -errno with one line in err naming the point's target.
  */
-int res_plan_prepare_targets(const struct res_plan *plan, bool allow_write,
-			     bool *may_write, char *err, size_t errlen);
+int sw_plan_prepare_targets(const struct sw_plan *plan, bool allow_write,
+			    bool *may_write, char *err, size_t errlen);
 
 #endif

@@ -188,10 +188,10 @@ static bool hipri_no(const char *target, char *why, size_t whylen)
 	return false;
 }
 
-static struct res_point point(const char *engine, const char *frontend,
+static struct sw_point point(const char *engine, const char *frontend,
 			      int64_t iodepth, int64_t poll_max_ns)
 {
-	struct res_point p;
+	struct sw_point p;
 
 	memset(&p, 0, sizeof(p));
 	snprintf(p.section, sizeof(p.section), "s");
@@ -233,7 +233,7 @@ static int count_engine(const struct sw_fio_grid *g, const char *engine)
 
 static void test_grid(void)
 {
-	struct res_point in[16];
+	struct sw_point in[16];
 	struct sw_fio_grid g;
 	unsigned all = (1u << WL_FIO_NR_VARIANTS) - 1;
 	size_t n = 0;
