@@ -403,6 +403,25 @@ static void set_dim(struct sw_point *p, enum sw_dim d,
 		*(int64_t *)base = l->num[i];
 }
 
+/*
+ * A QEMU point has what a QEMU guest has, whatever the grid said: the
+ * virtio front end (virtio-blk), no guest think time, and the poll policy
+ * of the installed QEMU (qm_binary_policy); the grid's values are
+ * replaced, so results and figures say what ran.
+ */
+static void qemu_point_normalize(struct sw_point *p)
+{
+	const char *q = getenv("AIOTUNE_QEMU");
+
+	if (!wl_engine_is_qemu(p->engine))
+		return;
+	snprintf(p->frontend, sizeof(p->frontend), "virtio");
+	snprintf(p->guest_think, sizeof(p->guest_think), "0");
+	snprintf(p->poll_policy, sizeof(p->poll_policy), "%s",
+		 qm_binary_policy(q && *q ? q : "qemu-system-x86_64"));
+}
+
+
 #define MAX_POINTS 100000
 
 static int expand_section(struct sw_grid *g, const struct sw_section *s,
@@ -455,7 +474,7 @@ static int expand_section(struct sw_grid *g, const struct sw_section *s,
 		snprintf(p->section, sizeof(p->section), "%s", s->name);
 		for (int d = 0; d < SW_NR_DIMS; d++)
 			set_dim(p, (enum sw_dim)d, use[d], idx[d]);
-		qm_point_normalize(p);   /* QEMU points: qemu/point.h */
+		qemu_point_normalize(p);
 		/* Odometer: the last dimension turns fastest. */
 		for (int d = SW_NR_DIMS - 1; d >= 0; d--) {
 			if (++idx[d] < use[d]->n)
