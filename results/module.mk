@@ -4,7 +4,7 @@
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
 	results/provenance.c results/summary.c results/recommend.c \
 	results/qemu-compare.c \
-	results/plot.c results/load.c results/fio-import.c
+	plots/plot.c results/load.c results/fio-import.c
 APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \
 	cli/report.c cli/import-fio.c cli/fio-run.c
 TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \

@@ -360,7 +360,7 @@ if command -v gnuplot >/dev/null &&
    [ -s "$out/figures/knees-qd1.dat" ] && [ -s "$out/figures/knees-qd32.dat" ]; then
 	for ext in png svg; do
 		for what in gain cpu; do
-			gnuplot -c scripts/reproduce-knees.gp \
+			gnuplot -c plots/reproduce-knees.gp \
 				"$out/figures/knees-qd1.dat" \
 				"$out/figures/knees-qd32.dat" \
 				"$out/figures/$what.$ext" "$what" "$caption"

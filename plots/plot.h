@@ -10,24 +10,24 @@
  * over iothreads x placement, only when the grid varies them). Several
  * results directories are overlaid in the same figures.
  */
-#ifndef AIOTUNE_RESULTS_PLOT_H
-#define AIOTUNE_RESULTS_PLOT_H
+#ifndef AIOTUNE_PLOTS_PLOT_H
+#define AIOTUNE_PLOTS_PLOT_H
 
 #include <limits.h>
 #include <stdbool.h>
 
 #include "results/summary.h"
 
-#define RES_PLOT_MAX_FILES 32
+#define PLOT_MAX_FILES 32
 
-struct res_plot_opts {
+struct plot_opts {
 	const char *outdir;        /* figures go here (created) */
-	const char *scripts_dir;   /* NULL: search (res_plot_scripts_dir) */
+	const char *scripts_dir;   /* NULL: search (plot_scripts_dir) */
 	bool png, svg;
 };
 
-struct res_plot_out {
-	char files[RES_PLOT_MAX_FILES][PATH_MAX];
+struct plot_out {
+	char files[PLOT_MAX_FILES][PATH_MAX];
 	int nfiles;
 	char notes[8][256];        /* figures left out, and why */
 	int nnotes;
@@ -38,19 +38,19 @@ struct res_plot_out {
  * plots/ next to the aiotune binary's build directory, then ./plots.
  * 0 or -ENOENT.
  */
-int res_plot_scripts_dir(char *buf, size_t size);
+int plot_scripts_dir(char *buf, size_t size);
 
 /*
  * Draw every figure of s (dirs[i] is the directory of source i, for the
  * run JSON files), captioned with caption. 0 or -errno with err (gnuplot
  * missing or failing, unwritable output).
  */
-int res_plot(const struct res_summary *s, const char *const *dirs,
-	     const char *caption, const struct res_plot_opts *o,
-	     struct res_plot_out *out, char *err, size_t errlen);
+int plot_draw(const struct res_summary *s, const char *const *dirs,
+	      const char *caption, const struct plot_opts *o,
+	      struct plot_out *out, char *err, size_t errlen);
 
 /* Caption "host H, device D, engine E" from the meta.json of each dir. */
-void res_plot_caption(const char *const *dirs, int n,
-		      const struct res_summary *s, char *buf, size_t size);
+void plot_caption(const char *const *dirs, int n,
+		  const struct res_summary *s, char *buf, size_t size);
 
 #endif

@@ -11,8 +11,8 @@
 
 #include <jansson.h>
 
+#include "plots/plot.h"
 #include "results/atomic.h"
-#include "results/plot.h"
 #include "results/runjson.h"
 #include "util/spawn.h"
 #include "workloads/fio-cmd.h"
@@ -26,7 +26,7 @@ static bool has_script(const char *dir)
 	return access(p, R_OK) == 0;
 }
 
-int res_plot_scripts_dir(char *buf, size_t size)
+int plot_scripts_dir(char *buf, size_t size)
 {
 	static const char *const rel[] = { "/../plots", "/../../plots",
 					   "/../share/aiotune/plots" };
@@ -453,8 +453,8 @@ static int run_script(const char *scripts, const char *name,
 }
 
 static int draw(const char *scripts, const char *name, const char *data,
-		const struct res_plot_opts *o, const char *caption,
-		const char *logdir, struct res_plot_out *out, char *err,
+		const struct plot_opts *o, const char *caption,
+		const char *logdir, struct plot_out *out, char *err,
 		size_t errlen)
 {
 	static const char *const exts[] = { "png", "svg" };
@@ -471,13 +471,13 @@ static int draw(const char *scripts, const char *name, const char *data,
 				 err, errlen);
 		if (ret)
 			return ret;
-		if (out->nfiles < RES_PLOT_MAX_FILES)
+		if (out->nfiles < PLOT_MAX_FILES)
 			strcpy(out->files[out->nfiles++], path);
 	}
 	return 0;
 }
 
-static void note(struct res_plot_out *out, const char *text)
+static void note(struct plot_out *out, const char *text)
 {
 	if (out->nnotes < 8)
 		snprintf(out->notes[out->nnotes++], sizeof(out->notes[0]),
@@ -492,9 +492,9 @@ static bool any_polls(const struct res_summary *s)
 	return false;
 }
 
-int res_plot(const struct res_summary *s, const char *const *dirs,
-	     const char *caption, const struct res_plot_opts *o,
-	     struct res_plot_out *out, char *err, size_t errlen)
+int plot_draw(const struct res_summary *s, const char *const *dirs,
+	      const char *caption, const struct plot_opts *o,
+	      struct plot_out *out, char *err, size_t errlen)
 {
 	static const char *const curve_figs[] = { "iops", "latency", "cpu",
 						  "pollhit" };
@@ -505,8 +505,8 @@ int res_plot(const struct res_summary *s, const char *const *dirs,
 	if (o->scripts_dir)
 		snprintf(scripts, sizeof(scripts), "%s", o->scripts_dir);
 	if ((o->scripts_dir && !has_script(scripts)) ||
-	    (!o->scripts_dir && res_plot_scripts_dir(scripts,
-						     sizeof(scripts)))) {
+	    (!o->scripts_dir && plot_scripts_dir(scripts,
+						 sizeof(scripts)))) {
 		snprintf(err, errlen, "cannot find the gnuplot scripts "
 			 "(plots/iops.gp); set AIOTUNE_PLOTS or --scripts");
 		return -ENOENT;
@@ -573,8 +573,8 @@ static void add_unique(char *buf, size_t size, const char *v)
 	snprintf(buf + len, size - len, "%s%s", len ? "/" : "", v);
 }
 
-void res_plot_caption(const char *const *dirs, int n,
-		      const struct res_summary *s, char *buf, size_t size)
+void plot_caption(const char *const *dirs, int n,
+		  const struct res_summary *s, char *buf, size_t size)
 {
 	char hosts[256] = "", devs[512] = "", engines[256] = "";
 
