@@ -25,6 +25,7 @@
 #include "results/atomic.h"
 #include "results/fio-import.h"
 #include "results/provenance.h"
+#include "results/runjson.h"
 #include "util/spawn.h"
 #include "util/version.h"
 #include "workloads/engine-real.h"
@@ -341,7 +342,7 @@ static int cmd_fio_run(int argc, char **argv)
 	job.poll_grow = 0;
 	job.poll_shrink = 0;
 	job.poll_weight = 0;
-	jj = wl_job_json(&job);
+	jj = res_job_json(&job);
 	for (n = 0; fargv[n]; n++)
 		;
 	text = cli_join_args("", n, fargv);

@@ -17,6 +17,7 @@
 #include "loop/aio.h"
 #include "polling/policy.h"
 #include "results/fio-export.h"
+#include "results/runjson.h"
 #include "util/version.h"
 #include "workloads/engine.h"
 #include "workloads/frontend-virtio.h"
@@ -352,7 +353,7 @@ static void print_fio_json(const char *run_text)
 static int cmd_run(int argc, char **argv)
 {
 	struct wl_result *res;
-	struct wl_provenance prov;
+	struct res_run_prov prov;
 	struct wl_job job;
 	char err[512] = "";
 	char *cmdline, *json;
@@ -408,7 +409,7 @@ static int cmd_run(int argc, char **argv)
 		wl_result_print_csv(res, stdout);
 		break;
 	case WL_FORMAT_JSON:
-		json = wl_result_json(res, &prov);
+		json = res_run_json(res, &prov);
 		if (!json)
 			cli_die(1, "out of memory");
 		if (fio_json)
@@ -419,8 +420,8 @@ static int cmd_run(int argc, char **argv)
 		break;
 	}
 	if (job.output[0]) {
-		ret = wl_result_write_dir(res, &prov, job.output, err,
-					  sizeof(err));
+		ret = res_run_write_dir(res, &prov, job.output, err,
+					sizeof(err));
 		if (ret) {
 			fprintf(stderr, "aiotune: %s\n", err);
 			status = 1;

@@ -1,14 +1,17 @@
-/* result-json.c: the run JSON (docs/run-json.md), with jansson. */
+/*
+ * runjson-write.c: the run JSON of one run (docs/run-json.md), written
+ * with jansson; runjson.c reads it back.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 
-#include "workloads/result.h"
+#include "results/atomic.h"
+#include "results/runjson.h"
+#include "workloads/hist.h"
 
 static json_t *lat_obj(const struct wl_hist *h)
 {
@@ -35,7 +38,7 @@ static json_t *hist_obj(const struct wl_hist *h)
 			 "buckets", buckets);
 }
 
-json_t *wl_job_json(const struct wl_job *j)
+json_t *res_job_json(const struct wl_job *j)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s, s:b}",
 			      "engine", j->engine, "target", j->target,
@@ -201,21 +204,21 @@ static json_t *loop_obj(const struct wl_result *r)
 	return o;
 }
 
-char *wl_result_json(const struct wl_result *r, const struct wl_provenance *p)
+char *res_run_json(const struct wl_result *r, const struct res_run_prov *p)
 {
 	json_t *root = json_object();
 	char *text, *out;
 	size_t len;
 
 	json_object_set_new(root, "format_version",
-			    json_integer(WL_RUN_FORMAT_VERSION));
+			    json_integer(RES_RUN_FORMAT_VERSION));
 	json_object_set_new(root, "tool", json_string("aiotune"));
 	json_object_set_new(root, "version", json_string(p->version));
 	json_object_set_new(root, "git", json_string(p->git));
 	json_object_set_new(root, "start_time", json_string(r->start_time));
 	json_object_set_new(root, "command_line",
 			    json_string(p->command_line ? p->command_line : ""));
-	json_object_set_new(root, "job", wl_job_json(&r->job));
+	json_object_set_new(root, "job", res_job_json(&r->job));
 	json_object_set_new(root, "result", result_obj(r));
 	json_object_set_new(root, "cpu", cpu_obj(r));
 	json_object_set_new(root, "loop", loop_obj(r));
@@ -245,65 +248,30 @@ char *wl_result_json(const struct wl_result *r, const struct wl_provenance *p)
 	return out;
 }
 
-/* mkdir -p */
-static int mkdirs(const char *path)
+int res_run_write_dir(const struct wl_result *r, const struct res_run_prov *p,
+		      const char *dir, char *err, size_t errlen)
 {
-	char buf[4096];
-	size_t len = strlen(path);
-
-	if (len >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, len + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-int wl_result_write_dir(const struct wl_result *r,
-			const struct wl_provenance *p, const char *dir,
-			char *err, size_t errlen)
-{
-	char path[4200], tmp[4300];
-	char *text = wl_result_json(r, p);
-	FILE *f;
-	int ret = 0;
+	char path[4200];
+	char *text = res_run_json(r, p);
+	int ret;
 
 	if (!text) {
 		snprintf(err, errlen, "out of memory writing the run JSON");
 		return -ENOMEM;
 	}
-	ret = mkdirs(dir);
+	ret = res_mkdirs(dir);
 	if (ret) {
 		snprintf(err, errlen, "%s: cannot create: %s", dir,
 			 strerror(-ret));
 		goto out;
 	}
-	snprintf(path, sizeof(path), "%s/run.json", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	ret = res_join(path, sizeof(path), dir, "run.json");
 	/* Written aside and renamed, so a reader never sees half a file. */
-	f = fopen(tmp, "w");
-	if (!f || fputs(text, f) < 0 || fflush(f) || fsync(fileno(f))) {
-		ret = -errno;
-		if (f)
-			fclose(f);
-		goto fail;
-	}
-	if (fclose(f) || rename(tmp, path)) {
-		ret = -errno;
-		goto fail;
-	}
-	goto out;
-fail:
-	snprintf(err, errlen, "%s: cannot write: %s", path, strerror(-ret));
-	unlink(tmp);
+	if (!ret)
+		ret = res_write_atomic(path, text, strlen(text));
+	if (ret)
+		snprintf(err, errlen, "%s/run.json: cannot write: %s", dir,
+			 strerror(-ret));
 out:
 	free(text);
 	return ret;
