@@ -41,6 +41,7 @@
 #include "cli/cli.h"
 #include "qemu/session.h"
 #include "results/atomic.h"
+#include "results/meta.h"
 #include "results/provenance.h"
 #include "results/row.h"
 #include "results/runjson.h"
@@ -50,7 +51,6 @@
 #include "sweep/plan.h"
 #include "sweep/targets.h"
 #include "util/spawn.h"
-#include "util/version.h"
 #include "workloads/fio-cmd.h"
 #include "workloads/peer.h"
 #include "workloads/units.h"
@@ -704,16 +704,12 @@ static json_t *new_session(const struct sweep *sw)
 
 static json_t *new_meta(struct sweep *sw)
 {
-	json_t *m = json_object(), *sweep = json_object();
-	json_t *devs = json_array(), *cmd = json_array();
+	json_t *m = res_meta_new(sw->cmdline, sw->start_time);
+	json_t *sweep = json_object(), *devs = json_array();
+	json_t *cmd = json_array();
 
-	json_object_set_new(m, "format_version",
-			    json_integer(RES_FORMAT_VERSION));
-	json_object_set_new(m, "tool", json_string("aiotune"));
-	json_object_set_new(m, "version", json_string(util_version()));
-	json_object_set_new(m, "git", json_string(util_git_rev()));
-	json_object_set_new(m, "command_line", json_string(sw->cmdline));
-	json_object_set_new(m, "start_time", json_string(sw->start_time));
+	if (!m)
+		cli_die(1, "out of memory");
 	json_object_set_new(m, "host", res_prov_host());
 	for (size_t i = 0; i < sw->plan.npoints; i++) {
 		const char *t = sw->plan.points[i].target;

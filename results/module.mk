@@ -2,7 +2,7 @@
 # and the gnuplot driver; the sweep, plot, recommend and report
 # subcommands (cli/) are listed here too.
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
-	results/runjson-write.c \
+	results/runjson-write.c results/meta.c \
 	results/provenance.c results/summary.c results/recommend.c \
 	results/qemu-compare.c \
 	plots/plot.c results/load.c results/fio-import.c
