@@ -121,20 +121,12 @@ static bool takes_value(const struct sw_opts *o, const char *flag)
 
 static void set_dim_flag(struct sw_opts *o, const char *flag, const char *val)
 {
-	char err[512], key[80], *at;
+	char err[1024];
 
-	if (!sw_section_set(&o->flags, (enum sw_dim)sw_dim_find(flag + 2), val,
-			    err, sizeof(err))) {
-		o->have_flag_dims = true;
-		return;
-	}
-	/* Name the flag as it was given. */
-	snprintf(key, sizeof(key), " for %s:", flag + 2);
-	at = strstr(err, key);
-	if (at)
-		cli_die(CLI_EXIT_USAGE, "%.*s for %s:%s", (int)(at - err), err,
-			flag, at + strlen(key));
-	cli_die(CLI_EXIT_USAGE, "%s", err);
+	if (sw_section_set(&o->flags, (enum sw_dim)sw_dim_find(flag + 2), val,
+			   true, err, sizeof(err)))
+		cli_die(CLI_EXIT_USAGE, "%s", err);
+	o->have_flag_dims = true;
 }
 
 static int64_t parse_flag_int(const char *flag, const char *v, int64_t lo,

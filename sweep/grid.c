@@ -6,141 +6,62 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "affinity/affinity.h"
-#include "polling/policy.h"
 #include "qemu/point.h"
 #include "results/summary.h"
 #include "sweep/grid.h"
 #include "util/spawn.h"
-#include "workloads/frontend-virtio.h"
-#include "workloads/frontend.h"
-#include "workloads/job.h"
+#include "workloads/option.h"
 #include "workloads/peer.h"
 #include "workloads/runner.h"
 #include "workloads/units.h"
 
-enum dim_kind {
-	K_STR,    /* a name */
-	K_COUNT,  /* integer, k/m suffixes (x1024) */
-	K_SIZE,   /* bytes: 4k, 1m */
-	K_DUR,    /* duration, bare number in seconds */
-	K_NS,     /* duration, bare number in ns; 32k = 32768 */
-};
-
+/*
+ * A dimension is a job option (workloads/option.h): its values are
+ * checked by the option's kind and limits, with the option's one-line
+ * error, as `aiotune run` checks them.
+ */
 struct dim_desc {
-	const char *key;
-	enum dim_kind kind;
-	size_t off;
-	size_t size;            /* K_STR buffer */
-	int64_t min, max;       /* numeric bounds */
+	const char *key;        /* the option's name */
+	size_t off;             /* in struct sw_point */
+	size_t size;            /* text: the buffer */
 	char sep;               /* list separator */
-	/* K_STR: whether v is allowed, and the allowed names for errors. */
-	bool (*valid)(const char *v);
-	const char *(*allowed)(void);
 };
-
-static bool valid_any(const char *v)
-{
-	for (; *v; v++)
-		if (isspace((unsigned char)*v) || iscntrl((unsigned char)*v))
-			return false;
-	return true;
-}
-
-static const char *allowed_any(void)
-{
-	return "a name without spaces";
-}
-
-static bool valid_rw(const char *v)
-{
-	enum wl_rw rw;
-
-	return wl_rw_parse(v, &rw) == 0;
-}
-
-static bool valid_frontend(const char *v)
-{
-	return wl_frontend_find(v) != NULL;
-}
-
-static bool valid_think(const char *v)
-{
-	struct wl_think t;
-
-	return wl_think_parse(v, &t) == 0;
-}
-
-static const char *allowed_think(void)
-{
-	return WL_THINK_SYNTAX;
-}
-
-static bool valid_policy(const char *v)
-{
-	return poll_policy_find(v) != NULL;
-}
-
-static bool valid_placement(const char *v)
-{
-	struct aff_placement pl;
-	char err[256];
-
-	return aff_placement_parse(v, &pl, err, sizeof(err)) == 0;
-}
-
-static const char *const fdmons[] = { "auto", "poll", "epoll", "io_uring" };
-
-static bool valid_fdmon(const char *v)
-{
-	for (size_t i = 0; i < sizeof(fdmons) / sizeof(fdmons[0]); i++)
-		if (strcmp(v, fdmons[i]) == 0)
-			return true;
-	return false;
-}
-
-static const char *allowed_fdmon(void)
-{
-	return "auto, poll, epoll, io_uring";
-}
 
 #define PT(f) offsetof(struct sw_point, f), \
 	sizeof(((struct sw_point *)0)->f)
 
 static const struct dim_desc dims[SW_NR_DIMS] = {
-	[SW_DIM_ENGINE] = { "engine", K_STR, PT(engine), 0, 0, ',',
-			     valid_any, allowed_any },
-	[SW_DIM_TARGET] = { "target", K_STR, PT(target), 0, 0, '|',
-			     valid_any, allowed_any },
-	[SW_DIM_RW] = { "rw", K_STR, PT(rw), 0, 0, ',', valid_rw,
-			 wl_rw_names },
-	[SW_DIM_BS] = { "bs", K_SIZE, PT(bs), 1, 64 << 20, ',' },
-	[SW_DIM_FRONTEND] = { "frontend", K_STR, PT(frontend), 0, 0, ',',
-			       valid_frontend, wl_frontend_names },
-	[SW_DIM_GUEST_THINK] = { "guest-think", K_STR, PT(guest_think), 0, 0,
-				  ',', valid_think, allowed_think },
-	[SW_DIM_IOTHREADS] = { "iothreads", K_COUNT, PT(iothreads), 1, 1024,
-				',' },
-	[SW_DIM_PLACEMENT] = { "placement", K_STR, PT(placement), 0, 0, ',',
-				valid_placement, aff_placement_allowed },
-	[SW_DIM_IODEPTH] = { "iodepth", K_COUNT, PT(iodepth), 1, 65536,
-			      ',' },
-	[SW_DIM_POLL_POLICY] = { "poll-policy", K_STR, PT(poll_policy), 0, 0,
-				  ',', valid_policy, poll_policy_names },
-	[SW_DIM_POLL_GROW] = { "poll-grow", K_COUNT, PT(poll_grow), 0,
-				INT64_MAX, ',' },
-	[SW_DIM_POLL_SHRINK] = { "poll-shrink", K_COUNT, PT(poll_shrink), 0,
-				  INT64_MAX, ',' },
-	[SW_DIM_POLL_WEIGHT] = { "poll-weight", K_COUNT, PT(poll_weight), 0,
-				  INT64_MAX, ',' },
-	[SW_DIM_FDMON] = { "fdmon", K_STR, PT(fdmon), 0, 0, ',', valid_fdmon,
-			    allowed_fdmon },
-	[SW_DIM_RUNTIME] = { "runtime", K_DUR, PT(runtime_ns), 1000000,
-			      INT64_MAX, ',' },
-	[SW_DIM_RAMP] = { "ramp", K_DUR, PT(ramp_ns), 0, INT64_MAX, ',' },
-	[SW_DIM_POLL_MAX_NS] = { "poll-max-ns", K_NS, PT(poll_max_ns), 0,
-				  INT64_MAX, ',' },
+	[SW_DIM_ENGINE] = { "engine", PT(engine), ',' },
+	[SW_DIM_TARGET] = { "target", PT(target), '|' },
+	[SW_DIM_RW] = { "rw", PT(rw), ',' },
+	[SW_DIM_BS] = { "bs", PT(bs), ',' },
+	[SW_DIM_FRONTEND] = { "frontend", PT(frontend), ',' },
+	[SW_DIM_GUEST_THINK] = { "guest-think", PT(guest_think), ',' },
+	[SW_DIM_IOTHREADS] = { "iothreads", PT(iothreads), ',' },
+	[SW_DIM_PLACEMENT] = { "placement", PT(placement), ',' },
+	[SW_DIM_IODEPTH] = { "iodepth", PT(iodepth), ',' },
+	[SW_DIM_POLL_POLICY] = { "poll-policy", PT(poll_policy), ',' },
+	[SW_DIM_POLL_GROW] = { "poll-grow", PT(poll_grow), ',' },
+	[SW_DIM_POLL_SHRINK] = { "poll-shrink", PT(poll_shrink), ',' },
+	[SW_DIM_POLL_WEIGHT] = { "poll-weight", PT(poll_weight), ',' },
+	[SW_DIM_FDMON] = { "fdmon", PT(fdmon), ',' },
+	[SW_DIM_RUNTIME] = { "runtime", PT(runtime_ns), ',' },
+	[SW_DIM_RAMP] = { "ramp", PT(ramp_ns), ',' },
+	[SW_DIM_POLL_MAX_NS] = { "poll-max-ns", PT(poll_max_ns), ',' },
 };
+
+/* The job option of dimension d. */
+static const struct wl_opt *opt_of(enum sw_dim d)
+{
+	return wl_opt_find(dims[d].key);
+}
+
+static bool text_dim(enum sw_dim d)
+{
+	enum wl_opt_kind k = opt_of(d)->kind;
+
+	return k == WL_OPT_WORD || k == WL_OPT_STRING;
+}
 
 const char *sw_dim_key(enum sw_dim d)
 {
@@ -202,54 +123,6 @@ void sw_grid_free(struct sw_grid *g)
 	memset(g, 0, sizeof(*g));
 }
 
-static const char *allowed_num(const struct dim_desc *dd, char *buf,
-			       size_t size)
-{
-	switch (dd->kind) {
-	case K_SIZE:
-		return "a size in bytes (4096, 4k, 1m), up to 64m";
-	case K_DUR:
-		return "a duration (10s, 500ms, 1m); a bare number is seconds";
-	case K_NS:
-		return "a duration in ns (0, 4096, 32k, 20us); 32k = 32768";
-	default:
-		if (dd->max == INT64_MAX)
-			return "a non-negative integer";
-		snprintf(buf, size, "an integer from %" PRId64 " to %" PRId64,
-			 dd->min, dd->max);
-		return buf;
-	}
-}
-
-static int parse_num(const struct dim_desc *dd, const char *v, int64_t *out)
-{
-	uint64_t u;
-	int ret;
-
-	switch (dd->kind) {
-	case K_SIZE:
-		ret = wl_parse_size(v, &u);
-		if (!ret && u > INT64_MAX)
-			ret = -ERANGE;
-		*out = (int64_t)u;
-		break;
-	case K_DUR:
-		ret = wl_parse_duration_ns(v, 1000000000LL, out);
-		break;
-	case K_NS:
-		ret = wl_parse_duration_ns(v, 1, out);
-		break;
-	default:
-		ret = wl_parse_count(v, out);
-		break;
-	}
-	if (ret)
-		return ret;
-	if (*out < dd->min || *out > dd->max)
-		return -ERANGE;
-	return 0;
-}
-
 static char *trim(char *s)
 {
 	char *e;
@@ -262,33 +135,22 @@ static char *trim(char *s)
 	return s;
 }
 
-static int add_value(struct sw_list *l, const struct dim_desc *dd,
+static int add_value(struct sw_list *l, enum sw_dim d, bool as_flag,
 		     const char *item, char *err, size_t errlen)
 {
+	const struct wl_opt *o = opt_of(d);
 	char buf[32];
 	int64_t num = 0;
 	const char *canon = item;
 
 	if (l->n == SW_MAX_VALUES) {
-		snprintf(err, errlen, "too many values for %s: at most %d",
-			 dd->key, SW_MAX_VALUES);
+		snprintf(err, errlen, "too many values for %s%s: at most %d",
+			 as_flag ? "--" : "", dims[d].key, SW_MAX_VALUES);
 		return -E2BIG;
 	}
-	if (dd->kind == K_STR) {
-		if (!*item || !dd->valid(item) || strlen(item) >= dd->size) {
-			snprintf(err, errlen, "invalid value '%s' for %s: "
-				 "allowed %s", item, dd->key, dd->allowed());
-			return -EINVAL;
-		}
-	} else {
-		if (parse_num(dd, item, &num)) {
-			char ab[64];
-
-			snprintf(err, errlen, "invalid value '%s' for %s: "
-				 "allowed %s", item, dd->key,
-				 allowed_num(dd, ab, sizeof(ab)));
-			return -EINVAL;
-		}
+	if (wl_opt_parse(o, as_flag, item, &num, err, errlen))
+		return -EINVAL;
+	if (!text_dim(d)) {
 		snprintf(buf, sizeof(buf), "%" PRId64, num);
 		canon = buf;
 	}
@@ -301,18 +163,15 @@ static int add_value(struct sw_list *l, const struct dim_desc *dd,
 	return 0;
 }
 
-int sw_section_set(struct sw_section *s, enum sw_dim d,
-		   const char *value, char *err, size_t errlen)
+int sw_section_set(struct sw_section *s, enum sw_dim d, const char *value,
+		   bool as_flag, char *err, size_t errlen)
 {
-	const struct dim_desc *dd = &dims[d];
 	struct sw_list *l = &s->dims[d];
-	char *copy, *p, ab[64], sepc;
+	char *copy, *p, sepc;
 	int ret = 0;
 
 	if (!value || strspn(value, " \t") == strlen(value)) {
-		snprintf(err, errlen, "invalid value '' for %s: allowed %s",
-			 dd->key, dd->kind == K_STR ? dd->allowed() :
-			 allowed_num(dd, ab, sizeof(ab)));
+		wl_opt_error(opt_of(d), as_flag, "", err, errlen);
 		return -EINVAL;
 	}
 	copy = strdup(value);
@@ -320,13 +179,13 @@ int sw_section_set(struct sw_section *s, enum sw_dim d,
 		return -ENOMEM;
 	p = copy;
 	/* Explicit placements ("iothread=0,1;guest=2") hold commas. */
-	sepc = d == SW_DIM_PLACEMENT && strchr(value, '=') ? '|' : dd->sep;
+	sepc = d == SW_DIM_PLACEMENT && strchr(value, '=') ? '|' : dims[d].sep;
 	for (;;) {
 		char *sep = strchr(p, sepc);
 
 		if (sep)
 			*sep = '\0';
-		ret = add_value(l, dd, trim(p), err, errlen);
+		ret = add_value(l, d, as_flag, trim(p), err, errlen);
 		if (ret || !sep)
 			break;
 		p = sep + 1;
@@ -379,7 +238,7 @@ static int default_list(struct sw_list *l, enum sw_dim d)
 	default: return -EINVAL;
 	}
 	memset(&tmp, 0, sizeof(tmp));
-	ret = sw_section_set(&tmp, d, v, err, sizeof(err));
+	ret = sw_section_set(&tmp, d, v, false, err, sizeof(err));
 	if (!ret)
 		*l = tmp.dims[d];
 	return ret;
@@ -397,7 +256,7 @@ static void set_dim(struct sw_point *p, enum sw_dim d,
 {
 	char *base = (char *)p + dims[d].off;
 
-	if (dims[d].kind == K_STR)
+	if (text_dim(d))
 		snprintf(base, dims[d].size, "%s", l->str[i]);
 	else
 		*(int64_t *)base = l->num[i];
@@ -512,7 +371,7 @@ void sw_point_value(const struct sw_point *p, enum sw_dim d, char *buf,
 {
 	const char *base = (const char *)p + dims[d].off;
 
-	if (dims[d].kind == K_STR)
+	if (text_dim(d))
 		snprintf(buf, size, "%s", base);
 	else
 		snprintf(buf, size, "%" PRId64, *(const int64_t *)base);
@@ -520,14 +379,14 @@ void sw_point_value(const struct sw_point *p, enum sw_dim d, char *buf,
 
 bool sw_dim_numeric(enum sw_dim d)
 {
-	return dims[d].kind != K_STR;
+	return !text_dim(d);
 }
 
 int sw_point_set_value(struct sw_point *p, enum sw_dim d, const char *v)
 {
 	char *base = (char *)p + dims[d].off;
 
-	if (dims[d].kind == K_STR) {
+	if (text_dim(d)) {
 		if (strlen(v) >= dims[d].size)
 			return -EINVAL;
 		strcpy(base, v);
@@ -634,6 +493,18 @@ bool sw_point_matches(const struct sw_point *p, const struct res_row *r,
 	return true;
 }
 
+/* Text of dimension d of p as a job option takes it back. */
+static void option_text(const struct sw_point *p, enum sw_dim d, char *buf,
+			size_t size)
+{
+	if (text_dim(d))
+		sw_point_value(p, d, buf, size);
+	else
+		wl_opt_format(opt_of(d), *(const int64_t *)((const char *)p +
+							   dims[d].off),
+			      buf, size);
+}
+
 char **sw_point_run_args(const struct sw_point *p)
 {
 	char **argv = calloc(2 * SW_NR_DIMS + 1, sizeof(*argv));
@@ -642,11 +513,9 @@ char **sw_point_run_args(const struct sw_point *p)
 	if (!argv)
 		return NULL;
 	for (int d = 0; d < SW_NR_DIMS; d++) {
-		char v[RES_TARGET_MAX + 8];
+		char v[RES_PLACEMENT_MAX + 8];
 
-		sw_point_value(p, (enum sw_dim)d, v, sizeof(v));
-		if (dims[d].kind == K_DUR)
-			strcat(v, "ns");
+		option_text(p, (enum sw_dim)d, v, sizeof(v));
 		argv[n] = malloc(strlen(dims[d].key) + 3);
 		argv[n + 1] = strdup(v);
 		if (!argv[n] || !argv[n + 1]) {
@@ -665,38 +534,23 @@ char **sw_point_run_args(const struct sw_point *p)
 int sw_point_job(const struct sw_point *p, struct wl_job *job, char *err,
 		 size_t errlen)
 {
-	struct wl_think think;
-
 	wl_job_init(job);
-	snprintf(job->engine, sizeof(job->engine), "%s", p->engine);
-	snprintf(job->target, sizeof(job->target), "%s", p->target);
-	if (wl_rw_parse(p->rw, &job->rw)) {
-		snprintf(err, errlen, "invalid value '%s' for rw: allowed %s",
-			 p->rw, wl_rw_names());
-		return -EINVAL;
+	for (int d = 0; d < SW_NR_DIMS; d++) {
+		const struct wl_opt *o = opt_of((enum sw_dim)d);
+		const char *base = (const char *)p + dims[d].off;
+		int ret;
+
+		if (text_dim((enum sw_dim)d))
+			ret = wl_opt_store(job, o, base, 0);
+		else
+			ret = wl_opt_store(job, o, NULL,
+					   *(const int64_t *)base);
+		if (ret) {
+			wl_opt_error(o, false, text_dim((enum sw_dim)d) ?
+				     base : "?", err, errlen);
+			return ret;
+		}
 	}
-	job->bs = (uint32_t)p->bs;
-	snprintf(job->frontend, sizeof(job->frontend), "%s", p->frontend);
-	if (wl_think_parse(p->guest_think, &think)) {
-		snprintf(err, errlen, "invalid value '%s' for guest-think: "
-			 "allowed %s", p->guest_think, WL_THINK_SYNTAX);
-		return -EINVAL;
-	}
-	snprintf(job->guest_think, sizeof(job->guest_think), "%s",
-		 p->guest_think);
-	job->guest_think_ns = wl_think_mean_ns(&think);
-	job->iothreads = (uint32_t)p->iothreads;
-	snprintf(job->placement, sizeof(job->placement), "%s", p->placement);
-	job->iodepth = (uint32_t)p->iodepth;
-	snprintf(job->poll_policy, sizeof(job->poll_policy), "%s",
-		 p->poll_policy);
-	job->poll_grow = p->poll_grow;
-	job->poll_shrink = p->poll_shrink;
-	job->poll_weight = p->poll_weight;
-	snprintf(job->fdmon, sizeof(job->fdmon), "%s", p->fdmon);
-	job->runtime_ns = p->runtime_ns;
-	job->ramp_ns = p->ramp_ns;
-	job->poll_max_ns = p->poll_max_ns;
 	return 0;
 }
 

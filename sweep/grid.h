@@ -4,8 +4,9 @@
  * sweep); each section gives a list of values per dimension, and the grid
  * is the Cartesian product of each section's lists, sections in order.
  *
- * Dimensions are named as `aiotune run` flags (poll-max-ns, iodepth, ...);
- * job files use the same names (an underscore may stand for a dash).
+ * Dimensions are `aiotune run`'s options (workloads/option.h), named as
+ * its flags (poll-max-ns, iodepth, ...); job files use the same names (an
+ * underscore may stand for a dash).
  * Lists are comma-separated, except target, whose values contain commas
  * (sim:lat=lognormal:20us,0.3) and are separated by '|', and explicit
  * placements (iothread=0,1;guest=2), also separated by '|'.
@@ -32,7 +33,7 @@ struct sw_point {
 	char frontend[RES_NAME_MAX];
 	char guest_think[RES_NAME_MAX];
 	int64_t iothreads;
-	char placement[RES_NAME_MAX];
+	char placement[RES_PLACEMENT_MAX];
 	int64_t iodepth;
 	char poll_policy[RES_NAME_MAX];
 	int64_t poll_grow;
@@ -105,11 +106,13 @@ void sw_grid_free(struct sw_grid *g);
 
 /*
  * Parse value (a list) for dimension d into section s, appending to what
- * s already has. 0, or -EINVAL with "invalid value 'v' for KEY: allowed
- * ..." in err.
+ * s already has; each item is checked as `aiotune run` checks the option
+ * (workloads/option.h). 0, or -EINVAL with the option's line in err,
+ * "invalid value 'v' for --KEY: allowed ..." (as_flag) or "... for KEY:
+ * ..." (a job file's key); -E2BIG with too many values.
  */
-int sw_section_set(struct sw_section *s, enum sw_dim d,
-		   const char *value, char *err, size_t errlen);
+int sw_section_set(struct sw_section *s, enum sw_dim d, const char *value,
+		   bool as_flag, char *err, size_t errlen);
 /* Whether s gives a list for d. */
 bool sw_section_has(const struct sw_section *s, enum sw_dim d);
 

@@ -182,7 +182,8 @@ static int handler(void *user, const char *section, const char *name,
 	if (sw_section_has(c->sec, (enum sw_dim)d))
 		return fail(c, "%s appears twice in [%s]", sw_dim_key(d),
 			    c->cur);
-	if (sw_section_set(c->sec, (enum sw_dim)d, value, err, sizeof(err)))
+	if (sw_section_set(c->sec, (enum sw_dim)d, value, false, err,
+			   sizeof(err)))
 		return fail(c, "%s%s", err, "");
 	c->sec->dims[d].line = c->line;
 	return 1;

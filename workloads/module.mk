@@ -4,7 +4,7 @@ APP_SRCS += workloads/job.c workloads/hist.c workloads/stats.c \
 	workloads/simnvme-model.c workloads/engine-simnvme.c workloads/registry.c \
 	workloads/measure.c workloads/runner.c \
 	workloads/result-text.c workloads/units.c workloads/peer.c \
-	workloads/fio-cmd.c cli/run.c
+	workloads/fio-cmd.c workloads/option.c cli/run.c
 TESTS += tests/workloads/test-hist.c tests/workloads/test-simnvme-model.c \
 	tests/workloads/test-gen.c tests/workloads/test-simnvme-engine.c \
 	tests/workloads/test-run.c
