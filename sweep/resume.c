@@ -173,11 +173,11 @@ static int check_resume_flags(struct sw_sweep *s)
 	int ret;
 
 	ret = sw_resume_agrees(s, "seed", o->seed_set, true, o->seed,
-			    s->plan.seed);
+			       s->plan.seed);
 	if (!ret)
 		ret = sw_resume_agrees(s, "repetitions", o->reps_set, true,
-				    (uint64_t)o->reps,
-				    (uint64_t)s->plan.repetitions);
+				       (uint64_t)o->reps,
+				       (uint64_t)s->plan.repetitions);
 	if (ret)
 		return ret;
 	if (o->name && name && strcmp(o->name, name))
@@ -191,8 +191,8 @@ static int check_resume_flags(struct sw_sweep *s)
 		if (o->variants_set && o->variants != stored)
 			return sw_fail(s, -EINVAL, "cannot resume %s with "
 				       "other --variants than the sweep's "
-				       "(meta.json fio_variants; a resume keeps "
-				       "the directory's own)", s->dir);
+				       "(meta.json fio_variants; a resume "
+				       "keeps the directory's own)", s->dir);
 		s->variants = stored;
 	}
 	return 0;

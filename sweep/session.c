@@ -275,7 +275,7 @@ int sw_build_plan(struct sw_sweep *s)
 	if (s->stored) {
 		/* A resume: the directory's own values, never others. */
 		ret = sw_resume_agrees(s, "seed", s->grid.seed_set, o->seed_set,
-				    s->grid.seed, s->stored->seed);
+				       s->grid.seed, s->stored->seed);
 		if (!ret)
 			ret = sw_resume_agrees(s, "repetitions",
 				s->grid.repetitions_set || o->reps_set,

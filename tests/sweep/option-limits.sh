@@ -42,26 +42,28 @@ accepted()
 		fail "job file $opt = $v: $(cat "$tmp/e")"
 }
 
+# same WHAT WANT: the last command exited 2 and said exactly WANT.
+same()
+{
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(cat "$tmp/e")" = "$2" ] ||
+		fail "$1: exit $rc: '$(cat "$tmp/e")', want '$2'"
+}
+
 # refused OPT VALUE ALLOWED: exit 2 and exactly one line, the same from
 # all three (the job file naming its key as written there).
 refused()
 {
 	opt=$1 v=$2 allowed=$3
-	want="aiotune: invalid value '$v' for --$opt: allowed $allowed"
+	line="invalid value '$v' for --$opt: allowed $allowed"
 	$A run --$opt "$v" >/dev/null 2>"$tmp/e"
-	rc=$?
-	[ $rc -eq 2 ] && [ "$(cat "$tmp/e")" = "$want" ] ||
-		fail "run --$opt $v: exit $rc: '$(cat "$tmp/e")', want '$want'"
+	same "run --$opt $v" "aiotune: $line"
 	$A sweep --$opt "$v" --dry-run >/dev/null 2>"$tmp/e"
-	rc=$?
-	[ $rc -eq 2 ] && [ "$(cat "$tmp/e")" = "$want" ] ||
-		fail "sweep --$opt $v: exit $rc: '$(cat "$tmp/e")', want '$want'"
+	same "sweep --$opt $v" "aiotune: $line"
 	printf '[global]\n%s = %s\n' "$opt" "$v" >"$tmp/job.ini"
-	want="aiotune: $tmp/job.ini:2: invalid value '$v' for $opt: allowed $allowed"
+	line="invalid value '$v' for $opt: allowed $allowed"
 	$A sweep --job "$tmp/job.ini" --dry-run >/dev/null 2>"$tmp/e"
-	rc=$?
-	[ $rc -eq 2 ] && [ "$(cat "$tmp/e")" = "$want" ] ||
-		fail "job file $opt = $v: exit $rc: '$(cat "$tmp/e")', want '$want'"
+	same "job file $opt = $v" "aiotune: $tmp/job.ini:2: $line"
 }
 
 # A size.

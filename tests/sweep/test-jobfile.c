@@ -93,8 +93,8 @@ static void test_good(void)
 		struct sw_section over;
 
 		memset(&over, 0, sizeof(over));
-		ASSERT_EQ(sw_section_set(&over, SW_DIM_RUNTIME, "2s", false, err,
-					 sizeof(err)), 0);
+		ASSERT_EQ(sw_section_set(&over, SW_DIM_RUNTIME, "2s", false,
+					 err, sizeof(err)), 0);
 		ASSERT_EQ(sw_section_set(&over, SW_DIM_IODEPTH, "4", false, err,
 					 sizeof(err)), 0);
 		ASSERT_EQ(sw_grid_expand(&g, &over, err, sizeof(err)), 0);

@@ -273,8 +273,8 @@ static void grid_of(struct sw_grid *g, const char *polls, const char *qds)
 	char err[256];
 
 	sw_grid_init(g);
-	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_POLL_MAX_NS, polls, false, err,
-				 sizeof(err)), 0);
+	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_POLL_MAX_NS, polls, false,
+				 err, sizeof(err)), 0);
 	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_IODEPTH, qds, false, err,
 				 sizeof(err)), 0);
 	ASSERT_EQ(sw_grid_expand(g, NULL, err, sizeof(err)), 0);
