@@ -14,7 +14,8 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 	tests/sweep/sweep-claim.sh tests/sweep/sweep-args.sh \
 	tests/sweep/e2e-simnvme.sh tests/fio/import-fio.sh \
 	tests/sweep/reproduce-quick.sh tests/sweep/recommend-fixtures.sh \
-	tests/fio/fio-sweep.sh tests/sweep/option-limits.sh
+	tests/fio/fio-sweep.sh tests/sweep/option-limits.sh \
+	tests/sweep/ref-data.sh
 # fio JSON export: aiotune run/report --format fio-json.
 APP_SRCS += results/fio-export.c
 TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
