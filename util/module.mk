@@ -1,10 +1,8 @@
 # util/: helpers below every module (nothing of aiotune included): bounded
-# reads of user-named files. Part of libaioloop.a so that every module,
-# polling/ included, may use it.
+# reads of user-named files, part of libaioloop.a so that every module,
+# polling/ included, may use it; child processes and aiotune's version,
+# part of libaiotune.a.
 LOOP_SRCS += util/file.c
-TESTS += tests/util/test-file.c
-SH_TESTS += tests/util/input-files.sh
-# Child processes and aiotune's version (part of libaiotune.a).
 APP_SRCS += util/spawn.c util/version.c
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Rebuild version.o whenever the revision changes.
