@@ -2,7 +2,7 @@
  * fio-run.c: `aiotune fio-run [run options]`: one point measured by fio
  * instead of aiotune's loop. It takes `aiotune run`'s options (what
  * `aiotune fio` hands each child), with --engine also accepting the fio
- * names of sweep/fio-cmd.h (fio-io_uring-sqpoll), runs fio with JSON
+ * names of workloads/fio-cmd.h (fio-io_uring-sqpoll), runs fio with JSON
  * output, and prints the run object of docs/run-json.md (tool "fio") or
  * a one-line summary. A point fio cannot express, or whose placement or
  * hipri this host cannot realize, exits 3 (skipped) with the reason.

@@ -1,5 +1,6 @@
 /*
- * test-fio-cmd.c: grid points as fio runs them (sweep/fio-cmd.h):
+ * test-fio-cmd.c: jobs and grid points as fio runs them
+ * (workloads/fio-cmd.h, sweep/fio-grid.h):
  * engine names both ways, the fio options built for a job, and the fio
  * grid of a mixed aiotune grid (what is kept, collapsed and noted), with
  * the device's hipri support decided by the test.
