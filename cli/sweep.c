@@ -270,6 +270,7 @@ static int sweep_main(int argc, char **argv, bool fio)
 		if (dry_run) {
 			sw_sweep_print_plan(s, stdout);
 			sw_sweep_free(s);
+			sw_section_free(&o.flags);
 			free(cmdline);
 			return 0;
 		}
@@ -280,12 +281,16 @@ static int sweep_main(int argc, char **argv, bool fio)
 	ret = sw_sweep_run(s, &out, err, sizeof(err));
 	if (ret)
 		die_for(ret, err);
-	sw_sweep_free(s);
-	free(cmdline);
 	if (out.stop_signal)
-		return 128 + out.stop_signal;
-	printf("%s\n", out.dir);
-	return out.done + out.skipped == out.runs ? 0 : 1;
+		ret = 128 + out.stop_signal;
+	else
+		ret = out.done + out.skipped == out.runs ? 0 : 1;
+	if (!out.stop_signal)
+		printf("%s\n", out.dir);   /* out.dir is s's */
+	sw_sweep_free(s);
+	sw_section_free(&o.flags);
+	free(cmdline);
+	return ret;
 }
 
 static int cmd_sweep(int argc, char **argv)

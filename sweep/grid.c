@@ -105,7 +105,7 @@ void sw_grid_init(struct sw_grid *g)
 	strcpy(g->name, "sweep");
 }
 
-static void section_free(struct sw_section *s)
+void sw_section_free(struct sw_section *s)
 {
 	for (int d = 0; d < SW_NR_DIMS; d++)
 		for (int i = 0; i < s->dims[d].n; i++)
@@ -114,9 +114,9 @@ static void section_free(struct sw_section *s)
 
 void sw_grid_free(struct sw_grid *g)
 {
-	section_free(&g->global);
+	sw_section_free(&g->global);
 	for (int i = 0; i < g->nsections; i++) {
-		section_free(g->sections[i]);
+		sw_section_free(g->sections[i]);
 		free(g->sections[i]);
 	}
 	free(g->points);

@@ -113,6 +113,8 @@ void sw_grid_free(struct sw_grid *g);
  */
 int sw_section_set(struct sw_section *s, enum sw_dim d, const char *value,
 		   bool as_flag, char *err, size_t errlen);
+/* Free the lists of s (s itself is the caller's). */
+void sw_section_free(struct sw_section *s);
 /* Whether s gives a list for d. */
 bool sw_section_has(const struct sw_section *s, enum sw_dim d);
 

@@ -67,7 +67,7 @@ struct sw_outcome {
 	size_t skipped;            /* settings this host cannot realize */
 	int failed;                /* runs that failed this session */
 	int stop_signal;           /* the signal that stopped it, or 0 */
-	const char *dir;           /* the results directory */
+	const char *dir;           /* the results directory (s's) */
 };
 
 /*
