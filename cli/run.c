@@ -334,12 +334,12 @@ static void print_fio_json(const char *run_text)
 
 	if (!run)
 		cli_die(1, "fio-json: the run JSON did not parse");
-	if (fio_export_job(run, "aiotune-run", &job, err, sizeof(err)))
+	if (res_fio_export_job(run, "aiotune-run", &job, err, sizeof(err)))
 		cli_die(1, "fio-json: %s", err);
 	jobs = json_array();
 	json_array_append_new(jobs, job);
-	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
-	text = doc ? fio_export_dumps(doc) : NULL;
+	doc = res_fio_export_doc(jobs, aiotune_version(), time(NULL));
+	text = doc ? res_fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");
 	fputs(text, stdout);

@@ -490,7 +490,7 @@ static json_t *run_obj(struct rd *r, json_t *doc, json_t *job,
 	return run;
 }
 
-int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
+int res_fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 {
 	json_t *jobs = json_object_get(doc, "jobs");
 	json_t *global = json_object_get(doc, "global options");
@@ -544,8 +544,8 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 	return 0;
 }
 
-int fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
-		   size_t errlen)
+int res_fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
+		       size_t errlen)
 {
 	const char *start = memchr(text, '{', len);
 	json_error_t jerr;
@@ -562,13 +562,13 @@ int fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
 			 jerr.text);
 		return -EINVAL;
 	}
-	ret = fio_import_doc(doc, runs, err, errlen);
+	ret = res_fio_import_doc(doc, runs, err, errlen);
 	json_decref(doc);
 	return ret;
 }
 
-int fio_import_file(const char *path, json_t **runs, char *err,
-		    size_t errlen)
+int res_fio_import_file(const char *path, json_t **runs, char *err,
+			size_t errlen)
 {
 	char *text, msg[512];
 	size_t len;
@@ -577,7 +577,7 @@ int fio_import_file(const char *path, json_t **runs, char *err,
 	ret = util_read_file(path, RES_READ_MAX, &text, &len, err, errlen);
 	if (ret)
 		return ret;
-	ret = fio_import_buf(text, len, runs, msg, sizeof(msg));
+	ret = res_fio_import_buf(text, len, runs, msg, sizeof(msg));
 	free(text);
 	if (ret)
 		snprintf(err, errlen, "%s: %s", path, msg);
