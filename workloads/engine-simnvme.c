@@ -307,7 +307,7 @@ static void sim_poll_end(EventNotifier *n)
 		event_notifier_set(&s->irq);
 }
 
-static int sim_thread_queue(struct simnvme *s, struct wl_io *io)
+static enum wl_q_ret sim_thread_queue(struct simnvme *s, struct wl_io *io)
 {
 	uint32_t tail = s->sq_tail;
 
@@ -386,7 +386,7 @@ static int sim_init(struct wl_engine *e)
 	return 0;
 }
 
-static int sim_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret sim_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct simnvme *s = e->priv;
 
@@ -394,7 +394,7 @@ static int sim_queue(struct wl_engine *e, struct wl_io *io)
 		return sim_thread_queue(s, io);
 	if (sim_dev_submit(&s->dev, now_ns(), io->offset, io->len, io) < 0) {
 		snprintf(e->err, sizeof(e->err), "out of memory");
-		return -ENOMEM;
+		return wl_engine_q_fail(e, -ENOMEM);
 	}
 	if (!s->in_reap)
 		sim_arm(s);

@@ -284,12 +284,10 @@ static void host_complete(struct wl_io *io, void *opaque)
 static void host_submit(struct virtio *v, struct wl_io *io)
 {
 	struct wl_engine *e = v->fe->eng;
-	int ret;
 
 	io->start_ns = now_ns();
 	io->result = 0;
-	ret = e->ops->queue(e, io);
-	switch (ret) {
+	switch (e->ops->queue(e, io)) {
 	case WL_Q_QUEUED:
 		v->host_inflight++;
 		break;
@@ -313,11 +311,10 @@ static void host_submit(struct virtio *v, struct wl_io *io)
 			v->busy_head = io;
 		v->busy_tail = io;
 		break;
-	default:
+	case WL_Q_FAILED:
 		/* Fatal: fail the request back so the guest never hangs. */
-		wl_fe_set_fatal(v->fe, ret < 0 ? ret : -EIO,
-				"submission failed");
-		io->result = ret < 0 ? ret : -EIO;
+		wl_fe_set_fatal(v->fe, e->q_err, "submission failed");
+		io->result = e->q_err;
 		v->host_inflight++;
 		host_complete(io, v);
 		break;

@@ -54,7 +54,7 @@ static void run_ios(struct wl_engine *e, const int *order, int n,
 		while (next < n && next - (d->done - start_done) < DEPTH) {
 			struct wl_io *io = &ios[next];
 			int blk = order[next];
-			int ret;
+			enum wl_q_ret ret;
 
 			io->offset = (uint64_t)blk * BS;
 			io->len = BS;
@@ -177,7 +177,8 @@ static void one_engine(const struct wl_engine_ops *ops, const char *dir,
 	wio.len = BS;
 	wio.ddir = WL_DDIR_WRITE;
 	wio.buf = bufs[0];
-	ASSERT_LT(ops->queue(&e, &wio), 0);
+	ASSERT_EQ(ops->queue(&e, &wio), WL_Q_FAILED);
+	ASSERT_EQ(e.q_err, -EBADF);
 	ops->cleanup(&e);
 
 	for (int i = 0; i < NBLK; i++)
