@@ -120,6 +120,12 @@ typedef struct FDMonOps {
 
 /* The registry of fd monitors, NULL-terminated (fdmon.c). */
 extern const FDMonOps *const fdmon_backends[];
+/*
+ * The same as a util_registry (util/registry.h), checked once at its
+ * first use: every hook but upgrade is required.
+ */
+struct util_registry;
+struct util_registry *fdmon_registry(void);
 
 extern const FDMonOps fdmon_poll_ops;
 

@@ -9,6 +9,7 @@
 
 #include "loop/aio-internal.h"
 #include "loop/thread-pool.h"
+#include "util/util.h"
 
 /* Default cost of one block + wake-up: the CPU time a blocking wait + wake
  * costs the blocked thread, about 20-30 us (docs/machine.md section 2). */
@@ -53,8 +54,7 @@ static void aio_context_notifier_cb(EventNotifier *e)
 static bool aio_context_notifier_poll(void *opaque)
 {
 	EventNotifier *e = opaque;
-	AioContext *ctx = (AioContext *)((char *)e -
-					 offsetof(AioContext, notifier));
+	AioContext *ctx = container_of(e, AioContext, notifier);
 
 	return atomic_load_explicit(&ctx->notified, memory_order_relaxed);
 }

@@ -29,6 +29,7 @@
 
 #include "results/fio-export.h"
 #include "results/runjson.h"
+#include "util/util.h"
 
 const double res_fio_export_pcts[RES_FIO_EXPORT_NR_PCTS] = {
 	1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95,
@@ -43,7 +44,7 @@ static const struct {
 	{ "p50", 50 }, { "p90", 90 }, { "p99", 99 }, { "p99_9", 99.9 },
 };
 
-#define NR_LAT_KEYS (sizeof(lat_keys) / sizeof(lat_keys[0]))
+#define NR_LAT_KEYS ARRAY_SIZE(lat_keys)
 
 static double num(json_t *o, const char *key)
 {
@@ -284,7 +285,7 @@ static json_t *dir_obj(const struct dir_figs *d, json_t *lat)
 		json_object_set_new(o, "clat_ns", lat_head(0, 0, 0.0, 0.0, 0));
 		json_object_set_new(o, "lat_ns", lat_head(0, 0, 0.0, 0.0, 0));
 	}
-	for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(zeros); i++)
 		json_object_set_new(o, zeros[i].name, zeros[i].real ?
 				    json_real(0.0) : json_integer(0));
 	return o;
@@ -408,8 +409,7 @@ static json_t *job_opts(json_t *job, enum dir_mode mode)
 	if (json_is_integer(v))
 		opt_int(o, "randseed", v);
 	opt_str(o, "aiotune_engine", str(job, "engine"));
-	for (size_t i = 0; i < sizeof(extra_opts) / sizeof(extra_opts[0]);
-	     i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(extra_opts); i++) {
 		v = json_object_get(job, extra_opts[i]);
 		if (json_is_string(v))
 			opt_str(o, extra_opts[i], json_string_value(v));

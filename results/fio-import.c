@@ -22,6 +22,7 @@
 #include "results/fio-import.h"
 #include "results/runjson.h"
 #include "util/file.h"
+#include "util/util.h"
 
 /*
  * Fields are read by type and range: a malformed value refuses the whole
@@ -210,7 +211,7 @@ static bool parse_time_ns(const char *s, int64_t *out)
 
 	if (!decimal(s, &v, &end))
 		return false;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcmp(end, units[i].unit) != 0)
 			continue;
 		v *= units[i].ns;

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/simnvme-model.h"
 
@@ -270,16 +271,14 @@ static void sim_thread_reap(struct simnvme *s)
 static bool sim_thread_poll(void *opaque)
 {
 	EventNotifier *n = opaque;
-	struct simnvme *s = (struct simnvme *)((char *)n -
-					       offsetof(struct simnvme, irq));
+	struct simnvme *s = container_of(n, struct simnvme, irq);
 
 	return sim_cq_ready(s);
 }
 
 static void sim_thread_poll_ready(EventNotifier *n)
 {
-	sim_thread_reap((struct simnvme *)((char *)n -
-					   offsetof(struct simnvme, irq)));
+	sim_thread_reap(container_of(n, struct simnvme, irq));
 }
 
 static void sim_thread_read(EventNotifier *n)
@@ -290,16 +289,14 @@ static void sim_thread_read(EventNotifier *n)
 
 static void sim_poll_begin(EventNotifier *n)
 {
-	struct simnvme *s = (struct simnvme *)((char *)n -
-					       offsetof(struct simnvme, irq));
+	struct simnvme *s = container_of(n, struct simnvme, irq);
 
 	__atomic_store_n(&s->need_kick, 0, __ATOMIC_RELAXED);
 }
 
 static void sim_poll_end(EventNotifier *n)
 {
-	struct simnvme *s = (struct simnvme *)((char *)n -
-					       offsetof(struct simnvme, irq));
+	struct simnvme *s = container_of(n, struct simnvme, irq);
 
 	/* Pairs with the device's store of cq_tail then load of need_kick. */
 	__atomic_store_n(&s->need_kick, 1, __ATOMIC_SEQ_CST);

@@ -48,7 +48,7 @@
  * An I/O error of one request is not a queue() failure: it completes with
  * io->result = -errno (counted as an error by the front end).
  *
- * Hooks: Required: name, init, queue, cleanup.
+ * Hooks: Required: name, init, queue, cleanup (checked by the registry).
  *        Optional: desc, flags, check, prepare, commit (NULL: queue()
  *        submits at once), reap_max (hint only).
  * Batching: an engine that batches honours aio_context_get_aio_max_batch()
@@ -182,11 +182,18 @@ static inline enum wl_q_ret wl_engine_q_fail(struct wl_engine *e, int err)
 	return WL_Q_FAILED;
 }
 
+/*
+ * The registry (workloads/registry.c, util/registry.h): checked once, at
+ * its first use, for the required hooks above and unique names.
+ */
 /* The engine called name, or NULL. */
 const struct wl_engine_ops *wl_engine_find(const char *name);
 /* NULL-terminated list of all engines, in registry order. */
 const struct wl_engine_ops *const *wl_engine_all(void);
-/* Comma-separated engine names (for error messages). */
+/* Comma-separated engine names, in registry order (built once). */
 const char *wl_engine_names(void);
+/* The registry itself (its check, for tests). */
+struct util_registry;
+struct util_registry *wl_engine_registry(void);
 
 #endif

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/util.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/target.h"
 
@@ -388,8 +389,7 @@ static void host_process(struct virtio *v)
 
 static void vq_kick_read(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	event_notifier_test_and_clear(n);
 	count(v, CNT(kick_dispatches));
@@ -399,8 +399,7 @@ static void vq_kick_read(EventNotifier *n)
 static bool vq_poll(void *opaque)
 {
 	EventNotifier *n = opaque;
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	return atomic_load_explicit(&v->avail_idx, memory_order_acquire) !=
 	       v->last_avail;
@@ -408,16 +407,14 @@ static bool vq_poll(void *opaque)
 
 static void vq_poll_ready(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	host_process(v);
 }
 
 static void vq_poll_begin(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	v->polling = true;
 	count(v, CNT(poll_sessions));
@@ -426,8 +423,7 @@ static void vq_poll_begin(EventNotifier *n)
 
 static void vq_poll_end(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	v->polling = false;
 	/* Work that arrived unannounced: make the fd say so. */
@@ -754,7 +750,7 @@ static void virtio_report(struct wl_fe *fe)
 		{ "verify_errors", CNT(verify_errors) },
 	};
 	struct virtio *v = fe->priv;
-	size_t n = sizeof(shown) / sizeof(shown[0]);
+	size_t n = ARRAY_SIZE(shown);
 
 	for (size_t i = 0; i < n && i < WL_FE_COUNTERS_MAX; i++) {
 		fe->counters[i].name = shown[i].name;

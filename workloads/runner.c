@@ -567,8 +567,9 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	eng = wl_engine_find(job->engine);
 	ret = aio_set_default_fdmon(job->fdmon);
 	if (ret) {
-		snprintf(err, errlen, "invalid value '%s' for --fdmon: allowed auto, poll, epoll, io_uring",
-			 job->fdmon);
+		snprintf(err, errlen,
+			 "invalid value '%s' for --fdmon: allowed %s",
+			 job->fdmon, aio_fdmon_names());
 		return ret;
 	}
 	ret = make_params(job, &params, err, errlen);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "tests/lib/test.h"
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/target.h"
 
@@ -198,7 +199,7 @@ int main(void)
 
 	snprintf(dir, sizeof(dir), "%s/tmp", build ? build : t_tmpdir());
 	mkdir(dir, 0755);
-	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(engines); i++) {
 		one_engine(engines[i], dir, true);
 		one_engine(engines[i], dir, false);
 	}
