@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "results/row.h"
 #include "sweep/sweep.h"
+#include "util/util.h"
 #include "workloads/fio-cmd.h"
 #include "workloads/units.h"
 
@@ -113,7 +114,7 @@ static bool takes_value(const struct sw_opts *o, const char *flag)
 
 	if (is_dim_flag(flag) || (o->fio && !strcmp(flag, "--variants")))
 		return true;
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(opts); i++)
 		if (!strcmp(flag, opts[i]))
 			return true;
 	return false;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "qemu/qemu.h"
+#include "util/util.h"
 #include "workloads/peer.h"
 
 /* QEMU's -blockdev aio= mode for the aiotune engine of the same kind. */
@@ -19,8 +20,7 @@ const char *qm_engine_aio(const char *e)
 {
 	const char *peer = wl_qemu_engine_peer(e);
 
-	for (size_t i = 0; peer && i < sizeof(aio_modes) / sizeof(aio_modes[0]);
-	     i++)
+	for (size_t i = 0; peer && i < ARRAY_SIZE(aio_modes); i++)
 		if (!strcmp(peer, aio_modes[i].peer))
 			return aio_modes[i].aio;
 	return NULL;

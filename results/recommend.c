@@ -8,6 +8,7 @@
 
 #include "results/qemu-compare.h"
 #include "results/recommend.h"
+#include "util/util.h"
 #include "workloads/fio-cmd.h"
 #include "workloads/peer.h"
 
@@ -28,7 +29,7 @@ void res_rec_opts_init(struct res_rec_opts *o)
 
 int res_objective_parse(const char *s, enum res_objective *out)
 {
-	for (size_t i = 0; i < sizeof(obj_names) / sizeof(obj_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(obj_names); i++) {
 		if (strcmp(s, obj_names[i]) == 0) {
 			*out = (enum res_objective)i;
 			return 0;

@@ -19,6 +19,7 @@
 #include "sweep/claim.h"
 #include "sweep/sweep-internal.h"
 #include "sweep/targets.h"
+#include "util/util.h"
 #include "workloads/peer.h"
 
 int sw_fail(struct sw_sweep *s, int ret, const char *fmt, ...)
@@ -358,7 +359,7 @@ static int make_dirs(struct sw_sweep *s)
 	char path[PATH_MAX];
 	int ret;
 
-	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(subdirs); i++) {
 		ret = sw_path_in(s, subdirs[i], path, sizeof(path));
 		if (ret)
 			return ret;

@@ -1,8 +1,9 @@
 # util/: helpers below every module (nothing of aiotune included): bounded
-# reads of user-named files, part of libaioloop.a so that every module,
-# polling/ included, may use it; child processes and aiotune's version,
-# part of libaiotune.a.
-LOOP_SRCS += util/file.c
+# reads of user-named files, the registry helper every registry of
+# backends uses, small macros (util.h), part of libaioloop.a so that every
+# module, polling/ included, may use them; child processes and aiotune's
+# version, part of libaiotune.a.
+LOOP_SRCS += util/file.c util/registry.c
 APP_SRCS += util/spawn.c util/version.c
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 # Rebuild version.o whenever the revision changes.

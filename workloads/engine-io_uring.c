@@ -363,19 +363,19 @@ fail:
 	return ret;
 }
 
-static int uring_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct uring *u = e->priv;
 	struct io_uring_sqe *sqe;
 	int ret;
 
 	if (!wl_real_io_allowed(&u->tgt, io))
-		return -EBADF;
+		return wl_engine_q_fail(e, -EBADF);
 	sqe = io_uring_get_sqe(&u->ring);
 	if (!sqe) {
 		ret = uring_submit(u);
 		if (ret)
-			return ret;
+			return wl_engine_q_fail(e, ret);
 		sqe = io_uring_get_sqe(&u->ring);
 		if (!sqe)
 			return WL_Q_BUSY;
@@ -391,8 +391,10 @@ static int uring_queue(struct wl_engine *e, struct wl_io *io)
 	u->inflight++;
 	if (u->hipri && u->inflight == 1)
 		aio_bh_schedule(u->reap_bh);
-	if (u->pending >= u->max_batch)
-		return uring_submit(u) ?: WL_Q_QUEUED;
+	if (u->pending >= u->max_batch) {
+		ret = uring_submit(u);
+		return ret ? wl_engine_q_fail(e, ret) : WL_Q_QUEUED;
+	}
 	if (u->pending == 1 && !u->in_reap)
 		aio_bh_schedule(u->submit_bh);
 	return WL_Q_QUEUED;
@@ -457,9 +459,10 @@ static int uring_init_missing(struct wl_engine *e)
 	return uring_missing(e->job, e->err, sizeof(e->err));
 }
 
-static int uring_queue_missing(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_queue_missing(struct wl_engine *e,
+					 struct wl_io *io)
 {
-	return -ENOTSUP;
+	return wl_engine_q_fail(e, -ENOTSUP);
 }
 
 static void uring_cleanup_missing(struct wl_engine *e)

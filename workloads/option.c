@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "affinity/affinity.h"
+#include "loop/aio.h"
 #include "polling/policy.h"
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/frontend.h"
@@ -30,11 +32,6 @@ static const char *engine_words(void)
 {
 	pthread_once(&engine_once, engine_build);
 	return engine_buf;
-}
-
-static const char *fdmon_words(void)
-{
-	return "auto, poll, epoll, io_uring";
 }
 
 static const char *taskrun_words(void)
@@ -129,7 +126,7 @@ static const struct wl_opt opts[] = {
 	  F(STR, poll_policy) },
 	{ "poll-weight", WL_OPT_INT, .min = 0, .max = 63, .note = "0 = 3",
 	  F(I64, poll_weight) },
-	{ "fdmon", WL_OPT_WORD, .words = fdmon_words, .max = 63,
+	{ "fdmon", WL_OPT_WORD, .words = aio_fdmon_names, .max = 63,
 	  F(STR, fdmon) },
 	{ "aio-max-batch", WL_OPT_COUNT, .min = 0, .max = 1 << 20,
 	  .note = "0 = engine default", F(I64, aio_max_batch) },
@@ -146,7 +143,7 @@ static const struct wl_opt opts[] = {
 	{ "seed", WL_OPT_COUNT, .min = 0, .max = INT64_MAX, F(U64, seed) },
 };
 
-#define NR_OPTS (sizeof(opts) / sizeof(opts[0]))
+#define NR_OPTS ARRAY_SIZE(opts)
 
 const struct wl_opt *wl_opts(size_t *n)
 {
@@ -193,7 +190,7 @@ static void fmt_duration(uint64_t ns, char *buf, size_t size)
 		{ "s", 1000000000ULL }, { "ms", 1000000 }, { "us", 1000 },
 	};
 
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		if (ns && ns % units[i].ns == 0) {
 			snprintf(buf, size, "%" PRIu64 "%s", ns / units[i].ns,
 				 units[i].unit);

@@ -2,6 +2,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "util/util.h"
 #include "workloads/peer.h"
 
 static const struct {
@@ -12,7 +13,7 @@ static const struct {
 	{ "qemu-threads", "threads" },
 };
 
-#define NR_QEMU (sizeof(qemu_engines) / sizeof(qemu_engines[0]))
+#define NR_QEMU ARRAY_SIZE(qemu_engines)
 
 bool wl_engine_is_qemu(const char *engine)
 {
