@@ -89,7 +89,7 @@ accepted poll-weight 63
 refused poll-weight 64 "an integer 0-63 (0 = 3)"
 # A word of a list.
 accepted fdmon io_uring
-refused fdmon kqueue "auto, poll, epoll, io_uring"
+refused fdmon kqueue "auto, io_uring, epoll, poll"
 accepted rw randrw
 refused rw sideways "randread, randwrite, read, write, randrw"
 # Checked text.
