@@ -11,7 +11,11 @@
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
 #   make bench-policies  every polling policy on every device: goals, frontier
+#   make bench-loop-peers  the loop's basic costs beside glib, libuv,
+#                   libevent and libev (REPS, default 5)
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
+#   make fuzz       libFuzzer targets (clang, ASan+UBSan) in build/fuzz, each
+#                   run FUZZ_SECONDS (default 60) on its seed corpus
 #   make V=1        show full commands
 
 .DEFAULT_GOAL := all
@@ -51,6 +55,14 @@ ifeq ($(SAN),tsan)
 override CFLAGS += -fsanitize=thread -fno-omit-frame-pointer -Wno-tsan
 override LDFLAGS += -fsanitize=thread
 endif
+ifeq ($(SAN),fuzz)
+# Every object gets libFuzzer's coverage hooks; only the fuzz targets link
+# libFuzzer's main (FUZZ_LDFLAGS).
+override CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=undefined
+override LDFLAGS += -fsanitize=address,undefined
+FUZZ_LDFLAGS := -fsanitize=fuzzer
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -73,8 +85,12 @@ MAIN_SRC := cli/main.c
 TESTS :=
 SH_TESTS :=
 TSAN_TESTS :=
+TEST_PROGS :=
 BENCHES :=
 TEST_HELPERS := tests/lib/helpers.c
+FUZZ_TARGETS :=
+FUZZ_LIB :=
+FUZZ_REPLAY :=
 include $(wildcard */module.mk)
 
 LOOP_OBJS := $(LOOP_SRCS:%.c=$(BUILD)/%.o)
@@ -83,6 +99,8 @@ HELPER_OBJS := $(TEST_HELPERS:%.c=$(BUILD)/%.o)
 TEST_BINS := $(TESTS:%.c=$(BUILD)/%)
 BENCH_BINS := $(BENCHES:%.c=$(BUILD)/%)
 TSAN_BINS := $(TSAN_TESTS:%.c=$(BUILD)/%)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(BUILD)/tests/fuzz/fuzz-%)
+FUZZ_OBJS := $(FUZZ_LIB:%.c=$(BUILD)/%.o)
 
 LIBLOOP := $(BUILD)/libaioloop.a
 LIBAPP := $(BUILD)/libaiotune.a
@@ -91,8 +109,8 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
-	bench-uring bench-reproduce bench-policies \
-	test-asan test-tsan tests reproduce
+	bench-uring bench-reproduce bench-loop-peers bench-policies \
+	test-asan test-tsan tests reproduce fuzz fuzz-bins
 all: $(AIOTUNE) $(LIBLOOP)
 
 deps:
@@ -130,7 +148,23 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIBAPP) $(LIBLOOP)
 	$(quiet) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: $(TEST_BINS) $(AIOTUNE)
+# Fuzz targets: with libFuzzer's main (make fuzz, SAN=fuzz), or with
+# replay.c's, which runs them once per file (make check).
+$(BUILD)/tests/fuzz/fuzz-%: $(BUILD)/tests/fuzz/fuzz-%.o $(FUZZ_OBJS) \
+		$(LIBAPP) $(LIBLOOP)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(FUZZ_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/fuzz/replay-%: $(BUILD)/tests/fuzz/fuzz-%.o $(FUZZ_OBJS) \
+		$(FUZZ_REPLAY:%.c=$(BUILD)/%.o) $(LIBAPP) $(LIBLOOP)
+	$(quiet) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# The topology fuzz-placement loads, found wherever the target runs.
+$(BUILD)/tests/fuzz/%.o: override CPPFLAGS += -DFUZZ_SRCDIR='"$(CURDIR)"'
+
+# TEST_PROGS: programs the shell tests run that are not tests themselves.
+tests: $(TEST_BINS) $(TEST_PROGS) $(AIOTUNE)
 
 # Plain run of every test program and shell test.
 check: tests
@@ -153,7 +187,19 @@ test: deps-ensure
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory SAN=asan check
 	@$(MAKE) --no-print-directory SAN=tsan check-tsan
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 	@echo "aiotune: all test stages passed"
+
+# Fuzzing (tests/fuzz/): the targets built with clang under ASan+UBSan in
+# build/fuzz, then each run FUZZ_SECONDS on a copy of its seed corpus;
+# fails on a crash, leak, sanitizer report or broken invariant.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+fuzz-bins: $(FUZZ_BINS)
+
+fuzz: deps-ensure
+	@$(MAKE) --no-print-directory SAN=fuzz CC=$(FUZZ_CC) fuzz-bins
+	@sh tests/fuzz/run.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do $$b || exit 1; done
@@ -180,6 +226,11 @@ bench-policies: all
 	@QUICK=$(or $(QUICK),0) $(if $(REPS),REPS=$(REPS)) \
 		$(if $(SEED),SEED=$(SEED)) $(if $(OUT),OUT=$(OUT)) \
 		$(if $(DISK),DISK=$(DISK)) sh bench/policies.sh $(AIOTUNE)
+
+# aiotune's loop beside glib, libuv, libevent and libev: the four figures
+# of bench/loop-costs.c for each, interleaved (bench/loop-peers.sh).
+bench-loop-peers: $(LOOP_PEER_BINS)
+	@LOOP_PEERS="$(LOOP_PEERS)" sh bench/loop-peers.sh $(BUILD)/bench
 
 run: all
 	@scripts/run.sh $(AIOTUNE)

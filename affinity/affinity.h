@@ -152,11 +152,26 @@ struct aff_iodev {
 };
 
 /*
+ * The largest hwloc XML file read: 64 MiB (lstopo's XML of a two-socket,
+ * 128-thread host with its PCI devices is under 1 MiB).
+ */
+#define AFF_TOPO_XML_MAX ((size_t)64 << 20)
+
+/*
  * Load the topology of this host (xml_path NULL) or of an hwloc XML file
- * (as written by `lstopo --of xml`). Only PUs the process may use are
- * listed. 0 or -errno (-EINVAL for an unreadable or bad XML).
+ * (as written by `lstopo --of xml`; a regular file of at most
+ * AFF_TOPO_XML_MAX bytes). Only PUs the process may use are listed.
+ * 0 or -errno (-EINVAL for a bad XML or a file that is not a regular one,
+ * -EFBIG for a larger one).
  */
 int aff_topo_load(struct aff_topo **out, const char *xml_path);
+/*
+ * The same from the len bytes of an XML document (need not end in a
+ * NUL), source naming it (aff_topo_source). 0 or -errno (-EINVAL for a
+ * bad XML).
+ */
+int aff_topo_load_xml(struct aff_topo **out, const char *xml, size_t len,
+		      const char *source);
 void aff_topo_free(struct aff_topo *t);
 /* "this host" or the XML path. */
 const char *aff_topo_source(const struct aff_topo *t);
@@ -215,6 +230,7 @@ struct aff_device {
 	char pci[16];          /* PCI address of the controller, or "" */
 	char model[64];        /* model string, PCI id, or "" */
 	char firmware[32];     /* firmware revision, or "" */
+	char vendor[32];       /* device/vendor (SCSI, virtio), or "" */
 	int hw_queues;         /* /sys/block/X/mq entries; -1 unknown */
 	int poll_queues;       /* nvme poll_queues parameter; -1 unknown */
 	int io_poll;           /* queue/io_poll: 1, 0, or -1 unreadable */
@@ -224,6 +240,9 @@ struct aff_device {
 	int nr_requests;       /* -1 unknown */
 	int logical_block;     /* bytes, -1 unknown */
 	int rotational;        /* 1, 0, -1 unknown */
+	int max_hw_sectors_kb; /* largest request the device takes; -1 */
+	int nomerges;          /* queue/nomerges: 0, 1, 2; -1 unknown */
+	int rq_affinity;       /* queue/rq_affinity: 0, 1, 2; -1 unknown */
 	char mounted_on[256];  /* a mount point of the disk/partitions or "" */
 	char held_by[32];      /* a holder (dm-0) or "" */
 

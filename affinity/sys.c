@@ -6,6 +6,7 @@
  * through this file, which turns the pair into one negative errno.
  */
 #include <errno.h>
+#include <limits.h>
 #include <numa.h>
 #include <numaif.h>
 #include <sched.h>
@@ -26,13 +27,13 @@ static int neg_errno(int fallback)
 
 static const char *const unused_components[] = { "pci", "opencl", "gl" };
 
-int aff__hwloc_init(hwloc_topology_t *topo, const char *xml_path)
+int aff__hwloc_init(hwloc_topology_t *topo, const char *xml, size_t len)
 {
 	hwloc_topology_t t;
 	int ret;
 
-	if (xml_path && access(xml_path, R_OK) < 0)
-		return neg_errno(ENOENT);
+	if (xml && len >= INT_MAX)
+		return -EFBIG;
 	errno = 0;
 	if (hwloc_topology_init(&t) < 0)
 		return neg_errno(ENOMEM);
@@ -50,7 +51,7 @@ int aff__hwloc_init(hwloc_topology_t *topo, const char *xml_path)
 		hwloc_topology_set_components(t,
 				HWLOC_TOPOLOGY_COMPONENTS_FLAG_BLACKLIST,
 				unused_components[i]);
-	if (xml_path && hwloc_topology_set_xml(t, xml_path) < 0)
+	if (xml && hwloc_topology_set_xmlbuffer(t, xml, (int)len) < 0)
 		goto fail;
 	if (hwloc_topology_load(t) < 0)
 		goto fail;
@@ -130,6 +131,16 @@ pid_t aff__gettid(void)
 bool aff__numa_ok(void)
 {
 	return numa_available() >= 0;
+}
+
+int aff__numa_nodes(void)
+{
+	int n;
+
+	if (!aff__numa_ok())
+		return -ENOSYS;
+	n = numa_num_configured_nodes();
+	return n > 0 ? n : -ENODATA;
 }
 
 int aff__numa_node_of_cpu(int cpu)

@@ -8,11 +8,13 @@
  * same on a host and on an XML topology of another host.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "affinity/aff-internal.h"
+#include "util/file.h"
 
 struct aff_topo {
 	char source[1024];
@@ -209,7 +211,8 @@ static int load_iodevs(struct aff_topo *t, hwloc_topology_t h)
 	return 0;
 }
 
-int aff_topo_load(struct aff_topo **out, const char *xml_path)
+static int topo_load(struct aff_topo **out, const char *xml, size_t len,
+		     const char *source)
 {
 	struct aff_topo *t;
 	hwloc_topology_t h;
@@ -218,14 +221,14 @@ int aff_topo_load(struct aff_topo **out, const char *xml_path)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
-	ret = aff__hwloc_init(&h, xml_path);
+	ret = aff__hwloc_init(&h, xml, len);
 	if (ret) {
 		free(t);
 		return ret;
 	}
-	aff__strlcpy(t->source, xml_path ? xml_path : "this host",
+	aff__strlcpy(t->source, source ? source : "this host",
 		     sizeof(t->source));
-	t->this_host = !xml_path && hwloc_topology_is_thissystem(h);
+	t->this_host = !xml && hwloc_topology_is_thissystem(h);
 	ret = load_pus(t, h);
 	for (int lv = 0; !ret && lv < AFF_LEVEL_COUNT; lv++)
 		ret = load_level(t, h, lv);
@@ -241,6 +244,41 @@ int aff_topo_load(struct aff_topo **out, const char *xml_path)
 	finish_pus(t);
 	*out = t;
 	return 0;
+}
+
+int aff_topo_load_xml(struct aff_topo **out, const char *xml, size_t len,
+		      const char *source)
+{
+	char *copy;
+	int ret;
+
+	/* hwloc's own XML reader wants a NUL after the document. */
+	if (len >= INT_MAX)
+		return -EFBIG;
+	copy = malloc(len + 1);
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, xml, len);
+	copy[len] = '\0';
+	ret = topo_load(out, copy, len, source ? source : "XML");
+	free(copy);
+	return ret;
+}
+
+int aff_topo_load(struct aff_topo **out, const char *xml_path)
+{
+	char *xml;
+	size_t len;
+	int ret;
+
+	if (!xml_path)
+		return topo_load(out, NULL, 0, NULL);
+	ret = util_read_file(xml_path, AFF_TOPO_XML_MAX, &xml, &len, NULL, 0);
+	if (ret)
+		return ret;
+	ret = aff_topo_load_xml(out, xml, len, xml_path);
+	free(xml);
+	return ret;
 }
 
 void aff_topo_free(struct aff_topo *t)

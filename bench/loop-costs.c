@@ -5,8 +5,8 @@
  *   cross-thread wake-up (aio_bh_schedule from another thread until the BH
  *   runs) with the target blocked in ppoll, and with it busy polling.
  * The waker runs on CPU 0 and the loop thread on CPU 1.
- * Compare with MACHINE.md (trivial syscall 0.17-0.20 us, cross-CPU wake
- * 21-28 us, busy-spin handoff 0.08-0.10 us).
+ * Compare with docs/machine.md section 2 (trivial syscall 0.17-0.20 us,
+ * cross-CPU wake 21-28 us, busy-spin handoff 0.08-0.10 us).
  */
 #include <pthread.h>
 #include <sched.h>

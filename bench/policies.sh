@@ -32,8 +32,7 @@ ramp=${RAMP:-800ms}
 seed=${SEED:-$(date +%s)}
 disk=${DISK:-build/reproduce/disk.dat}
 out=${OUT:-results/policies-$(date +%Y%m%d-%H%M%S)}
-jobs=results/jobs/reproduce
-[ -d "$jobs" ] || jobs=sweep/jobs/reproduce
+jobs=sweep/jobs/reproduce
 
 for v in "reps:$reps" "seed:$seed"; do
 	case "${v#*:}" in

@@ -7,7 +7,6 @@
 #define AIOTUNE_CLI_H
 
 #include <stdbool.h>
-#include <stdint.h>
 
 #define CLI_EXIT_USAGE 2
 /* A run this host cannot realize: nothing was measured (run, fio-run). */
@@ -17,6 +16,11 @@ struct cli_cmd {
 	const char *name;
 	const char *summary;
 	int (*run)(int argc, char **argv); /* argv[0] is the subcommand */
+	/*
+	 * Whether flag ("--name") may be given more than once because its
+	 * values add up (sweep's grid lists); NULL: no flag may.
+	 */
+	bool (*repeatable)(const char *flag);
 };
 
 /* NULL-terminated registry, in cli/commands.c. */
@@ -25,9 +29,32 @@ extern const struct cli_cmd *const cli_commands[];
 /* Print "aiotune: <msg>" to stderr and exit with status. */
 void cli_die(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
-/* "aiotune: invalid value 'v' for --flag: allowed ..." and exit 2. */
+/*
+ * "aiotune: invalid value 'v' for --flag: allowed ..." and exit 2; value
+ * NULL: "missing value for --flag: allowed ...".
+ */
 void cli_bad_value(const char *flag, const char *value, const char *allowed)
 	__attribute__((noreturn));
+
+/*
+ * Exit 2 when an option of argv[1..argc-1] ("--flag" or "--flag=v") is
+ * given twice and cmd->repeatable does not allow it: one value silently
+ * replacing another is refused for every subcommand here, before it runs.
+ */
+void cli_check_repeats(const struct cli_cmd *cmd, int argc,
+		       char *const *argv);
+
+/* The longest path an output option takes. */
+#define CLI_PATH_MAX 1023
+
+/*
+ * The one check of every output path option (--output, --resume): exit 2
+ * unless path is 1 to CLI_PATH_MAX characters and, for a directory, is
+ * not an existing non-directory (for a file: not an existing directory)
+ * and its parents are not files. An empty path used to mean the root.
+ */
+void cli_check_output_dir(const char *flag, const char *path);
+void cli_check_output_file(const char *flag, const char *path);
 
 /*
  * first, then each argv[i], separated by spaces (no leading space when
@@ -35,19 +62,5 @@ void cli_bad_value(const char *flag, const char *value, const char *allowed)
  * of memory.
  */
 char *cli_join_args(const char *first, int argc, char *const *argv);
-
-/*
- * fio-style numbers. Sizes: 4k, 1m, 2g (powers of 1024), plain bytes.
- * Durations to ns: 10s, 500ms, 20us, 100ns, 1m (minute); a bare number is
- * in default_unit_ns (1e9 for --runtime, 1 for *-ns flags). Counts in ns
- * flags also take k/m suffixes (32k = 32768). All return 0 or -EINVAL
- * (-ERANGE on overflow).
- */
-int cli_parse_size(const char *s, uint64_t *out);
-int cli_parse_duration_ns(const char *s, int64_t default_unit_ns,
-			  int64_t *out);
-int cli_parse_int64(const char *s, int64_t *out);
-/* An integer that may use k/m/g suffixes (x1024): 32k -> 32768. */
-int cli_parse_count(const char *s, int64_t *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "results/atomic.h"
 #include "results/fio-import.h"
+#include "results/meta.h"
 #include "results/provenance.h"
 #include "results/row.h"
 #include "results/runjson.h"
@@ -26,8 +27,9 @@ static void usage(FILE *f)
 "into a new results directory: one row of results.csv and one\n"
 "runs/<id>.json per fio job; engine is fio-<ioengine>.\n"
 "\n"
-"  --output DIR     the results directory to create (must not hold a\n"
-"                   results.csv yet)\n");
+"  --output DIR     the results directory to create: a new one, or one\n"
+"                   without results.csv, meta.json or plan.json (a\n"
+"                   sweep's); nothing in it is replaced\n");
 }
 
 static void save_json(const char *dir, const char *name, json_t *o)
@@ -46,10 +48,48 @@ static void save_json(const char *dir, const char *name, json_t *o)
 		cli_die(1, "%s/%s: %s", dir, name, strerror(-ret));
 }
 
+/*
+ * The files of a results directory that an import would replace: a
+ * finished results directory (results.csv), or a sweep that has not
+ * written results.csv yet but whose meta.json (seed, sessions, failed
+ * runs) and plan.json must not be lost. Exits 2 naming the file.
+ */
+static void refuse_existing(const char *dir)
+{
+	static const char *const names[] = {
+		"results.csv", "meta.json", "plan.json",
+	};
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (res_join(path, sizeof(path), dir, names[i]))
+			cli_bad_value("--output", dir, "a shorter path");
+		if (res_path_exists(path))
+			cli_die(CLI_EXIT_USAGE, "invalid value '%s' for "
+				"--output: %s exists (a results directory "
+				"or a sweep): allowed a new directory or one "
+				"without results.csv, meta.json or plan.json",
+				dir, path);
+	}
+}
+
+/* A run file of this import that is already there is not replaced. */
+static void refuse_run_file(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	if (res_join(path, sizeof(path), dir, name))
+		cli_bad_value("--output", dir, "a shorter path");
+	if (res_path_exists(path))
+		cli_die(CLI_EXIT_USAGE, "invalid value '%s' for --output: "
+			"%s exists: allowed a directory without it", dir,
+			path);
+}
+
 static int cmd_import_fio(int argc, char **argv)
 {
 	const char *out = NULL;
-	char path[PATH_MAX], cmdline[4096] = "aiotune", err[256], when[32];
+	char path[PATH_MAX], cmdline[4096] = "aiotune", err[1024], when[32];
 	struct res_table t = { 0 };
 	json_t *meta, *files, *all;
 	size_t len = strlen(cmdline);
@@ -65,9 +105,10 @@ static int cmd_import_fio(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "--output")) {
 			if (i + 1 >= argc)
-				cli_bad_value("--output", "",
+				cli_bad_value("--output", NULL,
 					      "a directory name");
 			out = argv[++i];
+			cli_check_output_dir("--output", out);
 			continue;
 		}
 		if (argv[i][0] == '-' && argv[i][1])
@@ -81,10 +122,7 @@ static int cmd_import_fio(int argc, char **argv)
 	if (!first)
 		cli_die(CLI_EXIT_USAGE, "import-fio needs at least one fio "
 			"JSON file");
-	if (res_join(path, sizeof(path), out, "results.csv") ||
-	    res_path_exists(path))
-		cli_bad_value("--output", out, "a directory without a "
-			      "results.csv");
+	refuse_existing(out);
 
 	files = json_array();
 	/* Convert everything before writing anything. */
@@ -96,10 +134,10 @@ static int cmd_import_fio(int argc, char **argv)
 		if (argv[i][0] == '-')
 			cli_bad_value("option", argv[i],
 				      "options before the files");
-		ret = fio_import_file(argv[i], &runs, err, sizeof(err));
+		ret = res_fio_import_file(argv[i], &runs, err, sizeof(err));
 		if (ret)
-			cli_die(CLI_EXIT_USAGE,
-				"%s: %s", argv[i], err);
+			cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "%s",
+				err);
 		json_array_foreach(runs, k, run) {
 			json_object_set_new(run, "fio_file",
 					    json_string(argv[i]));
@@ -111,8 +149,16 @@ static int cmd_import_fio(int argc, char **argv)
 		json_decref(runs);
 	}
 	if (!json_array_size(all))
-		cli_die(CLI_EXIT_USAGE, "%s: no fio jobs in it", argv[first]);
+		cli_die(CLI_EXIT_USAGE, "%s%s: no fio jobs in %s", argv[first],
+			argc - first > 1 ? " (and the other files)" : "",
+			argc - first > 1 ? "them" : "it");
 
+	for (size_t k = 0; k < json_array_size(all); k++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "runs/fio-%04zu.json", k);
+		refuse_run_file(out, name);
+	}
 	ret = res_join(path, sizeof(path), out, "runs");
 	if (!ret)
 		ret = res_mkdirs(path);
@@ -124,8 +170,11 @@ static int cmd_import_fio(int argc, char **argv)
 		char name[RES_NAME_MAX + 16];
 
 		res_row_init(&r);
+		/* Every error names the file the run came from. */
 		if (res_row_from_run(run, &r, err, sizeof(err)))
-			cli_die(1, "fio job %zu: %s", k, err);
+			cli_die(CLI_EXIT_USAGE, "%s: fio job %zu: %s",
+				json_string_value(json_object_get(run,
+					"fio_file")), k, err);
 		snprintf(r.run_id, sizeof(r.run_id), "fio-%04zu", k);
 		r.point = (int64_t)k;
 		r.rep = 0;
@@ -143,15 +192,10 @@ static int cmd_import_fio(int argc, char **argv)
 	if (ret)
 		cli_die(1, "%s/results.csv: %s", out, strerror(-ret));
 
-	meta = json_object();
 	res_prov_utc_now(when, sizeof(when));
-	json_object_set_new(meta, "format_version",
-			    json_integer(RES_FORMAT_VERSION));
-	json_object_set_new(meta, "tool", json_string("aiotune"));
-	json_object_set_new(meta, "version", json_string(aiotune_version()));
-	json_object_set_new(meta, "git", json_string(aiotune_git_rev()));
-	json_object_set_new(meta, "command_line", json_string(cmdline));
-	json_object_set_new(meta, "start_time", json_string(when));
+	meta = res_meta_new(cmdline, when);
+	if (!meta)
+		cli_die(1, "out of memory");
 	json_object_set_new(meta, "imported_from", files);
 	json_object_set_new(meta, "runs", json_integer((json_int_t)t.n));
 	save_json(out, "meta.json", meta);

@@ -24,9 +24,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	for (size_t i = 0; cli_commands[i]; i++)
-		if (strcmp(cli_commands[i]->name, argv[1]) == 0)
+	for (size_t i = 0; cli_commands[i]; i++) {
+		if (strcmp(cli_commands[i]->name, argv[1]) == 0) {
+			cli_check_repeats(cli_commands[i], argc - 1, argv + 1);
 			return cli_commands[i]->run(argc - 1, argv + 1);
+		}
+	}
 	fprintf(stderr, "aiotune: unknown command '%s': allowed ", argv[1]);
 	for (size_t i = 0; cli_commands[i]; i++)
 		fprintf(stderr, "%s%s", i ? ", " : "", cli_commands[i]->name);

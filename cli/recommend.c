@@ -31,13 +31,9 @@ static void usage(FILE *f)
 
 static double pct_arg(const char *flag, const char *v, double lo, double hi)
 {
-	char *end;
 	double x;
 
-	if (!v)
-		cli_bad_value(flag, v, "a percentage");
-	x = strtod(v, &end);
-	if (end == v || (*end && strcmp(end, "%")) || x < lo || x > hi) {
+	if (res_rec_pct_parse(v, lo, hi, &x)) {
 		char allowed[64];
 
 		snprintf(allowed, sizeof(allowed), "a number from %g to %g",

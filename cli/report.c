@@ -15,14 +15,15 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "plots/plot.h"
 #include "results/atomic.h"
 #include "results/fio-export.h"
-#include "results/grid.h"
 #include "results/load.h"
-#include "results/plot.h"
 #include "results/provenance.h"
 #include "results/recommend.h"
 #include "results/runjson.h"
+#include "util/file.h"
+#include "util/version.h"
 
 static const struct {
 	const char *name;
@@ -288,8 +289,8 @@ static const char *style =
 
 static void ensure_figures(struct res_set *set)
 {
-	struct res_plot_opts o = { .png = true, .svg = true };
-	struct res_plot_out out;
+	struct plot_opts o = { .png = true, .svg = true };
+	struct plot_out out;
 	char figdir[PATH_MAX], probe[PATH_MAX], caption[1024], err[1024];
 
 	if (res_join(figdir, sizeof(figdir), set->dirs[0], "figures") ||
@@ -298,9 +299,9 @@ static void ensure_figures(struct res_set *set)
 	if (res_path_exists(probe))
 		return;
 	o.outdir = figdir;
-	res_plot_caption(set->dirs, 1, &set->sum, caption, sizeof(caption));
-	if (res_plot(&set->sum, set->dirs, caption, &o, &out, err,
-		     sizeof(err)))
+	plot_caption(set->dirs, 1, &set->sum, caption, sizeof(caption));
+	if (plot_draw(&set->sum, set->dirs, caption, &o, &out, err,
+		      sizeof(err)))
 		fprintf(stderr, "aiotune: the report has no figures: %s\n",
 			err);
 }
@@ -335,21 +336,21 @@ static int fio_json_export(const char *dir, const char *output)
 			snprintf(rel, sizeof(rel), "runs/%s.json", r->run_id);
 		if (res_join(path, sizeof(path), dir, rel))
 			cli_die(CLI_EXIT_USAGE, "%s: path too long", dir);
-		ret = res_read_file(path, &text, &len);
+		ret = util_read_file(path, RES_READ_MAX, &text, &len, err,
+				     sizeof(err));
 		if (ret)
-			cli_die(CLI_EXIT_USAGE, "%s: cannot read: %s", path,
-				strerror(-ret));
+			cli_die(CLI_EXIT_USAGE, "%s", err);
 		ret = res_run_parse(text, &run, err, sizeof(err));
 		free(text);
 		if (ret)
 			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
-		if (fio_export_job(run, r->run_id, &job, err, sizeof(err)))
+		if (res_fio_export_job(run, r->run_id, &job, err, sizeof(err)))
 			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
 		json_array_append_new(jobs, job);
 		json_decref(run);
 	}
-	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
-	text = doc ? fio_export_dumps(doc) : NULL;
+	doc = res_fio_export_doc(jobs, util_version(), time(NULL));
+	text = doc ? res_fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");
 	if (output)
@@ -396,8 +397,7 @@ static int cmd_report(int argc, char **argv)
 			fio = !strcmp(v, "fio-json");
 			i++;
 		} else if (!strcmp(a, "--output")) {
-			if (!v)
-				cli_bad_value(a, v, "a file name");
+			cli_check_output_file(a, v);
 			output = v;
 			i++;
 		} else if (!strcmp(a, "--objective")) {
@@ -406,11 +406,10 @@ static int cmd_report(int argc, char **argv)
 					      "latency, efficiency");
 			i++;
 		} else if (!strcmp(a, "--cpu-budget")) {
-			char *end;
-
-			o.cpu_budget_pct = v ? strtod(v, &end) : -1;
-			if (!v || *end || o.cpu_budget_pct < 0)
-				cli_bad_value(a, v, "a percentage >= 0");
+			/* As recommend --cpu-budget takes it. */
+			if (res_rec_pct_parse(v, 0, 100000, &o.cpu_budget_pct))
+				cli_bad_value(a, v, "a number from 0 to "
+					      "100000");
 			i++;
 		} else if (!strncmp(a, "--", 2)) {
 			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for report: "
@@ -432,7 +431,7 @@ static int cmd_report(int argc, char **argv)
 	if (res_set_load(set, &dir, 1, err, sizeof(err)))
 		cli_die(CLI_EXIT_USAGE, "%s", err);
 	if (res_join(out, sizeof(out), dir, "meta.json") ||
-	    !(meta = json_load_file(out, 0, NULL)))
+	    res_json_load(out, &meta, err, sizeof(err)))
 		meta = json_object();
 	ensure_figures(set);
 	f = open_memstream(&page, &len);

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "polling/policy.h"
 #include "polling/simulate.h"
+#include "workloads/units.h"
 
 #define SIM_MAX_POLICIES 32
 
@@ -57,7 +58,7 @@ static int64_t ns_in(const char *flag, const char *val)
 {
 	int64_t v;
 
-	if (!val || cli_parse_duration_ns(val, 1, &v) || v < 0)
+	if (!val || wl_parse_duration_ns(val, 1, &v) || v < 0)
 		cli_bad_value(flag, val,
 			      "a duration >= 0: 32768, 32k, 20us (bare = ns, at most 9223372036854775807)");
 	return v;
@@ -68,7 +69,7 @@ static int64_t int_in(const char *flag, const char *val, int64_t hi,
 {
 	int64_t v;
 
-	if (!val || cli_parse_count(val, &v) || v < 0 || v > hi)
+	if (!val || wl_parse_count(val, &v) || v < 0 || v > hi)
 		cli_bad_value(flag, val, allowed);
 	return v;
 }
@@ -195,21 +196,21 @@ static void parse_args(int argc, char **argv, struct sim_opts *o)
 
 static void read_trace(const char *path, struct poll_trace *t)
 {
-	FILE *fp = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char err[256];
+	char err[1024];
 	int ret;
 
-	if (!fp)
-		cli_die(CLI_EXIT_USAGE, "cannot open trace '%s': %s", path,
-			strerror(errno));
-	ret = poll_trace_read(fp, t, err, sizeof(err));
-	if (fp != stdin)
-		fclose(fp);
+	if (strcmp(path, "-") != 0) {
+		ret = poll_trace_load(path, t, err, sizeof(err));
+	} else {
+		char msg[512];
+
+		ret = poll_trace_read(stdin, t, msg, sizeof(msg));
+		snprintf(err, sizeof(err), "-: %s", msg);
+	}
 	if (ret == -ENOMEM)
-		cli_die(1, "out of memory reading trace '%s'", path);
+		cli_die(1, "out of memory reading trace %s", path);
 	if (ret < 0)
-		cli_die(ret == -EIO ? 1 : CLI_EXIT_USAGE, "trace '%s': %s",
-			path, err);
+		cli_die(ret == -EIO ? 1 : CLI_EXIT_USAGE, "trace %s", err);
 }
 
 static int cmp_i64(const void *a, const void *b)

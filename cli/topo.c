@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "affinity/aff-json.h"
 #include "affinity/affinity.h"
 #include "cli/cli.h"
+#include "util/file.h"
+#include "workloads/target.h"
+#include "workloads/units.h"
 
 struct topo_opts {
 	const char *target;
@@ -30,7 +34,8 @@ static void usage(FILE *f)
 "and the CPU each thread gets under each placement, or why a placement\n"
 "cannot be realized here.\n"
 "\n"
-"  --target T          a file, directory or block device, or sim:...\n"
+"  --target T          a regular file, directory or block device, or\n"
+"                      sim:...\n"
 "                      (with --xml: a block device named in the XML)\n"
 "  --xml FILE          use an hwloc XML topology (lstopo --of xml) instead\n"
 "                      of this host\n"
@@ -48,7 +53,7 @@ static int count_in(const char *flag, const char *val)
 	int64_t v;
 
 	snprintf(allowed, sizeof(allowed), "an integer 0-%d", AFF_MAX_THREADS);
-	if (!val || cli_parse_int64(val, &v) || v < 0 || v > AFF_MAX_THREADS)
+	if (!val || wl_parse_int64(val, &v) || v < 0 || v > AFF_MAX_THREADS)
 		cli_bad_value(flag, val, allowed);
 	return (int)v;
 }
@@ -330,7 +335,66 @@ static int resolve_one(const struct aff_topo *t, const char *spec,
 	return 0;
 }
 
-/* 0, or -errno with msg filled. */
+#define TARGET_ALLOWED "a regular file, a directory, a block device or sim:..."
+
+/* Why aff_device_probe refused target: one line; -EINVAL for bad input. */
+static int target_error(const char *target, int ret, char *msg, size_t len)
+{
+	struct stat st;
+
+	if (ret == -ENOENT || ret == -ENOTDIR) {
+		snprintf(msg, len, "invalid value '%s' for --target: %s "
+			 "(allowed %s)", target, ret == -ENOENT ?
+			 "no such file or directory" :
+			 "a component of the path is not a directory",
+			 TARGET_ALLOWED);
+		return -EINVAL;
+	}
+	if (ret == -EINVAL && stat(target, &st) == 0) {
+		snprintf(msg, len, "invalid value '%s' for --target: it is %s "
+			 "(allowed %s)", target, wl_file_kind(st.st_mode),
+			 TARGET_ALLOWED);
+		return -EINVAL;
+	}
+	snprintf(msg, len, "%s: cannot look at the target: %s (%s)", target,
+		 strerror(-ret), strerrorname_np(-ret) ?: "?");
+	return ret;
+}
+
+/*
+ * Writes as `aiotune run` judges them (workloads/target.h): also refused
+ * on a kernel-interface filesystem, to a loop device or file under a
+ * mounted filesystem, to a file open elsewhere. Looks, opens nothing.
+ */
+static void writes_as_run(const char *target, struct aff_caps *caps)
+{
+	char why[sizeof(caps->writes_why)];
+	const char *fs;
+	struct stat st;
+	bool busy;
+
+	if (caps->writes != 1 || stat(target, &st))
+		return;
+	if (!S_ISBLK(st.st_mode) && (fs = wl_pseudo_fs(target))) {
+		snprintf(caps->writes_why, sizeof(caps->writes_why),
+			 "refused: on %s, a kernel interface", fs);
+		caps->writes = 0;
+		return;
+	}
+	if (S_ISBLK(st.st_mode))
+		busy = wl_blockdev_in_use(st.st_rdev, why, sizeof(why));
+	else if (S_ISREG(st.st_mode))
+		busy = wl_file_in_use(&st, target, why, sizeof(why));
+	else
+		return;
+	if (busy) {
+		snprintf(caps->writes_why, sizeof(caps->writes_why),
+			 "refused: %.*s", (int)sizeof(why) - 16, why);
+		caps->writes = 0;
+	}
+}
+
+/* 0, or -errno with msg filled (-EINVAL: a bad --target). */
 static int load_device(const struct aff_topo *t, const struct topo_opts *o,
 		       struct aff_device *dev, struct aff_caps *caps,
 		       char *msg, size_t len)
@@ -340,9 +404,11 @@ static int load_device(const struct aff_topo *t, const struct topo_opts *o,
 	if (o->xml) {
 		ret = aff_device_from_topo(t, o->target, dev);
 		if (ret) {
-			snprintf(msg, len, "%s: no block device of that name "
-				 "in %s", o->target, o->xml);
-			return ret;
+			snprintf(msg, len, "invalid value '%s' for --target: "
+				 "no block device of that name in %s (allowed "
+				 "a block device the XML names)", o->target,
+				 o->xml);
+			return -EINVAL;
 		}
 		/* Not this host: nothing can be tried. */
 		memset(caps, 0, sizeof(*caps));
@@ -356,12 +422,11 @@ static int load_device(const struct aff_topo *t, const struct topo_opts *o,
 		return 0;
 	}
 	ret = aff_device_probe(o->target, dev);
-	if (ret && ret != -ENODEV) {
-		snprintf(msg, len, "%s: %s", o->target, strerror(-ret));
-		return ret;
-	}
+	if (ret && ret != -ENODEV)
+		return target_error(o->target, ret, msg, len);
 	aff_device_locate(t, dev);
 	aff_caps_probe(dev, caps);
+	writes_as_run(o->target, caps);
 	return 0;
 }
 
@@ -386,7 +451,23 @@ static int cmd_topo(int argc, char **argv)
 		}
 	}
 	parse_args(argc, argv, &o);
-	ret = aff_topo_load(&t, o.xml);
+	if (o.xml) {
+		char *xml, msg[1024];
+		size_t len;
+
+		ret = util_read_file(o.xml, AFF_TOPO_XML_MAX, &xml, &len, msg,
+				     sizeof(msg));
+		if (ret)
+			cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "--xml %s",
+				msg);
+		ret = aff_topo_load_xml(&t, xml, len, o.xml);
+		free(xml);
+		if (ret == -EINVAL)
+			cli_die(CLI_EXIT_USAGE, "--xml %s: not an hwloc XML "
+				"topology (as lstopo --of xml writes)", o.xml);
+	} else {
+		ret = aff_topo_load(&t, NULL);
+	}
 	if (ret)
 		cli_die(1, "cannot load the topology%s%s: %s",
 			o.xml ? " from " : "", o.xml ? o.xml : "",
@@ -400,8 +481,8 @@ static int cmd_topo(int argc, char **argv)
 		if (ret) {
 			free(dev);
 			aff_topo_free(t);
-			cli_die(1, "%s", ret == -ENOMEM && !dev ?
-				"out of memory" : msg);
+			cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s",
+				ret == -ENOMEM && !dev ? "out of memory" : msg);
 		}
 	}
 	if (o.json) {

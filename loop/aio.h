@@ -3,8 +3,8 @@
  *
  * An AioContext is a single-threaded event loop with bottom halves, fd and
  * event-notifier handlers with userspace poll callbacks, timers and adaptive
- * busy polling. Behaviour follows ../shared/design/AIOCONTEXT.md (QEMU's
- * AioContext); see README.md for the differences we chose.
+ * busy polling. Behaviour: docs/loop-contract.md (QEMU's AioContext; the
+ * differences we chose: docs/loop-contract.md section 14).
  *
  * Thread safety: aio_notify, aio_bh_schedule*, aio_bh_cancel, aio_bh_delete,
  * aio_bh_schedule_oneshot, aio_set_fd_handler, aio_set_event_notifier,
@@ -262,12 +262,16 @@ size_t aio_context_get_window_trace(AioContext *ctx, AioWindowSample *out,
 /* ---- fd monitor choice -------------------------------------------------- */
 
 /*
- * Choose the fd monitor for contexts created from now on: "poll", "epoll",
- * "io_uring" or "auto" (io_uring, falling back to poll). The environment
- * variable AIOTUNE_FDMON sets the initial choice. -EINVAL if unknown.
+ * Choose the fd monitor for contexts created from now on: one of
+ * aio_fdmon_names(), that is "auto" (io_uring, falling back to poll) or a
+ * monitor of the registry (loop/fdmon.c: "io_uring", "epoll", "poll").
+ * The environment variable AIOTUNE_FDMON sets the initial choice.
+ * -EINVAL if unknown.
  */
 int aio_set_default_fdmon(const char *name);
 /* Whether name is a known fd monitor (or "auto"). */
 bool aio_fdmon_name_valid(const char *name);
+/* The allowed choices, "auto, io_uring, epoll, poll" (registry order). */
+const char *aio_fdmon_names(void);
 
 #endif

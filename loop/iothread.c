@@ -266,7 +266,8 @@ static void *iothread_run(void *opaque)
 	iothread_set_name(t);
 	/*
 	 * The default 50 us slack makes short waits overshoot by up to
-	 * ~90 us on these hosts (MACHINE.md); QEMU's loop threads use 1 ns.
+	 * ~90 us on these hosts (docs/machine.md section 3); QEMU's loop
+	 * threads use 1 ns.
 	 */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	/*

@@ -19,7 +19,7 @@ typedef struct _GMainContext GMainContext;
 
 /*
  * Default poll-max-ns, as QEMU: 2016 NVMe benchmarks showed 16-32 us windows
- * improving IOPS at iodepth 1 and 32 (ANCHORS.md 1.1).
+ * improving IOPS at iodepth 1 and 32 (docs/anchors.md section 1.1).
  */
 #define IOTHREAD_POLL_MAX_NS_DEFAULT 32768LL
 

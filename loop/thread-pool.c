@@ -53,6 +53,7 @@ struct ThreadPool {
 	pthread_cond_t exit_cond;    /* a worker exited */
 	struct req_list queue;
 	struct req_list done;
+	unsigned ndone;        /* length of done */
 	unsigned queued;       /* length of queue */
 	int cur_threads;       /* workers, started or not */
 	int pending_threads;   /* requested, not yet in worker_thread */
@@ -131,6 +132,7 @@ static void complete_locked(struct ThreadPool *pool, ThreadPoolReq *req,
 	req->ret = ret;
 	req->state = REQ_DONE;
 	req_list_push(&pool->done, req);
+	pool->ndone++;
 }
 
 /*
@@ -225,29 +227,51 @@ static void spawn_bh(void *opaque)
 	pthread_attr_destroy(&attr);
 }
 
+/* Take the oldest done request off the list, or NULL. */
+static ThreadPoolReq *done_pop(struct ThreadPool *pool)
+{
+	ThreadPoolReq *req;
+
+	pthread_mutex_lock(&pool->lock);
+	req = req_list_pop(&pool->done);
+	if (req)
+		pool->ndone--;
+	pthread_mutex_unlock(&pool->lock);
+	return req;
+}
+
 /*
- * Runs in the context's thread. Before each callback the BH reschedules
- * itself, so a nested aio_poll inside the callback still runs the other
- * completions; the reschedule is dropped afterwards and the list checked
- * again, so nothing pushed meanwhile is missed.
+ * Runs in the context's thread. One run completes at most the requests
+ * that were done when it started: a callback may submit work that is done
+ * before it returns (a cached read, a cancel), and "until the list is
+ * empty" would then keep this loop iteration, and every BH and timer
+ * behind it, waiting for as long as the chain lasts. What is left is run
+ * by the BH rescheduled for the next iteration. Before each callback the
+ * BH reschedules itself, so a nested aio_poll inside the callback still
+ * runs the other completions; the reschedule is dropped afterwards.
  */
 static void completion_bh(void *opaque)
 {
 	struct ThreadPool *pool = opaque;
 	ThreadPoolReq *req;
+	unsigned budget;
+	bool more;
 
-	for (;;) {
-		pthread_mutex_lock(&pool->lock);
-		req = req_list_pop(&pool->done);
-		pthread_mutex_unlock(&pool->lock);
-		if (!req)
-			break;
+	pthread_mutex_lock(&pool->lock);
+	budget = pool->ndone;
+	pthread_mutex_unlock(&pool->lock);
+	while (budget-- && (req = done_pop(pool))) {
 		aio_bh_schedule(pool->completion_bh);
 		if (req->cb)
 			req->cb(req->opaque, req->ret);
 		free(req);
 		aio_bh_cancel(pool->completion_bh);
 	}
+	pthread_mutex_lock(&pool->lock);
+	more = pool->ndone > 0;
+	pthread_mutex_unlock(&pool->lock);
+	if (more)
+		aio_bh_schedule(pool->completion_bh);
 }
 
 /* Spawn up to min and wake surplus workers so they exit. Lock held. */
@@ -411,6 +435,7 @@ void thread_pool_free(struct ThreadPool *pool)
 		pthread_cond_wait(&pool->exit_cond, &pool->lock);
 	while ((req = req_list_pop(&pool->done)))
 		free(req);
+	pool->ndone = 0;
 	pthread_mutex_unlock(&pool->lock);
 
 	aio_bh_delete(pool->completion_bh);

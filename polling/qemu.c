@@ -1,5 +1,5 @@
 /*
- * qemu.c: QEMU's self-tuning poll window (AIOCONTEXT.md section 3.2).
+ * qemu.c: QEMU's self-tuning poll window (docs/loop-contract.md section 3.2).
  * "qemu" keeps one window per handler (QEMU 10.x); "qemu-ctx" keeps one per
  * context and adjusts it after every iteration (QEMU 2.9-9.2).
  */

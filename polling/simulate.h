@@ -59,11 +59,31 @@ struct poll_trace {
 /* Append one event; -EINVAL (bad gap or id), -E2BIG (handlers), -ENOMEM. */
 int poll_trace_add(struct poll_trace *t, int64_t gap_ns, int64_t id);
 /*
- * Read a whole trace from fp, appending to t. On a bad line returns -EINVAL
- * and writes "line N: ..." (naming the bad text and what is allowed) to err.
- * -ENODATA if the trace has no event, -errno on read errors.
+ * The largest trace read: 256 MiB, some 20 million events at about 12
+ * bytes a line ("15000 7"); in memory an event takes 16 bytes.
+ */
+#define POLL_TRACE_MAX_BYTES ((size_t)256 << 20)
+
+/*
+ * Parse the len bytes of text as a trace, appending to t. On a bad line
+ * returns -EINVAL and writes "line N: ..." (naming the bad text and what
+ * is allowed) to err. -ENODATA if the trace has no event.
+ */
+int poll_trace_parse(const char *text, size_t len, struct poll_trace *t,
+		     char *err, size_t errlen);
+/*
+ * Read fp to its end (at most POLL_TRACE_MAX_BYTES: -EFBIG with "larger
+ * than 256 MiB") and parse it as poll_trace_parse does; -errno on read
+ * errors.
  */
 int poll_trace_read(FILE *fp, struct poll_trace *t, char *err, size_t errlen);
+/*
+ * Read the regular file path (util_read_file, at most
+ * POLL_TRACE_MAX_BYTES) and parse it; err names the file ("PATH: not a
+ * regular file", "PATH: line 3: ...").
+ */
+int poll_trace_load(const char *path, struct poll_trace *t, char *err,
+		    size_t errlen);
 void poll_trace_free(struct poll_trace *t);
 
 struct poll_sim_config {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "polling/simulate.h"
+#include "util/file.h"
 
 static int find_or_add_id(struct poll_trace *t, int64_t id, uint32_t *idx)
 {
@@ -153,35 +154,109 @@ static int parse_line(struct poll_trace *t, char *buf, size_t line,
 	return ret;
 }
 
-int poll_trace_read(FILE *fp, struct poll_trace *t, char *err, size_t errlen)
+int poll_trace_parse(const char *text, size_t len, struct poll_trace *t,
+		     char *err, size_t errlen)
 {
 	char *buf = NULL;
-	size_t cap = 0, line = 0;
-	ssize_t len;
+	size_t cap = 0, line = 0, pos = 0;
 	int ret = 0;
 
 	if (errlen)
 		err[0] = '\0';
-	while ((len = getline(&buf, &cap, fp)) >= 0) {
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
+
 		line++;
-		if ((size_t)len != strlen(buf)) {
+		if (memchr(text + pos, '\0', n)) {
 			ret = fail(err, errlen, line, "contains a NUL byte");
 			break;
 		}
-		if (len && buf[len - 1] == '\n')
-			buf[len - 1] = '\0';
+		if (n + 1 > cap) {
+			char *nb = realloc(buf, n + 1);
+
+			if (!nb) {
+				ret = -ENOMEM;
+				snprintf(err, errlen, "out of memory");
+				break;
+			}
+			buf = nb;
+			cap = n + 1;
+		}
+		memcpy(buf, text + pos, n);
+		buf[n] = '\0';
+		pos += n + (nl != NULL);
 		ret = parse_line(t, buf, line, err, errlen);
 		if (ret < 0)
 			break;
-	}
-	if (!ret && ferror(fp)) {
-		ret = -EIO;
-		snprintf(err, errlen, "read error");
 	}
 	free(buf);
 	if (!ret && t->n == 0) {
 		snprintf(err, errlen, "no events (expected lines '<gap_ns> [handler]')");
 		ret = -ENODATA;
 	}
+	return ret;
+}
+
+int poll_trace_read(FILE *fp, struct poll_trace *t, char *err, size_t errlen)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap);
+	int ret;
+
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		size_t got;
+
+		if (n > POLL_TRACE_MAX_BYTES) {
+			snprintf(err, errlen, "larger than %zu MiB",
+				 POLL_TRACE_MAX_BYTES >> 20);
+			free(buf);
+			return -EFBIG;
+		}
+		if (n == cap) {
+			/* Room for one byte over the limit, no more. */
+			size_t nc = cap * 2 > POLL_TRACE_MAX_BYTES + 1 ?
+				    POLL_TRACE_MAX_BYTES + 1 : cap * 2;
+			char *nb = realloc(buf, nc);
+
+			if (!nb) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = nb;
+			cap = nc;
+		}
+		got = fread(buf + n, 1, cap - n, fp);
+		n += got;
+		if (!got)
+			break;
+	}
+	if (ferror(fp)) {
+		free(buf);
+		snprintf(err, errlen, "read error");
+		return -EIO;
+	}
+	ret = poll_trace_parse(buf, n, t, err, errlen);
+	free(buf);
+	return ret;
+}
+
+int poll_trace_load(const char *path, struct poll_trace *t, char *err,
+		    size_t errlen)
+{
+	char *text, msg[256];
+	size_t len;
+	int ret;
+
+	ret = util_read_file(path, POLL_TRACE_MAX_BYTES, &text, &len, err,
+			     errlen);
+	if (ret)
+		return ret;
+	ret = poll_trace_parse(text, len, t, msg, sizeof(msg));
+	free(text);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, msg);
 	return ret;
 }

@@ -1,7 +1,8 @@
 /*
  * weight.c: QEMU's adaptive polling with poll-weight (2026), written from
  * its description and patch text (docs/FINDINGS.md "The 2026 poll-weight
- * policy, as merged" has the sources).
+ * policy, as merged" has the sources; docs/loop-contract.md section 12.5
+ * and docs/anchors.md section 1.3 describe the proposal).
  *
  * The series "improve aio-polling efficiency" (Jaehoon Kim, IBM; RFC
  * 2026-01-13, v5 2026-04-23) was merged into QEMU's master through Stefan

@@ -51,17 +51,36 @@ static int fsync_dir_of(const char *path)
 	return ret;
 }
 
+/*
+ * Create path.tmp.<pid>.<n>, a name no other writer (nor an earlier one
+ * whose file a crash left behind) is using: O_EXCL, the next n on EEXIST.
+ */
+static int create_tmp(const char *path, char *tmp, size_t size)
+{
+	static unsigned int next;
+
+	for (int tries = 0; tries < 1000; tries++) {
+		unsigned int n = __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED);
+		int fd;
+
+		if (snprintf(tmp, size, "%s.tmp.%d.%u", path, (int)getpid(),
+			     n) >= (int)size)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
 int res_write_atomic(const char *path, const void *buf, size_t len)
 {
 	char tmp[PATH_MAX];
 	int fd, ret;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = create_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0)
-		return -errno;
+		return fd;
 	ret = write_all(fd, buf, len);
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
@@ -99,43 +118,7 @@ int res_mkdirs(const char *path)
 
 int res_read_file(const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t cap = 0, n = 0;
-
-	if (!f)
-		return -errno;
-	for (;;) {
-		size_t got;
-
-		if (cap - n < 4096) {
-			char *nb;
-
-			cap = cap ? cap * 2 : 8192;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n - 1, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		free(buf);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	buf[n] = '\0';
-	*out = buf;
-	if (len)
-		*len = n;
-	return 0;
+	return util_read_file(path, RES_READ_MAX, out, len, NULL, 0);
 }
 
 bool res_path_exists(const char *path)
@@ -147,7 +130,15 @@ bool res_path_exists(const char *path)
 
 int res_join(char *buf, size_t size, const char *a, const char *b)
 {
-	int n = snprintf(buf, size, "%s/%s", a, b);
+	int n;
+
+	if (!*a) {
+		/* "" + "/b" would name b at the root of the file system. */
+		if (size)
+			buf[0] = '\0';
+		return -EINVAL;
+	}
+	n = snprintf(buf, size, "%s/%s", a, b);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "results/atomic.h"
-#include "results/fio-cmd.h"
 #include "results/load.h"
+#include "workloads/fio-cmd.h"
 
 /* Whether the string field at off differs between the directories. */
 static bool differs(const struct res_set *s, size_t off)
@@ -40,7 +40,7 @@ static bool one_engine(const struct res_table *t)
 static bool all_fio(const struct res_table *t)
 {
 	for (size_t k = 0; k < t->n; k++)
-		if (!fio_engine_is_fio(t->rows[k].engine))
+		if (!wl_engine_is_fio(t->rows[k].engine))
 			return false;
 	return true;
 }
@@ -56,12 +56,14 @@ static void label_dirs(struct res_set *s)
 		char dir[PATH_MAX];
 		size_t len;
 
-		if (hosts && !engines) {
+		/* A row without a host or engine: the directory's name. */
+		if (hosts && !engines && r->host[0]) {
 			snprintf(s->labels[i], sizeof(s->labels[i]), "%s",
 				 r->host);
 			continue;
 		}
-		if (engines && !hosts && one_engine(&s->tables[i])) {
+		if (engines && !hosts && one_engine(&s->tables[i]) &&
+		    r->engine[0]) {
 			snprintf(s->labels[i], sizeof(s->labels[i]), "%s",
 				 r->engine);
 			continue;

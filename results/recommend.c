@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/grid.h"
-#include "results/fio-cmd.h"
+#include "results/qemu-compare.h"
 #include "results/recommend.h"
+#include "util/util.h"
+#include "workloads/fio-cmd.h"
+#include "workloads/peer.h"
 
 static const char *const obj_names[] = {
 	[RES_OBJ_BALANCED] = "balanced",
@@ -27,7 +29,7 @@ void res_rec_opts_init(struct res_rec_opts *o)
 
 int res_objective_parse(const char *s, enum res_objective *out)
 {
-	for (size_t i = 0; i < sizeof(obj_names) / sizeof(obj_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(obj_names); i++) {
 		if (strcmp(s, obj_names[i]) == 0) {
 			*out = (enum res_objective)i;
 			return 0;
@@ -36,15 +38,47 @@ int res_objective_parse(const char *s, enum res_objective *out)
 	return -EINVAL;
 }
 
+int res_rec_pct_parse(const char *s, double lo, double hi, double *out)
+{
+	size_t digits = 0, dots = 0, i;
+	double v;
+
+	/* Decimal only: strtod would also take nan, inf, hex, exponents. */
+	if (!s)
+		return -EINVAL;
+	for (i = 0; s[i] && s[i] != '%'; i++) {
+		if (s[i] == '.')
+			dots++;
+		else if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else
+			return -EINVAL;
+	}
+	if (!digits || dots > 1 || (s[i] && s[i + 1]))
+		return -EINVAL;
+	v = strtod(s, NULL);
+	if (!isfinite(v) || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 const char *res_objective_name(enum res_objective o)
 {
 	return obj_names[o];
 }
 
-/* A curve measured by fio (the peer): never a candidate for the window. */
+/* A curve measured by fio. */
+static bool is_fio(const struct res_summary *s, const struct res_series *c)
+{
+	return wl_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+}
+
+/* A peer's curve (fio, QEMU): never a candidate for the window. */
 static bool is_peer(const struct res_summary *s, const struct res_series *c)
 {
-	return fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+	return is_fio(s, c) ||
+	       wl_engine_is_qemu(s->aggs[c->pts[0]].key.engine);
 }
 
 static double med(const struct res_agg *a, enum res_metric m)
@@ -505,6 +539,7 @@ int res_recommend(const struct res_summary *s, const struct res_rec_opts *o,
 
 	memset(r, 0, sizeof(*r));
 	r->objective = o->objective;
+	r->opts = *o;
 	r->knees = calloc(s->nseries ? s->nseries : 1, sizeof(*r->knees));
 	if (!r->knees)
 		return -ENOMEM;
@@ -689,7 +724,7 @@ static double cpu_per_io_us(const struct res_agg *a)
 /* Whether aiotune curve c runs fio curve p's workload. */
 static bool same_workload(const struct res_row *c, const struct res_row *p)
 {
-	const char *peer = fio_peer_engine(p->engine);
+	const char *peer = wl_fio_engine_peer(p->engine);
 
 	return peer && !strcmp(c->engine, peer) && !strcmp(c->rw, p->rw) &&
 	       !strcmp(c->target, p->target) && c->bs_bytes == p->bs_bytes &&
@@ -752,7 +787,7 @@ static void print_baseline(FILE *f, const struct res_summary *s,
 		const struct res_agg *p = &s->aggs[pc->pts[0]];
 		bool any = false;
 
-		if (!is_peer(s, pc))
+		if (!is_fio(s, pc))
 			continue;
 		if (!header) {
 			fprintf(f, md ? "\n**fio baseline** (aiotune / fio on "
@@ -817,13 +852,18 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 		fprintf(f, "\n%s\n\n", r->explain);
 		print_settings(f, r, md);
 	} else if (!r->nknees && r->npeers) {
-		fprintf(f, "No recommendation: only fio runs here, and fio has "
+		fprintf(f, res_summary_has_qemu(s) ?
+			"No recommendation: only peers' runs here (fio has no "
+			"poll window; QEMU's are not used to choose one): give "
+			"an aiotune sweep's directory too.\n" :
+			"No recommendation: only fio runs here, and fio has "
 			"no poll window (give an aiotune sweep's directory "
 			"too).\n");
 	} else {
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}
 	print_baseline(f, s, r, md);
+	res_qemu_compare_print(f, s, &r->opts, md);
 	for (int i = 0; i < r->nwarn; i++)
 		fprintf(f, "%swarning: %s\n", md ? "- " : "", r->warn[i]);
 }

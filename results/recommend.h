@@ -71,12 +71,18 @@ struct res_rec {
 	char explain[4096];
 	char warn[RES_REC_MAX_WARN][320];
 	int nwarn;
+	struct res_rec_opts opts;     /* what it was made with */
 };
 
 void res_rec_opts_init(struct res_rec_opts *o);
 /* "balanced" etc.; 0 or -EINVAL. */
 int res_objective_parse(const char *s, enum res_objective *out);
 const char *res_objective_name(enum res_objective o);
+/*
+ * A percentage option ("5", "12.5%"): a decimal from lo to hi (nan,
+ * inf, hex, exponents and negatives are refused). 0 or -EINVAL.
+ */
+int res_rec_pct_parse(const char *s, double lo, double hi, double *out);
 
 /* Knee of one curve. */
 void res_knee_find(const struct res_summary *s, size_t series,

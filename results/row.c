@@ -6,6 +6,8 @@
 
 #include "results/atomic.h"
 #include "results/row.h"
+#include "util/file.h"
+#include "util/util.h"
 
 #define STR(f, d) { #f, RES_COL_STR, offsetof(struct res_row, f), \
 		    sizeof(((struct res_row *)0)->f), d }
@@ -24,13 +26,13 @@ static const struct res_col cols[] = {
 	STR(kernel, "kernel release (uname -r)"),
 	STR(version, "aiotune version that measured the run"),
 	STR(git, "git revision of that aiotune"),
-	STR(engine, "I/O engine (simnvme, io_uring, linux-aio, threads)"),
+	STR(engine, "I/O engine (a value of --engine)"),
 	STR(target, "device, file or simulated device (sim:...)"),
 	STR(rw, "access pattern (randread, randwrite, read, write, randrw)"),
 	I64(bs_bytes, "request size, bytes"),
 	I64(iodepth, "requests in flight per IOThread"),
 	I64(iothreads, "number of IOThreads (each with its own queue)"),
-	STR(frontend, "front end feeding the IOThread (direct, virtio)"),
+	STR(frontend, "front end feeding the IOThread (a value of --frontend)"),
 	STR(guest_think, "virtio guest time per completion (0, 5us, exp:5us)"),
 	STR(placement, "CPU placement of the threads"),
 	STR(poll_policy, "adaptive polling policy"),
@@ -38,7 +40,7 @@ static const struct res_col cols[] = {
 	I64(poll_grow, "poll-grow factor (0 = default, x2)"),
 	I64(poll_shrink, "poll-shrink divisor (0 = reset to 0)"),
 	I64(poll_weight, "poll-weight (weight policy; 0 = default)"),
-	STR(fdmon_requested, "fd monitor asked for (auto, poll, epoll, io_uring)"),
+	STR(fdmon_requested, "fd monitor asked for (a value of --fdmon)"),
 	STR(fdmon, "fd monitor actually used, after any fallback"),
 	I64(runtime_ns, "measured duration asked for, ns (ramp excluded)"),
 	I64(ramp_ns, "warm-up before measuring, ns (excluded from all figures)"),
@@ -78,10 +80,12 @@ static const struct res_col cols[] = {
 	DBL(block_cost_ns, "CPU time one block + wake-up costs the loop thread, as the loop measured it, ns (IOThread 0)"),
 	DBL(wake_ns, "how late a blocked loop thread wakes, as the loop measured it, ns (IOThread 0)"),
 	DBL(wall_ns, "wall time of the whole run process incl. start-up, ns"),
+	STR(accel, "QEMU runs (--engine qemu): kvm, or tcg (an emulated "
+	    "guest: compare behaviour, not IOPS); empty otherwise"),
 	STR(json, "the run's JSON (histogram, loop statistics), relative path"),
 };
 
-#define NR_COLS (sizeof(cols) / sizeof(cols[0]))
+#define NR_COLS ARRAY_SIZE(cols)
 
 const struct res_col *res_cols(size_t *n)
 {
@@ -136,19 +140,19 @@ static void put_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* Doubles: integers exactly, others with 6 decimals, trailing zeros cut. */
+/*
+ * Doubles: integers exactly, others with 6 decimals, trailing zeros cut.
+ * A double of 2^53 or more is an integer, so buf holds at most 16 digits.
+ */
 static void put_dbl(FILE *f, double v)
 {
 	char buf[64];
 	char *e;
 
-	if (isnan(v))
+	/* Not measured, or not a measurement: an empty field. */
+	if (!isfinite(v))
 		return;
-	if (isinf(v)) {
-		fputs(v > 0 ? "inf" : "-inf", f);
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 9e15) {
+	if (v == floor(v)) {
 		fprintf(f, "%.0f", v);
 		return;
 	}
@@ -265,47 +269,115 @@ static int split_record(char **pos, char **fields, int max, int *lines)
 	return n;
 }
 
-static int set_field(struct res_row *r, const struct res_col *c,
-		     const char *v)
+/* Why v cannot be the value of column c, or NULL when it can. */
+static const char *set_field(struct res_row *r, const struct res_col *c,
+			     const char *v)
 {
 	char *base = (char *)r + c->off;
 	char *end;
+	double d;
 
 	switch (c->type) {
 	case RES_COL_STR:
 		if (strlen(v) >= c->size)
-			return -ENAMETOOLONG;
+			return "is too long";
 		strcpy(base, v);
-		return 0;
+		return NULL;
 	case RES_COL_I64:
+		/* Settings and counters: never negative. */
 		errno = 0;
 		*(int64_t *)base = strtoll(v, &end, 10);
-		return (*v && !*end && !errno) ? 0 : -EINVAL;
+		if (!*v || *end || errno || *(int64_t *)base < 0)
+			return "is not an integer >= 0";
+		return NULL;
 	case RES_COL_DBL:
+		/* Empty: not measured (NaN); else a measurement >= 0. */
 		if (!*v) {
 			*(double *)base = NAN;
-			return 0;
+			return NULL;
 		}
-		*(double *)base = strtod(v, &end);
-		return *end ? -EINVAL : 0;
+		d = strtod(v, &end);
+		if (*end || !isfinite(d) || d < 0)
+			return "is not a finite number >= 0";
+		*(double *)base = d;
+		return NULL;
 	}
-	return -EINVAL;
+	return "is not a value of this column";
 }
 
 #define MAX_FIELDS 512
 
+/* The columns every reader of results.csv rests on. */
+static const char *const required[] = {
+	"format_version", "run_id", "poll_max_ns", "iops",
+};
+
+/* 0, or -EINVAL with err when the header lacks a required column. */
+static int check_header(const char *path, char **fields, int n, char *err,
+			size_t errlen)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(required); k++) {
+		int i;
+
+		for (i = 0; i < n; i++)
+			if (!strcmp(fields[i], required[k]))
+				break;
+		if (i == n) {
+			snprintf(err, errlen, "%s:1: no column %s (an aiotune "
+				 "results CSV has format_version, run_id, "
+				 "poll_max_ns and iops)", path, required[k]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Line (1-based) of byte off of buf. */
+static int line_of(const char *buf, size_t off)
+{
+	int line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += buf[i] == '\n';
+	return line;
+}
+
 int res_csv_load(const char *path, struct res_table *t, char *err,
 		 size_t errlen)
 {
-	char *buf, *pos;
+	char *buf;
+	size_t len;
+	int ret;
+
+	ret = util_read_file(path, RES_READ_MAX, &buf, &len, err, errlen);
+	if (ret)
+		return ret;
+	ret = res_csv_parse(buf, len, path, t, err, errlen);
+	free(buf);
+	return ret;
+}
+
+int res_csv_parse(const char *text, size_t len, const char *path,
+		  struct res_table *t, char *err, size_t errlen)
+{
+	char *buf, *pos, *nul;
 	char *fields[MAX_FIELDS];
 	const struct res_col *map[MAX_FIELDS];
 	int nhead, line = 0, ret;
 
-	ret = res_read_file(path, &buf, NULL);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
-		return ret;
+	buf = malloc(len + 1);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		snprintf(err, errlen, "%s:%d: contains a NUL byte: not a CSV "
+			 "file", path, line_of(buf, (size_t)(nul - buf)));
+		ret = -EINVAL;
+		goto out;
 	}
 	pos = buf;
 	nhead = split_record(&pos, fields, MAX_FIELDS, &line);
@@ -316,6 +388,9 @@ int res_csv_load(const char *path, struct res_table *t, char *err,
 		ret = -EINVAL;
 		goto out;
 	}
+	ret = check_header(path, fields, nhead, err, errlen);
+	if (ret)
+		goto out;
 	for (int i = 0; i < nhead; i++)
 		map[i] = res_col_find(fields[i]);
 	while (*pos) {
@@ -333,12 +408,15 @@ int res_csv_load(const char *path, struct res_table *t, char *err,
 		}
 		res_row_init(&r);
 		for (int i = 0; i < n; i++) {
+			const char *why;
+
 			if (!map[i])
 				continue;
-			if (set_field(&r, map[i], fields[i])) {
-				snprintf(err, errlen, "%s:%d: bad value '%s' "
-					 "in column %s", path, start,
-					 fields[i], map[i]->name);
+			why = set_field(&r, map[i], fields[i]);
+			if (why) {
+				snprintf(err, errlen, "%s:%d: column %s: "
+					 "'%.40s' %s", path, start,
+					 map[i]->name, fields[i], why);
 				ret = -EINVAL;
 				goto out;
 			}

@@ -20,6 +20,8 @@
 
 #define RES_NAME_MAX 64
 #define RES_TARGET_MAX 256
+/* A placement as affinity/ parses it (AFF_SPEC_MAX). */
+#define RES_PLACEMENT_MAX 256
 
 struct res_row {
 	int64_t format_version;
@@ -43,7 +45,7 @@ struct res_row {
 	int64_t iothreads;
 	char frontend[RES_NAME_MAX];
 	char guest_think[RES_NAME_MAX];
-	char placement[RES_NAME_MAX];
+	char placement[RES_PLACEMENT_MAX];
 	char poll_policy[RES_NAME_MAX];
 	int64_t poll_max_ns;
 	int64_t poll_grow;
@@ -79,6 +81,7 @@ struct res_row {
 	double block_cost_ns, wake_ns;
 	double wall_ns;
 	char json[RES_NAME_MAX + 32];
+	char accel[16];    /* QEMU runs: "kvm" or "tcg" (emulated) */
 };
 
 enum res_col_type { RES_COL_STR, RES_COL_I64, RES_COL_DBL };
@@ -116,12 +119,22 @@ int res_table_add(struct res_table *t, const struct res_row *r);
 void res_table_free(struct res_table *t);
 /*
  * Read a results.csv (any column order; unknown columns are ignored,
- * missing ones stay empty) and append its rows to t. A file whose
- * format_version is not RES_FORMAT_VERSION is refused. 0 or -errno with
- * a message in err ("path:line: ...").
+ * missing ones stay empty) and append its rows to t. The header must name
+ * format_version, run_id, poll_max_ns and iops; integer fields hold an
+ * integer >= 0, measurement fields a finite number >= 0 or nothing (NaN).
+ * A file whose format_version is not RES_FORMAT_VERSION, or that holds a
+ * NUL byte, is refused. 0 or -errno with one line in err
+ * ("path:line: column iops: 'nan' is not a finite number >= 0").
  */
 int res_csv_load(const char *path, struct res_table *t, char *err,
 		 size_t errlen);
+/*
+ * The same from the len bytes of text (need not end in a NUL), path naming
+ * it in messages. res_csv_load reads the file (a regular file of at most
+ * RES_READ_MAX bytes) and parses it here.
+ */
+int res_csv_parse(const char *text, size_t len, const char *path,
+		  struct res_table *t, char *err, size_t errlen);
 /* Write t as a CSV file atomically (results/atomic.h). 0 or -errno. */
 int res_csv_save(const char *path, const struct res_table *t);
 

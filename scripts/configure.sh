@@ -23,12 +23,13 @@ probe() {
 	# shellcheck disable=SC2086
 	if $cc $cflags -o "$tmp/t" "$tmp/t.c" $libs >>"$log" 2>&1; then
 		printf '#define %s 1\n' "$macro" >>"$h"
-		printf '%s_CFLAGS := %s\n%s_LIBS := %s\n' "$macro" "$cflags" \
-			"$macro" "$libs" >>"$mk"
+		printf '%s := 1\n%s_CFLAGS := %s\n%s_LIBS := %s\n' "$macro" \
+			"$macro" "$cflags" "$macro" "$libs" >>"$mk"
 		printf '  %-10s yes\n' "$name"
 	else
 		printf '/* #undef %s */\n' "$macro" >>"$h"
-		printf '%s_CFLAGS :=\n%s_LIBS :=\n' "$macro" "$macro" >>"$mk"
+		printf '%s :=\n%s_CFLAGS :=\n%s_LIBS :=\n' "$macro" "$macro" \
+			"$macro" >>"$mk"
 		printf '  %-10s no\n' "$name"
 	fi
 }
@@ -58,6 +59,22 @@ probe inih HAVE_INIH "$(pc --cflags inih)" "$(pc --libs inih || echo -linih)" \
 '#include <ini.h>
 static int h(void *u, const char *s, const char *n, const char *v) { return 1; }
 int main(void) { return ini_parse_string("", h, 0); }'
+# The loops bench/loop-peers compares with (make bench-loop-peers); only
+# their bench programs link them.
+probe libuv HAVE_LIBUV "$(pc --cflags libuv)" \
+"$(pc --libs libuv || echo -luv)" \
+'#include <uv.h>
+int main(void) { uv_loop_t l; return uv_loop_init(&l) || uv_loop_close(&l); }'
+ev="libevent_core libevent_pthreads"
+# shellcheck disable=SC2086
+probe libevent HAVE_LIBEVENT "$(pc --cflags $ev)" \
+"$(pc --libs $ev || echo -levent_core -levent_pthreads)" \
+'#include <event2/event.h>
+#include <event2/thread.h>
+int main(void) { return evthread_use_pthreads() || !event_base_new(); }'
+probe libev HAVE_LIBEV "" "-lev" \
+'#include <ev.h>
+int main(void) { return !ev_loop_new(EVFLAG_AUTO); }'
 
 printf '#endif\n' >>"$h"
 mv "$h" "$out/config.h"

@@ -5,9 +5,12 @@
 #   deps.sh list     print the package list
 set -u
 
+# clang and libclang-rt-dev (libclang_rt.fuzzer, which clang-14 only
+# recommends) build the fuzz targets: make fuzz, the last stage of make test.
 PKGS="build-essential pkg-config liburing-dev libaio-dev libnuma-dev \
 libhwloc-dev hwloc-nox libglib2.0-dev libjansson-dev libinih-dev \
-gnuplot-nox fio spin python3"
+gnuplot-nox fio spin python3 qemu-system-x86 qemu-system-data busybox-static \
+cpio xz-utils libuv1-dev libevent-dev libev-dev clang libclang-rt-dev"
 
 missing() {
 	for p in $PKGS; do

@@ -36,6 +36,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 
 #include "config.h"
 #include "workloads/engine-real.h"
@@ -256,14 +257,13 @@ static int hipri_probe(const struct wl_target *t, char *err, size_t errlen)
 	return ret;
 }
 
-static int uring_check(const struct wl_job *job, char *err, size_t errlen)
+/* --hipri: probe polled completions on an existing target (one read). */
+static int hipri_check(const struct wl_job *job, char *err, size_t errlen)
 {
 	struct wl_target_opts o;
 	struct wl_target t;
-	int ret = wl_real_check(job, err, errlen);
+	int ret;
 
-	if (ret || !job->hipri)
-		return ret;
 	wl_real_target_opts(job, &o);
 	ret = wl_target_open(&t, job->target, &o, err, errlen);
 	if (ret)
@@ -271,6 +271,25 @@ static int uring_check(const struct wl_job *job, char *err, size_t errlen)
 	ret = hipri_probe(&t, err, errlen);
 	wl_target_close(&t);
 	return ret;
+}
+
+static int uring_check(const struct wl_job *job, char *err, size_t errlen)
+{
+	struct stat st;
+	int ret = wl_real_check(job, err, errlen);
+
+	/* A missing file is probed by prepare(), once it exists. */
+	if (ret || !job->hipri || stat(job->target, &st))
+		return ret;
+	return hipri_check(job, err, errlen);
+}
+
+static int uring_prepare(const struct wl_job *job, bool *created, char *err,
+			 size_t errlen)
+{
+	int ret = wl_real_prepare(job, created, err, errlen);
+
+	return ret || !job->hipri ? ret : hipri_check(job, err, errlen);
 }
 
 static int uring_init(struct wl_engine *e)
@@ -344,19 +363,19 @@ fail:
 	return ret;
 }
 
-static int uring_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct uring *u = e->priv;
 	struct io_uring_sqe *sqe;
 	int ret;
 
 	if (!wl_real_io_allowed(&u->tgt, io))
-		return -EBADF;
+		return wl_engine_q_fail(e, -EBADF);
 	sqe = io_uring_get_sqe(&u->ring);
 	if (!sqe) {
 		ret = uring_submit(u);
 		if (ret)
-			return ret;
+			return wl_engine_q_fail(e, ret);
 		sqe = io_uring_get_sqe(&u->ring);
 		if (!sqe)
 			return WL_Q_BUSY;
@@ -372,8 +391,10 @@ static int uring_queue(struct wl_engine *e, struct wl_io *io)
 	u->inflight++;
 	if (u->hipri && u->inflight == 1)
 		aio_bh_schedule(u->reap_bh);
-	if (u->pending >= u->max_batch)
-		return uring_submit(u) ?: WL_Q_QUEUED;
+	if (u->pending >= u->max_batch) {
+		ret = uring_submit(u);
+		return ret ? wl_engine_q_fail(e, ret) : WL_Q_QUEUED;
+	}
 	if (u->pending == 1 && !u->in_reap)
 		aio_bh_schedule(u->submit_bh);
 	return WL_Q_QUEUED;
@@ -417,6 +438,7 @@ const struct wl_engine_ops wl_engine_io_uring = {
 		"for blocking; --hipri for an IOPOLL ring",
 	.flags = WL_ENG_REAL,
 	.check = uring_check,
+	.prepare = uring_prepare,
 	.init = uring_init,
 	.queue = uring_queue,
 	.commit = uring_commit,
@@ -437,9 +459,10 @@ static int uring_init_missing(struct wl_engine *e)
 	return uring_missing(e->job, e->err, sizeof(e->err));
 }
 
-static int uring_queue_missing(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_queue_missing(struct wl_engine *e,
+					 struct wl_io *io)
 {
-	return -ENOTSUP;
+	return wl_engine_q_fail(e, -ENOTSUP);
 }
 
 static void uring_cleanup_missing(struct wl_engine *e)

@@ -122,6 +122,15 @@ static unsigned int ring_take(struct aio_ring *r, struct io_event *ev,
 	return n;
 }
 
+/* Completions waiting in the ring now (those a reap may take). */
+static unsigned int ring_ready(struct aio_ring *r)
+{
+	unsigned int tail = atomic_load_explicit(
+		(_Atomic unsigned int *)&r->tail, memory_order_acquire);
+
+	return tail >= r->head ? tail - r->head : r->nr - r->head + tail;
+}
+
 static unsigned int laio_take(struct laio *l, struct io_event *ev,
 			      unsigned int max)
 {
@@ -134,15 +143,25 @@ static unsigned int laio_take(struct laio *l, struct io_event *ev,
 	return n > 0 ? (unsigned int)n : 0;
 }
 
+/*
+ * Reap the completions present when the reap started (bounded, see
+ * engine.h): what complete() queues is submitted inside this reap once a
+ * batch is full, and buffered I/O on cached pages completes inside that
+ * io_submit(), so "until the ring is empty" would never end. Without the
+ * user-space ring the bound is the requests in flight at the start.
+ */
 static bool laio_reap(struct wl_engine *e)
 {
 	struct laio *l = e->priv;
 	struct io_event ev[LAIO_REAP_BATCH];
 	bool progress = false;
-	unsigned int n;
+	unsigned int n, budget;
 
+	budget = l->ring ? ring_ready(l->ring) : l->depth - l->nfree;
 	l->in_reap = true;
-	while ((n = laio_take(l, ev, LAIO_REAP_BATCH)) > 0) {
+	while (budget && (n = laio_take(l, ev, budget < LAIO_REAP_BATCH ?
+					budget : LAIO_REAP_BATCH)) > 0) {
+		budget -= n;
 		for (unsigned int i = 0; i < n; i++) {
 			struct iocb *cb = ev[i].obj;
 			struct wl_io *io = cb->data;
@@ -265,14 +284,14 @@ fail:
 	return ret;
 }
 
-static int laio_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret laio_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct laio *l = e->priv;
 	struct iocb *cb;
 	int ret;
 
 	if (!wl_real_io_allowed(&l->tgt, io))
-		return -EBADF;
+		return wl_engine_q_fail(e, -EBADF);
 	if (!l->nfree)
 		return WL_Q_BUSY;
 	cb = l->free[--l->nfree];
@@ -288,7 +307,7 @@ static int laio_queue(struct wl_engine *e, struct wl_io *io)
 	l->batch[l->pending++] = cb;
 	if (l->pending >= l->max_batch) {
 		ret = laio_submit(e);
-		return ret ? ret : WL_Q_QUEUED;
+		return ret ? wl_engine_q_fail(e, ret) : WL_Q_QUEUED;
 	}
 	if (l->pending == 1 && !l->in_reap)
 		aio_bh_schedule(l->submit_bh);
@@ -331,6 +350,7 @@ const struct wl_engine_ops wl_engine_linux_aio = {
 		"user space, eventfd for blocking",
 	.flags = WL_ENG_REAL,
 	.check = laio_check,
+	.prepare = wl_real_prepare,
 	.init = laio_init,
 	.queue = laio_queue,
 	.commit = laio_commit,
@@ -351,9 +371,10 @@ static int laio_init_missing(struct wl_engine *e)
 	return laio_missing(e->job, e->err, sizeof(e->err));
 }
 
-static int laio_queue_missing(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret laio_queue_missing(struct wl_engine *e,
+					struct wl_io *io)
 {
-	return -ENOTSUP;
+	return wl_engine_q_fail(e, -ENOTSUP);
 }
 
 static void laio_cleanup_missing(struct wl_engine *e)

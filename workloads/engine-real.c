@@ -15,24 +15,51 @@ void wl_real_target_opts(const struct wl_job *job, struct wl_target_opts *o)
 	o->seed = job->seed;
 }
 
+/* The request size fits the target's alignment (known once it exists). */
+static int check_bs(const struct wl_job *job, const struct wl_target *t,
+		    char *err, size_t errlen)
+{
+	if (t->missing || job->bs % t->align == 0)
+		return 0;
+	snprintf(err, errlen, "%s: block size %u is not a multiple of the "
+		 "target's %u-byte alignment for %s I/O", job->target, job->bs,
+		 t->align, t->direct ? "direct" : "buffered");
+	return -EINVAL;
+}
+
 int wl_real_check(const struct wl_job *job, char *err, size_t errlen)
 {
 	struct wl_target_opts o;
 	struct wl_target t;
 	int ret;
 
+	if (!strncmp(job->target, "sim:", 4) || !strcmp(job->target, "sim")) {
+		snprintf(err, errlen, "--engine %s needs --target FILE or a "
+			 "block device; '%s' is a sim: target, which needs "
+			 "--engine simnvme", job->engine, job->target);
+		return -EINVAL;
+	}
 	wl_real_target_opts(job, &o);
+	ret = wl_target_check(&t, job->target, &o, err, errlen);
+	return ret ? ret : check_bs(job, &t, err, errlen);
+}
+
+int wl_real_prepare(const struct wl_job *job, bool *created, char *err,
+		    size_t errlen)
+{
+	struct wl_target_opts o;
+	struct wl_target t;
+	int ret;
+
+	wl_real_target_opts(job, &o);
+	o.create = true;
 	o.msg = stderr;
 	ret = wl_target_open(&t, job->target, &o, err, errlen);
 	if (ret)
 		return ret;
-	if (job->bs % t.align) {
-		snprintf(err, errlen, "%s: block size %u is not a multiple "
-			 "of the target's %u-byte alignment for %s I/O",
-			 job->target, job->bs, t.align,
-			 t.direct ? "direct" : "buffered");
-		ret = -EINVAL;
-	}
+	if (created)
+		*created = t.created;
+	ret = check_bs(job, &t, err, errlen);
 	wl_target_close(&t);
 	return ret;
 }

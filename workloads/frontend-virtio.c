@@ -47,9 +47,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "util/util.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/target.h"
+#include "workloads/units.h"
 
 #define CACHELINE 64
 /* How long cleanup() waits for the guest's last requests. */
@@ -151,7 +152,7 @@ static int64_t now_ns(void)
 
 static int parse_dur(const char *s, int64_t *out)
 {
-	return cli_parse_duration_ns(s, 1000, out) || *out < 0 ? -EINVAL : 0;
+	return wl_parse_duration_ns(s, 1000, out) || *out < 0 ? -EINVAL : 0;
 }
 
 int64_t wl_think_mean_ns(const struct wl_think *t)
@@ -284,12 +285,10 @@ static void host_complete(struct wl_io *io, void *opaque)
 static void host_submit(struct virtio *v, struct wl_io *io)
 {
 	struct wl_engine *e = v->fe->eng;
-	int ret;
 
 	io->start_ns = now_ns();
 	io->result = 0;
-	ret = e->ops->queue(e, io);
-	switch (ret) {
+	switch (e->ops->queue(e, io)) {
 	case WL_Q_QUEUED:
 		v->host_inflight++;
 		break;
@@ -313,11 +312,10 @@ static void host_submit(struct virtio *v, struct wl_io *io)
 			v->busy_head = io;
 		v->busy_tail = io;
 		break;
-	default:
+	case WL_Q_FAILED:
 		/* Fatal: fail the request back so the guest never hangs. */
-		wl_fe_set_fatal(v->fe, ret < 0 ? ret : -EIO,
-				"submission failed");
-		io->result = ret < 0 ? ret : -EIO;
+		wl_fe_set_fatal(v->fe, e->q_err, "submission failed");
+		io->result = e->q_err;
 		v->host_inflight++;
 		host_complete(io, v);
 		break;
@@ -391,8 +389,7 @@ static void host_process(struct virtio *v)
 
 static void vq_kick_read(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	event_notifier_test_and_clear(n);
 	count(v, CNT(kick_dispatches));
@@ -402,8 +399,7 @@ static void vq_kick_read(EventNotifier *n)
 static bool vq_poll(void *opaque)
 {
 	EventNotifier *n = opaque;
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	return atomic_load_explicit(&v->avail_idx, memory_order_acquire) !=
 	       v->last_avail;
@@ -411,16 +407,14 @@ static bool vq_poll(void *opaque)
 
 static void vq_poll_ready(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	host_process(v);
 }
 
 static void vq_poll_begin(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	v->polling = true;
 	count(v, CNT(poll_sessions));
@@ -429,8 +423,7 @@ static void vq_poll_begin(EventNotifier *n)
 
 static void vq_poll_end(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	v->polling = false;
 	/* Work that arrived unannounced: make the fd say so. */
@@ -757,7 +750,7 @@ static void virtio_report(struct wl_fe *fe)
 		{ "verify_errors", CNT(verify_errors) },
 	};
 	struct virtio *v = fe->priv;
-	size_t n = sizeof(shown) / sizeof(shown[0]);
+	size_t n = ARRAY_SIZE(shown);
 
 	for (size_t i = 0; i < n && i < WL_FE_COUNTERS_MAX; i++) {
 		fe->counters[i].name = shown[i].name;

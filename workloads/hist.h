@@ -1,10 +1,10 @@
 /*
  * hist.h: log-linear latency histogram, bin-compatible with fio's
- * (ANCHORS.md 3.3): values are grouped by their most significant bit and
- * the next WL_HIST_BITS bits index a bucket inside the group, so the
- * relative error is at most 1/2^(WL_HIST_BITS+1) (0.78%). Values below
- * 2^WL_HIST_BITS are exact; values past 2^(GROUPS+BITS-1) ns (about 17 s)
- * land in the last bucket. Percentiles use bucket midpoints.
+ * (docs/anchors.md section 3.3): values are grouped by their most
+ * significant bit and the next WL_HIST_BITS bits index a bucket inside the
+ * group, so the relative error is at most 1/2^(WL_HIST_BITS+1) (0.78%).
+ * Values below 2^WL_HIST_BITS are exact; values past 2^(GROUPS+BITS-1) ns
+ * (about 17 s) land in the last bucket. Percentiles use bucket midpoints.
  *
  * A histogram is plain data (no locking): one writer thread at a time.
  */

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "affinity/affinity.h"
+#include "affinity/host.h"
 #include "loop/iothread.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
@@ -379,6 +380,22 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 	return 0;
 }
 
+int wl_job_prepare(const struct wl_job *job, bool *created, char *err,
+		   size_t errlen)
+{
+	const struct wl_engine_ops *eng = wl_engine_find(job->engine);
+
+	if (created)
+		*created = false;
+	if (!eng) {
+		snprintf(err, errlen,
+			 "invalid value '%s' for --engine: allowed %s",
+			 job->engine, wl_engine_names());
+		return -EINVAL;
+	}
+	return eng->prepare ? eng->prepare(job, created, err, errlen) : 0;
+}
+
 static void fmt_time(char *buf, size_t len)
 {
 	time_t now = time(NULL);
@@ -451,7 +468,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 			delta_cpu(&t->cpu, &w->cpu0, &w->cpu1);
 			t->cpu_requested = w->cpu_req;
 			t->node_requested = w->node_req;
-			t->node_realized = wl_node_of_cpu(t->cpu.cpu);
+			t->node_realized = aff_node_of_cpu(t->cpu.cpu);
 			if (win > 0)
 				cpu_io += (double)t->cpu.cpu_ns * 100.0 / win;
 		}
@@ -468,7 +485,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 					   w->aux_cpu_req[j] :
 					   w->aux[j].cpu_requested;
 			t->node_requested = w->aux_node_req[j];
-			t->node_realized = wl_node_of_cpu(t->cpu.cpu);
+			t->node_realized = aff_node_of_cpu(t->cpu.cpu);
 			pct = win > 0 ? (double)t->cpu.cpu_ns * 100.0 / win : 0;
 			if (strcmp(t->role, "guest") == 0)
 				cpu_guest += pct;
@@ -551,13 +568,16 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	wl_hist_reset(&res->guest_lat);
 	wl_stats_reset(&res->total);
 	ret = wl_job_check(job, err, errlen);
+	if (!ret)
+		ret = wl_job_prepare(job, NULL, err, errlen);
 	if (ret)
 		return ret;
 	eng = wl_engine_find(job->engine);
 	ret = aio_set_default_fdmon(job->fdmon);
 	if (ret) {
-		snprintf(err, errlen, "invalid value '%s' for --fdmon: allowed auto, poll, epoll, io_uring",
-			 job->fdmon);
+		snprintf(err, errlen,
+			 "invalid value '%s' for --fdmon: allowed %s",
+			 job->fdmon, aio_fdmon_names());
 		return ret;
 	}
 	ret = make_params(job, &params, err, errlen);

@@ -68,8 +68,18 @@ struct wl_result {
 /*
  * Validate job against the registries and the engine's and front end's
  * check(): 0 or -EINVAL (usage problem) / -errno, with one line in err.
+ * Creates and writes nothing (dry runs and plan checks call it).
  */
 int wl_job_check(const struct wl_job *job, char *err, size_t errlen);
+/*
+ * Make what a checked job needs before it runs: the engine's prepare()
+ * (a missing target file is created and filled). *created (when not
+ * NULL): whether something was created. 0 or -errno as wl_job_check().
+ * wl_run() calls it; callers that hand the job to another program (fio)
+ * call it themselves.
+ */
+int wl_job_prepare(const struct wl_job *job, bool *created, char *err,
+		   size_t errlen);
 
 /*
  * Run job; fill res (allocated by the caller, zeroed here). 0, or -errno

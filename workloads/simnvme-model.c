@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "config.h"
-#include "cli/cli.h"
+#include "util/file.h"
 #include "workloads/hist.h"
 #include "workloads/simnvme-model.h"
+#include "workloads/units.h"
 
 #ifdef HAVE_JANSSON
 #include <jansson.h>
@@ -17,7 +18,9 @@
 
 static int parse_dur(const char *s, int64_t *out)
 {
-	return cli_parse_duration_ns(s, 1, out);
+	int ret = wl_parse_duration_ns(s, 1, out);
+
+	return ret ? ret : *out > SIM_MAX_DUR_NS ? -ERANGE : 0;
 }
 
 /* A probability: "0.01" or "1%"; 0 or -EINVAL. */
@@ -43,10 +46,17 @@ struct bins {
 	size_t n, cap;
 	int64_t *lo, *hi;
 	uint64_t *cnt;
+	uint64_t total;
 };
+
+/* A count of a hist: file: at most 2^53; the total at most 2^63. */
+#define HIST_COUNT_MAX (1ULL << 53)
+#define HIST_TOTAL_MAX (1ULL << 63)
 
 static int bins_add(struct bins *b, int64_t lo, int64_t hi, uint64_t cnt)
 {
+	if (cnt > HIST_COUNT_MAX || b->total + cnt > HIST_TOTAL_MAX)
+		return -ERANGE;
 	if (!cnt)
 		return 0;
 	if (b->n == b->cap) {
@@ -72,15 +82,26 @@ static int bins_add(struct bins *b, int64_t lo, int64_t hi, uint64_t cnt)
 	b->hi[b->n] = hi;
 	b->cnt[b->n] = cnt;
 	b->n++;
+	b->total += cnt;
 	return 0;
 }
 
 #ifdef HAVE_JANSSON
-static int hist_from_json(const char *path, struct bins *b, char *err,
-			  size_t errlen)
+/* A JSON integer from 0 to max into *out. */
+static bool json_count(json_t *v, json_int_t max, json_int_t *out)
+{
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > max)
+		return false;
+	*out = json_integer_value(v);
+	return true;
+}
+
+static int hist_from_json(const char *text, size_t len, const char *path,
+			  struct bins *b, char *err, size_t errlen)
 {
 	json_error_t jerr;
-	json_t *root = json_load_file(path, 0, &jerr), *buckets, *pair;
+	json_t *root = json_loadb(text, len, 0, &jerr), *buckets, *pair;
 	size_t i;
 	int ret = 0;
 
@@ -99,91 +120,162 @@ static int hist_from_json(const char *path, struct bins *b, char *err,
 		return -EINVAL;
 	}
 	json_array_foreach(buckets, i, pair) {
-		json_int_t idx = json_integer_value(json_array_get(pair, 0));
-		json_int_t cnt = json_integer_value(json_array_get(pair, 1));
+		json_int_t idx, cnt;
 
-		if (!json_is_array(pair) || idx < 0 || idx >= WL_HIST_NR ||
-		    cnt < 0) {
+		ret = -EINVAL;
+		if (json_is_array(pair) && json_array_size(pair) == 2 &&
+		    json_count(json_array_get(pair, 0), WL_HIST_NR - 1,
+			       &idx) &&
+		    json_count(json_array_get(pair, 1),
+			       (json_int_t)HIST_COUNT_MAX, &cnt))
+			ret = bins_add(b,
+				(int64_t)wl_hist_bucket_lo((unsigned int)idx),
+				idx + 1 < WL_HIST_NR ?
+				(int64_t)wl_hist_bucket_lo((unsigned int)idx + 1) - 1 :
+				(int64_t)wl_hist_bucket_lo((unsigned int)idx),
+				(uint64_t)cnt);
+		if (ret == -ENOMEM)
+			break;
+		if (ret) {
 			snprintf(err, errlen,
-				 "hist file %s: bad bucket entry %zu", path, i);
+				 "hist file %s: bucket %zu: allowed [INDEX 0-%d, COUNT 0-2^53] with a total up to 2^63",
+				 path, i, WL_HIST_NR - 1);
 			ret = -EINVAL;
 			break;
 		}
-		ret = bins_add(b, (int64_t)wl_hist_bucket_lo((unsigned int)idx),
-			       idx + 1 < WL_HIST_NR ?
-			       (int64_t)wl_hist_bucket_lo((unsigned int)idx + 1) - 1 :
-			       (int64_t)wl_hist_bucket_lo((unsigned int)idx),
-			       (uint64_t)cnt);
-		if (ret)
-			break;
 	}
 	json_decref(root);
 	return ret;
 }
 #endif
 
-static int hist_from_text(FILE *f, const char *path, struct bins *b,
-			  char *err, size_t errlen)
+/* A decimal count, digits only, at most HIST_COUNT_MAX. */
+static bool parse_count(const char *s, size_t n, uint64_t *out)
 {
-	char line[256], val[128];
-	unsigned long long cnt;
-	int lineno = 0, fields, ret;
-	int64_t ns;
+	uint64_t v = 0;
 
-	while (fgets(line, sizeof(line), f)) {
-		char *p = line;
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+		if (v > HIST_COUNT_MAX)
+			return false;
+	}
+	*out = v;
+	return true;
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* One line of a text histogram: "LATENCY [COUNT] [# comment]". */
+static int hist_line(const char *p, const char *end, const char *path,
+		     int lineno, struct bins *b, char *err, size_t errlen)
+{
+	const char *tok;
+	char val[64];
+	uint64_t cnt = 1;
+	int64_t ns;
+	int ret;
+
+	while (p < end && blank(*p))
+		p++;
+	if (p == end || *p == '#')
+		return 0;
+	for (tok = p; p < end && !blank(*p) && *p != '#'; p++)
+		;
+	if ((size_t)(p - tok) >= sizeof(val))
+		goto bad;
+	memcpy(val, tok, (size_t)(p - tok));
+	val[p - tok] = '\0';
+	if (parse_dur(val, &ns) || ns < 0)
+		goto bad;
+	while (p < end && blank(*p))
+		p++;
+	if (p < end && *p != '#') {
+		for (tok = p; p < end && !blank(*p) && *p != '#'; p++)
+			;
+		if (!parse_count(tok, (size_t)(p - tok), &cnt)) {
+			snprintf(err, errlen,
+				 "hist file %s line %d: count '%.*s': allowed an integer from 0 to 2^53",
+				 path, lineno, (int)(p - tok > 40 ? 40 : p - tok),
+				 tok);
+			return -EINVAL;
+		}
+		while (p < end && blank(*p))
+			p++;
+		if (p < end && *p != '#')
+			goto bad;
+	}
+	ret = bins_add(b, ns, ns, cnt);
+	if (ret == -ERANGE) {
+		snprintf(err, errlen,
+			 "hist file %s line %d: the counts add up to more than 2^63",
+			 path, lineno);
+		return -EINVAL;
+	}
+	return ret;
+bad:
+	snprintf(err, errlen,
+		 "hist file %s line %d: expected 'LATENCY [COUNT]' (e.g. '20us 15', LATENCY up to 1h)",
+		 path, lineno);
+	return -EINVAL;
+}
+
+static int hist_from_text(const char *text, size_t len, const char *path,
+			  struct bins *b, char *err, size_t errlen)
+{
+	int lineno = 0, ret;
+	size_t pos = 0;
+
+	while (pos < len) {
+		const char *nl = memchr(text + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (text + pos)) : len - pos;
 
 		lineno++;
-		while (isspace((unsigned char)*p))
-			p++;
-		if (!*p || *p == '#')
-			continue;
-		cnt = 1;
-		fields = sscanf(p, "%127s %llu", val, &cnt);
-		if (fields < 1 || parse_dur(val, &ns) || ns < 0) {
+		if (memchr(text + pos, '\0', n)) {
 			snprintf(err, errlen,
-				 "hist file %s line %d: expected 'LATENCY [COUNT]' (e.g. '20us 15')",
+				 "hist file %s line %d: contains a NUL byte",
 				 path, lineno);
 			return -EINVAL;
 		}
-		ret = bins_add(b, ns, ns, cnt);
+		ret = hist_line(text + pos, text + pos + n, path, lineno, b,
+				err, errlen);
 		if (ret)
 			return ret;
+		pos += n + (nl != NULL);
 	}
 	return 0;
 }
 
-static int hist_load(const char *path, struct sim_lat *m, char *err,
-		     size_t errlen)
+int sim_lat_hist_parse(const char *text, size_t len, const char *name,
+		       struct sim_lat *m, char *err, size_t errlen)
 {
 	struct bins b = { 0 };
-	FILE *f = fopen(path, "r");
-	int c, ret;
 	uint64_t total = 0;
+	size_t i = 0;
+	int ret;
 
-	if (!f) {
-		snprintf(err, errlen, "hist file %s: %s", path,
-			 strerror(errno));
-		return -EINVAL;
-	}
-	do {
-		c = fgetc(f);
-	} while (c != EOF && isspace(c));
-	if (c == '{') {
-		fclose(f);
+	memset(m, 0, sizeof(*m));
+	m->kind = SIM_LAT_HIST;
+	while (i < len && isspace((unsigned char)text[i]))
+		i++;
+	if (i < len && text[i] == '{') {
 #ifdef HAVE_JANSSON
-		ret = hist_from_json(path, &b, err, errlen);
+		ret = hist_from_json(text, len, name, &b, err, errlen);
 #else
-		snprintf(err, errlen, "hist file %s: JSON needs jansson", path);
+		snprintf(err, errlen, "hist file %s: JSON needs jansson", name);
 		ret = -EINVAL;
 #endif
 	} else {
-		rewind(f);
-		ret = hist_from_text(f, path, &b, err, errlen);
-		fclose(f);
+		ret = hist_from_text(text, len, name, &b, err, errlen);
 	}
 	if (!ret && !b.n) {
-		snprintf(err, errlen, "hist file %s: no samples", path);
+		snprintf(err, errlen, "hist file %s: no samples", name);
 		ret = -EINVAL;
 	}
 	if (ret) {
@@ -192,15 +284,33 @@ static int hist_load(const char *path, struct sim_lat *m, char *err,
 		free(b.cnt);
 		return ret;
 	}
-	for (size_t i = 0; i < b.n; i++) {
-		total += b.cnt[i];
-		b.cnt[i] = total;
+	for (size_t k = 0; k < b.n; k++) {
+		total += b.cnt[k];
+		b.cnt[k] = total;
 	}
 	m->nbins = b.n;
 	m->lo = b.lo;
 	m->hi = b.hi;
 	m->cum = b.cnt;
 	return 0;
+}
+
+static int hist_load(const char *path, struct sim_lat *m, char *err,
+		     size_t errlen)
+{
+	char *text, msg[512];
+	size_t len;
+	int ret;
+
+	ret = util_read_file(path, SIM_HIST_MAX_BYTES, &text, &len, msg,
+			     sizeof(msg));
+	if (ret) {
+		snprintf(err, errlen, "hist file %s", msg);
+		return ret == -ENOMEM ? ret : -EINVAL;
+	}
+	ret = sim_lat_hist_parse(text, len, path, m, err, errlen);
+	free(text);
+	return ret;
 }
 
 int sim_lat_parse(const char *model, struct sim_lat *m, char *err,
@@ -254,7 +364,7 @@ int sim_lat_parse(const char *model, struct sim_lat *m, char *err,
 	}
 bad:
 	snprintf(err, errlen,
-		 "invalid latency model '%s': allowed fixed:L, uniform:A-B, lognormal:MEDIAN,SIGMA (SIGMA 0-10), hist:FILE",
+		 "invalid latency model '%s': allowed fixed:L, uniform:A-B, lognormal:MEDIAN,SIGMA (SIGMA 0-10), hist:FILE (latencies up to 1h)",
 		 model);
 	return -EINVAL;
 }
@@ -273,7 +383,7 @@ int64_t sim_lat_sample(const struct sim_lat *m, struct wl_rand *r)
 		       (int64_t)wl_rand_below(r, (uint64_t)(m->b_ns - m->a_ns) + 1);
 	case SIM_LAT_LOGNORMAL:
 		v = (double)m->a_ns * exp(m->sigma * wl_rand_normal(r));
-		return v > 9e18 ? INT64_MAX / 4 : (int64_t)v;
+		return v > SIM_MAX_DUR_NS ? SIM_MAX_DUR_NS : (int64_t)v;
 	case SIM_LAT_HIST:
 		u = wl_rand_below(r, m->cum[m->nbins - 1]);
 		/* First bin whose cumulative count exceeds u. */
@@ -317,17 +427,17 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		return sim_lat_parse(val, &s->lat, err, errlen);
 	} else if (strcmp(key, "channels") == 0) {
 		allowed = "an integer 1-1024";
-		if (cli_parse_int64(val, &v) || v < 1 || v > SIM_MAX_CHANNELS)
+		if (wl_parse_int64(val, &v) || v < 1 || v > SIM_MAX_CHANNELS)
 			goto bad;
 		s->channels = (uint32_t)v;
 	} else if (strcmp(key, "size") == 0) {
 		allowed = "a size of at least 4k, like 1g";
-		if (cli_parse_size(val, &u) || u < 4096)
+		if (wl_parse_size(val, &u) || u < 4096)
 			goto bad;
 		s->size = u;
 	} else if (strcmp(key, "lba") == 0) {
 		allowed = "a power of two from 1 to 64k, like 512 or 4k";
-		if (cli_parse_size(val, &u) || !u || u > 65536 || (u & (u - 1)))
+		if (wl_parse_size(val, &u) || !u || u > 65536 || (u & (u - 1)))
 			goto bad;
 		s->lba = (uint32_t)u;
 	} else if (strcmp(key, "err") == 0) {
@@ -335,7 +445,7 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (parse_prob(val, &s->err_rate))
 			goto bad;
 	} else if (strcmp(key, "spike") == 0) {
-		allowed = "PROBABILITY:LATENCY, like 0.001:2ms";
+		allowed = "PROBABILITY:LATENCY (up to 1h), like 0.001:2ms";
 		if (strlen(val) >= sizeof(buf))
 			goto bad;
 		strcpy(buf, val);
@@ -351,11 +461,12 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (parse_prob(val, &s->stuck_prob))
 			goto bad;
 	} else if (strcmp(key, "timeout") == 0) {
-		allowed = "a duration above 0, like 10ms";
+		allowed = "a duration above 0 up to 1h, like 10ms";
 		if (parse_dur(val, &s->timeout_ns) || s->timeout_ns <= 0)
 			goto bad;
 	} else if (strcmp(key, "coalesce") == 0) {
-		allowed = "COUNT:TIME with COUNT 1-255, like 8:100us";
+		allowed = "COUNT:TIME with COUNT 1-255 and TIME up to 1h, "
+			  "like 8:100us";
 		if (strlen(val) >= sizeof(buf))
 			goto bad;
 		strcpy(buf, val);
@@ -363,7 +474,7 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (!sep)
 			goto bad;
 		*sep = '\0';
-		if (cli_parse_int64(buf, &v) || v < 1 || v > 255 ||
+		if (wl_parse_int64(buf, &v) || v < 1 || v > 255 ||
 		    parse_dur(sep + 1, &s->coal_ns))
 			goto bad;
 		s->coal_count = (uint32_t)v;
@@ -377,7 +488,7 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 			goto bad;
 	} else if (strcmp(key, "cpu") == 0) {
 		allowed = "a CPU number 0-4095";
-		if (cli_parse_int64(val, &v) || v < 0 || v > 4095)
+		if (wl_parse_int64(val, &v) || v < 0 || v > 4095)
 			goto bad;
 		s->cpu = (int)v;
 	} else {
@@ -437,6 +548,7 @@ int sim_spec_parse(const char *target, struct sim_spec *s, char *err,
 				goto out;
 			}
 			if (strlen(val) + strlen(tok) + 2 > sizeof(val)) {
+				snprintf(err, errlen, "simnvme target too long");
 				ret = -EINVAL;
 				goto out;
 			}

@@ -25,6 +25,9 @@
  *   cpu=N                 CPU of the device thread (thread mode)
  * hist:FILE is a run JSON written by aiotune (result.hist is sampled) or a
  * text file of lines "LATENCY [COUNT]" (LATENCY with a unit, ns if none).
+ * Every duration (latencies, spike, timeout, coalescing time) is at most
+ * SIM_MAX_DUR_NS and a lognormal sample is cut there, so deadlines (a
+ * clock reading plus queued latencies) never overflow an int64.
  *
  * Deadline of a command submitted at now: max(now, when the first channel
  * frees) + sampled latency (+ spike); that channel is busy until then.
@@ -57,6 +60,7 @@ struct sim_lat {
 };
 
 #define SIM_MAX_CHANNELS 1024
+#define SIM_MAX_DUR_NS 3600000000000LL	/* 1 h */
 
 struct sim_spec {
 	struct sim_lat lat;
@@ -80,6 +84,17 @@ int sim_spec_parse(const char *target, struct sim_spec *s, char *err,
 /* Parse a latency model alone ("fixed:15us"). 0 or -EINVAL with err. */
 int sim_lat_parse(const char *model, struct sim_lat *m, char *err,
 		  size_t errlen);
+/*
+ * The largest hist: file read: 64 MiB (a run JSON with its histogram is
+ * under 150 KiB; a text histogram needs a line per distinct latency).
+ */
+#define SIM_HIST_MAX_BYTES ((size_t)64 << 20)
+/*
+ * A hist: model from the len bytes of text (a run JSON or "LATENCY
+ * [COUNT]" lines), name naming it in messages. 0 or -EINVAL with err.
+ */
+int sim_lat_hist_parse(const char *text, size_t len, const char *name,
+		       struct sim_lat *m, char *err, size_t errlen);
 /* One latency sample in ns (>= 0). */
 int64_t sim_lat_sample(const struct sim_lat *m, struct wl_rand *r);
 /* Free what a hist model allocated. */

@@ -1,9 +1,9 @@
 /*
  * target.c: open real targets (files, block devices) under the safety rules
- * of target.h, create and fill missing files, and the data pattern used for
- * filling and verifying.
+ * of target.h, check them without side effects, create and fill missing
+ * files, and the data pattern used for filling and verifying. What else
+ * uses a device or file is found by target-use.c.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -14,10 +14,11 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <linux/fs.h>
 
+#include "affinity/host.h"
 #include "workloads/target.h"
 
 #define FILL_CHUNK (1U << 20)
@@ -56,225 +57,6 @@ bool wl_pattern_check(const void *buf, size_t len, uint64_t off,
 		}
 	}
 	return true;
-}
-
-/* ---- sysfs helpers ------------------------------------------------------- */
-
-static int read_sysfs_line(const char *path, char *buf, size_t len)
-{
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f)) {
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
-/* The sysfs directory of dev: /sys/dev/block/MAJ:MIN, resolved. */
-static int sysfs_dev_dir(dev_t dev, char *dir, size_t len)
-{
-	char link[64];
-
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev),
-		 minor(dev));
-	if (!realpath(link, dir))
-		return -ENOENT;
-	(void)len;
-	return 0;
-}
-
-/* dir/leaf into out; false when it does not fit. */
-static bool join_path(char *out, size_t len, const char *dir,
-		      const char *leaf)
-{
-	int n = snprintf(out, len, "%s/%s", dir, leaf);
-
-	return n > 0 && (size_t)n < len;
-}
-
-static bool sysfs_is_partition(const char *dir)
-{
-	char p[PATH_MAX];
-
-	return join_path(p, sizeof(p), dir, "partition") &&
-	       access(p, F_OK) == 0;
-}
-
-int wl_disk_of_dev(dev_t dev, char *disk, size_t len)
-{
-	char dir[PATH_MAX];
-	char *slash;
-
-	if (sysfs_dev_dir(dev, dir, sizeof(dir)))
-		return -ENOENT;
-	if (sysfs_is_partition(dir)) {
-		slash = strrchr(dir, '/');
-		if (!slash)
-			return -ENOENT;
-		*slash = '\0';
-	}
-	slash = strrchr(dir, '/');
-	snprintf(disk, len, "%.63s", slash ? slash + 1 : dir);
-	return 0;
-}
-
-/* ---- in-use checks ------------------------------------------------------- */
-
-/* First entry of <dir>/holders, if any. */
-static bool holder_of(const char *dir, char *who, size_t len)
-{
-	char p[PATH_MAX];
-	struct dirent *de;
-	bool found = false;
-	DIR *d;
-
-	if (!join_path(p, sizeof(p), dir, "holders"))
-		return false;
-	d = opendir(p);
-	if (!d)
-		return false;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(who, len, "%s", de->d_name);
-		found = true;
-		break;
-	}
-	closedir(d);
-	return found;
-}
-
-/* Mount point of the filesystem on dev, from /proc/self/mountinfo. */
-static bool mounted_at(dev_t dev, char *where, size_t len)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "r");
-	char line[4096];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		unsigned int maj, min;
-		char mnt[4096];
-
-		/* id parent maj:min root mount-point ... */
-		if (sscanf(line, "%*d %*d %u:%u %*s %4095s", &maj, &min,
-			   mnt) != 3)
-			continue;
-		if (maj == major(dev) && min == minor(dev)) {
-			snprintf(where, len, "%s", mnt);
-			found = true;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-static bool used_as_swap(dev_t dev)
-{
-	FILE *f = fopen("/proc/swaps", "r");
-	char line[4096];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char path[4096];
-		struct stat st;
-
-		if (sscanf(line, "%4095s", path) != 1 || path[0] != '/')
-			continue;
-		if (stat(path, &st) == 0 && S_ISBLK(st.st_mode) &&
-		    st.st_rdev == dev)
-			found = true;
-	}
-	fclose(f);
-	return found;
-}
-
-/* One device (whole disk or partition): mounted, swap or held. */
-static bool one_dev_in_use(dev_t dev, const char *dir, const char *name,
-			   char *why, size_t whylen)
-{
-	char what[4096];
-
-	if (mounted_at(dev, what, sizeof(what))) {
-		snprintf(why, whylen, "%s is mounted on %s", name, what);
-		return true;
-	}
-	if (used_as_swap(dev)) {
-		snprintf(why, whylen, "%s is in use as swap", name);
-		return true;
-	}
-	if (dir && holder_of(dir, what, sizeof(what))) {
-		snprintf(why, whylen, "%s is held by %s (device-mapper/md)",
-			 name, what);
-		return true;
-	}
-	return false;
-}
-
-/* The dev_t in <dir>/dev ("MAJ:MIN"). */
-static int sysfs_devt(const char *dir, dev_t *out)
-{
-	char p[PATH_MAX], val[64];
-	unsigned int maj, min;
-
-	if (!join_path(p, sizeof(p), dir, "dev") ||
-	    read_sysfs_line(p, val, sizeof(val)) ||
-	    sscanf(val, "%u:%u", &maj, &min) != 2)
-		return -ENOENT;
-	*out = makedev(maj, min);
-	return 0;
-}
-
-/* Partitions of the disk at dir: subdirectories with a "partition" file. */
-static bool partitions_in_use(const char *dir, char *why, size_t whylen)
-{
-	struct dirent *de;
-	bool busy = false;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return false;
-	while (!busy && (de = readdir(d))) {
-		char sub[PATH_MAX];
-		dev_t part;
-
-		if (de->d_name[0] == '.' ||
-		    !join_path(sub, sizeof(sub), dir, de->d_name))
-			continue;
-		if (!sysfs_is_partition(sub) || sysfs_devt(sub, &part))
-			continue;
-		busy = one_dev_in_use(part, sub, de->d_name, why, whylen);
-	}
-	closedir(d);
-	return busy;
-}
-
-bool wl_blockdev_in_use(dev_t dev, char *why, size_t whylen)
-{
-	char dir[PATH_MAX], name[64];
-	const char *slash;
-	bool have_dir = sysfs_dev_dir(dev, dir, sizeof(dir)) == 0;
-
-	if (have_dir) {
-		slash = strrchr(dir, '/');
-		snprintf(name, sizeof(name), "%.63s",
-			 slash ? slash + 1 : dir);
-	} else {
-		snprintf(name, sizeof(name), "%u:%u", major(dev), minor(dev));
-	}
-	if (one_dev_in_use(dev, have_dir ? dir : NULL, name, why, whylen))
-		return true;
-	if (have_dir && !sysfs_is_partition(dir))
-		return partitions_in_use(dir, why, whylen);
-	return false;
 }
 
 /* ---- messages ------------------------------------------------------------ */
@@ -375,10 +157,10 @@ static int target_size(struct wl_target *t, const struct stat *st,
 void wl_size_str(uint64_t bytes, char *buf, size_t len)
 {
 	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB",
-					     "TiB" };
+					     "TiB", "PiB", "EiB" };
 	int u = 0;
 
-	while (u < 4 && bytes >= 1024 && bytes % 1024 == 0) {
+	while (u < 6 && bytes >= 1024 && bytes % 1024 == 0) {
 		bytes /= 1024;
 		u++;
 	}
@@ -456,6 +238,132 @@ out:
 	return ret;
 }
 
+/* ---- what a target may be ---------------------------------------------- */
+
+const char *wl_file_kind(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFIFO:
+		return "a FIFO (named pipe)";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFLNK:
+		return "a symbolic link";
+	default:
+		return "of an unknown file type";
+	}
+}
+
+/* The directory that holds path: "." for a bare name, "/" for "/x". */
+static void dir_of(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+/* "80.2 GiB", "512 bytes": one decimal, for sizes that are not exact. */
+static void size_approx(uint64_t bytes, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB",
+					     "PiB", "EiB" };
+	double v = (double)bytes;
+	int u = -1;
+
+	while (u < 5 && v >= 1024) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, len, "%" PRIu64 " bytes", bytes);
+	else
+		snprintf(buf, len, "%.1f %s", v, units[u]);
+}
+
+/* A file of size bytes fits on the filesystem of dir (for path). */
+static int check_space(const char *path, const char *dir, uint64_t size,
+		       char *err, size_t errlen)
+{
+	char need[32], have[32];
+	struct statvfs sv;
+	uint64_t avail;
+
+	if (statvfs(dir, &sv))
+		return open_error(path, "cannot create", errno, false, false,
+				  err, errlen);
+	/* f_bavail: what an unprivileged writer may use (root's reserve
+	 * stays free even when we run as root). */
+	if (__builtin_mul_overflow((uint64_t)sv.f_bavail,
+				   (uint64_t)sv.f_frsize, &avail))
+		avail = UINT64_MAX;
+	if (avail >= size)
+		return 0;
+	wl_size_str(size, need, sizeof(need));
+	size_approx(avail, have, sizeof(have));
+	snprintf(err, errlen, "%s: cannot create a %s file: only %s free on "
+		 "the filesystem of %s (make --size smaller or free space)",
+		 path, need, have, dir);
+	return -EINVAL;
+}
+
+/* A file on procfs, sysfs and the like: refused, naming the filesystem. */
+static int check_real_fs(const char *path, const char *where, char *err,
+			 size_t errlen)
+{
+	const char *fs = wl_pseudo_fs(where);
+
+	if (!fs)
+		return 0;
+	snprintf(err, errlen, "%s: is on %s, a kernel interface that stores "
+		 "no data: a target is a regular file on a real filesystem or "
+		 "a block device", path, fs);
+	return -EINVAL;
+}
+
+/*
+ * A missing file: whether it could be created (its directory exists on a
+ * real filesystem, is writable and has room). Creates nothing.
+ */
+static int check_missing(const char *path, const struct wl_target_opts *o,
+			 char *err, size_t errlen)
+{
+	uint64_t size = o->size ? o->size : WL_TARGET_DEFAULT_SIZE;
+	char dir[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	if (strncmp(path, "/dev/", 5) == 0)
+		return open_error(path, "open failed", ENOENT, false, true,
+				  err, errlen);
+	dir_of(path, dir, sizeof(dir));
+	if (stat(dir, &st))
+		return open_error(path, "cannot create", errno, false, false,
+				  err, errlen);
+	if (!S_ISDIR(st.st_mode))
+		return open_error(path, "cannot create", ENOTDIR, false, false,
+				  err, errlen);
+	ret = check_real_fs(path, dir, err, errlen);
+	if (ret)
+		return ret;
+	if (access(dir, W_OK | X_OK))
+		return open_error(path, "cannot create", errno, false, false,
+				  err, errlen);
+	return check_space(path, dir, size, err, errlen);
+}
+
 static int create_file(const char *path, const struct wl_target_opts *o,
 		       bool *created, char *err, size_t errlen)
 {
@@ -463,6 +371,9 @@ static int create_file(const char *path, const struct wl_target_opts *o,
 	int fd, ret;
 
 	*created = false;
+	ret = check_missing(path, o, err, errlen);
+	if (ret)
+		return ret;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		if (errno == EEXIST)
@@ -494,19 +405,21 @@ static int check_write_allowed(const char *path, const struct stat *st,
 			       bool created, const struct wl_target_opts *o,
 			       char *err, size_t errlen)
 {
-	char why[4096 + 64];
+	bool blk = S_ISBLK(st->st_mode);
+	char why[8192];
 
-	if (S_ISBLK(st->st_mode) &&
-	    wl_blockdev_in_use(st->st_rdev, why, sizeof(why))) {
-		snprintf(err, errlen, "%s: refusing to write: %s", path, why);
+	/* In use by something else: refused whatever the flags. */
+	if (blk ? wl_blockdev_in_use(st->st_rdev, why, sizeof(why)) :
+		  wl_file_in_use(st, path, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: refusing to write: %.3800s", path,
+			 why);
 		return -EBUSY;
 	}
-	if (created || o->allow_write ||
-	    (S_ISREG(st->st_mode) && created_here(st)))
+	if (created || o->allow_write || (!blk && created_here(st)))
 		return 0;
 	snprintf(err, errlen, "%s: refusing to write to an existing %s "
 		 "without --allow-write (its data would be overwritten)", path,
-		 S_ISBLK(st->st_mode) ? "block device" : "file");
+		 blk ? "block device" : "file");
 	return -EPERM;
 }
 
@@ -539,13 +452,10 @@ static int open_checked(struct wl_target *t, const struct stat *st,
 	return 0;
 }
 
-int wl_target_open(struct wl_target *t, const char *path,
-		   const struct wl_target_opts *o, char *err, size_t errlen)
+/* Set up t for path: 0, or -errno with err filled. */
+static int target_init(struct wl_target *t, const char *path, char *err,
+		       size_t errlen)
 {
-	struct stat st;
-	uint64_t size = 0;
-	int ret;
-
 	memset(t, 0, sizeof(*t));
 	t->fd = -1;
 	if (!path || !*path) {
@@ -557,14 +467,29 @@ int wl_target_open(struct wl_target *t, const char *path,
 		return -ENAMETOOLONG;
 	}
 	snprintf(t->path, sizeof(t->path), "%s", path);
+	return 0;
+}
 
+int wl_target_open(struct wl_target *t, const char *path,
+		   const struct wl_target_opts *o, char *err, size_t errlen)
+{
+	struct stat st;
+	uint64_t size = 0;
+	int ret;
+
+	ret = target_init(t, path, err, errlen);
+	if (ret)
+		return ret;
 	if (stat(path, &st)) {
 		if (errno != ENOENT)
 			return open_error(path, "cannot stat", errno, false,
 					  false, err, errlen);
-		if (strncmp(path, "/dev/", 5) == 0)
-			return open_error(path, "open failed", ENOENT,
-					  false, true, err, errlen);
+		if (!o->create) {
+			ret = check_missing(path, o, err, errlen);
+			return ret ? ret : open_error(path, "open failed",
+						      ENOENT, false, false,
+						      err, errlen);
+		}
 		ret = create_file(path, o, &t->created, err, errlen);
 		if (ret)
 			return ret;
@@ -578,9 +503,12 @@ int wl_target_open(struct wl_target *t, const char *path,
 		t->kind = WL_TARGET_BLOCK;
 	} else if (S_ISREG(st.st_mode)) {
 		t->kind = WL_TARGET_FILE;
+		ret = check_real_fs(path, path, err, errlen);
+		if (ret)
+			return ret;
 	} else {
-		snprintf(err, errlen, "%s: not a regular file or a block "
-			 "device", path);
+		snprintf(err, errlen, "%s: is %s: a target is a regular file "
+			 "or a block device", path, wl_file_kind(st.st_mode));
 		return -EINVAL;
 	}
 	if (o->write) {
@@ -603,10 +531,14 @@ int wl_target_open(struct wl_target *t, const char *path,
 	}
 	probe_alignment(t);
 	if (o->size && o->size > size) {
-		snprintf(err, errlen, "%s: is %" PRIu64 " bytes, smaller than "
-			 "the %" PRIu64 " bytes the job needs (--size)", path,
-			 size, o->size);
-		ret = -ENOSPC;
+		char need[32], have[32];
+
+		wl_size_str(o->size, need, sizeof(need));
+		wl_size_str(size, have, sizeof(have));
+		snprintf(err, errlen, "%s: is %s, smaller than the %s the job "
+			 "needs (--size plus --offset); it is not extended",
+			 path, have, need);
+		ret = -EINVAL;
 		goto fail;
 	}
 	if (o->size)
@@ -618,11 +550,35 @@ int wl_target_open(struct wl_target *t, const char *path,
 		ret = -EINVAL;
 		goto fail;
 	}
-	if (wl_disk_of_dev(t->kind == WL_TARGET_BLOCK ? st.st_rdev : st.st_dev,
-			   t->disk, sizeof(t->disk)))
+	if (aff_blockdev_disk(t->kind == WL_TARGET_BLOCK ? st.st_rdev :
+			      st.st_dev, t->disk, sizeof(t->disk)))
 		t->disk[0] = '\0';
 	return 0;
 fail:
+	wl_target_close(t);
+	return ret;
+}
+
+int wl_target_check(struct wl_target *t, const char *path,
+		    const struct wl_target_opts *o, char *err, size_t errlen)
+{
+	struct wl_target_opts no_create = *o;
+	struct stat st;
+	int ret;
+
+	ret = target_init(t, path, err, errlen);
+	if (ret)
+		return ret;
+	if (stat(path, &st) && errno == ENOENT) {
+		ret = check_missing(path, o, err, errlen);
+		t->missing = !ret;
+		t->kind = WL_TARGET_FILE;
+		return ret;
+	}
+	/* It exists: opening it creates and writes nothing. */
+	no_create.create = false;
+	no_create.msg = NULL;
+	ret = wl_target_open(t, path, &no_create, err, errlen);
 	wl_target_close(t);
 	return ret;
 }

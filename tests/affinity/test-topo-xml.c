@@ -121,5 +121,7 @@ int main(void)
 	check_nvme();
 	ASSERT_EQ(aff_topo_load(&t, "tests/affinity/no-such.xml"), -ENOENT);
 	ASSERT_NE(aff_topo_load(&t, "Makefile"), 0); /* not XML */
+	/* Not a regular file: refused, never read. */
+	ASSERT_EQ(aff_topo_load(&t, "/dev/zero"), -EINVAL);
 	return 0;
 }

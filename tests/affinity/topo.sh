@@ -75,10 +75,15 @@ run 2 topo --iothreads -1
 one_line; err_has "--iothreads"
 run 2 topo --frobnicate 1
 one_line; err_has "unknown option '--frobnicate'"
-run 1 topo --target /no/such/file
-one_line; err_has "/no/such/file"
-run 1 topo --xml "$dir/nvme-node1.xml" --target sdz
+run 2 topo --target /no/such/file
+one_line; err_has "/no/such/file"; err_has "allowed a regular file"
+run 2 topo --xml "$dir/nvme-node1.xml" --target sdz
 one_line; err_has "sdz"
-run 1 topo --xml /no/such.xml
-one_line; err_has "/no/such.xml"
+# A bad --xml file is bad input: exit 2, one line naming it.
+run 2 topo --xml /no/such.xml
+one_line; err_has "/no/such.xml: No such file or directory"
+run 2 topo --xml "$dir/../../Makefile"
+one_line; err_has "Makefile: not an hwloc XML topology"
+run 2 topo --xml /dev/zero
+one_line; err_has "/dev/zero: not a regular file"
 echo "topo.sh: ok"

@@ -65,6 +65,30 @@ $A recommend "$d" >/dev/null 2>&1 || fail "recommend on the import"
 $A import-fio --output "$d" "$S/read.json" 2>/dev/null
 [ $? -eq 2 ] || fail "overwrite not refused"
 
+# A sweep directory without results.csv yet (its meta.json holds the seed,
+# sessions and failed runs; plan.json the plan): refused, nothing in it
+# replaced or added.
+for f in meta.json plan.json; do
+	sw=$tmp/sweep-$f
+	mkdir -p "$sw"
+	printf '{"sweep": {"seed": 42}, "failed_runs": ["p0001-r1"]}\n' \
+		>"$sw/$f"
+	cp "$sw/$f" "$tmp/orig"
+	err=$($A import-fio --output "$sw" "$S/read.json" 2>&1 >/dev/null)
+	rc=$?
+	[ $rc -eq 2 ] || fail "import into a dir with $f: exit $rc"
+	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "$f: '$err'"
+	case $err in *"$sw/$f"*) ;; *) fail "$f not named: $err" ;; esac
+	cmp -s "$sw/$f" "$tmp/orig" || fail "$f was replaced"
+	[ "$(ls "$sw")" = "$f" ] || fail "import wrote into $sw: $(ls "$sw")"
+done
+# A directory holding other files (the fio output itself) is fine.
+mkdir "$tmp/own" && cp "$S/read.json" "$tmp/own/"
+$A import-fio --output "$tmp/own" "$tmp/own/read.json" >/dev/null ||
+	fail "import beside its input"
+[ -f "$tmp/own/meta.json" ] && [ -f "$tmp/own/read.json" ] ||
+	fail "import beside its input: files"
+
 # Bad files: exit 2, one line naming the file.
 for f in notjson.txt nojobs.json nodirs.json missing-file.json; do
 	err=$($A import-fio --output "$tmp/bad" "$S/$f" 2>&1 >/dev/null)
@@ -73,6 +97,27 @@ for f in notjson.txt nojobs.json nodirs.json missing-file.json; do
 	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "$f: '$err'"
 	case $err in *"$f"*) ;; *) fail "$f not named: $err" ;; esac
 done
+[ ! -e "$tmp/bad/results.csv" ] || fail "bad input wrote results"
+
+# Garbage fields are refused, not read as 0 or a default: exit 2, one line
+# naming the file, the job, the field and the value.
+badfield() {
+	sed -e "$1" "$S/read.json" >"$tmp/field.json"
+	err=$($A import-fio --output "$tmp/bad" "$tmp/field.json" 2>&1 \
+		>/dev/null)
+	rc=$?
+	[ $rc -eq 2 ] || fail "$1: exit $rc, want 2 ($err)"
+	[ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] || fail "$1: '$err'"
+	case $err in
+	*"$tmp/field.json: job 0"*"$2"*) ;;
+	*) fail "$1: want the file, job 0 and '$2': $err" ;;
+	esac
+}
+badfield 's/"iops" : [0-9.]*/"iops" : "abc"/' 'read.iops is "abc"'
+badfield 's/"iops" : [0-9.]*/"iops" : -5/' 'read.iops is -5'
+badfield 's/"bs" : "[^"]*"/"bs" : "zzz"/' "bs='zzz'"
+badfield 's/"rw" : "randread"/"rw" : "randread", "numjobs" : "0"/' \
+	"numjobs='0'"
 [ ! -e "$tmp/bad/results.csv" ] || fail "bad input wrote results"
 
 # A real fio run on a small file.

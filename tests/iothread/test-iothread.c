@@ -70,7 +70,7 @@ static void test_defaults(void)
 	t_wait_flag(&p.ran, "the oneshot BH");
 	ASSERT_TRUE(p.is_current);
 	ASSERT_FALSE(p.on_main);
-	/* 1 ns, not the default 50 us (MACHINE.md). */
+	/* 1 ns, not the default 50 us (docs/machine.md section 3). */
 	ASSERT_EQ(p.slack, 1);
 	ASSERT_FALSE(iothread_is_current(t));
 

@@ -1,10 +1,10 @@
 /*
  * test-acquire.c: aio_context_acquire/release with the 2015 semantics
- * (AIOCONTEXT.md 8.2): the lock is recursive; a blocking aio_poll in
- * thread A, even with the lock held recursively, releases it while it
- * blocks, so thread B can acquire it; B's acquire kicks A, whose aio_poll
- * returns (holding the lock again) only after B released it. Every case
- * runs on every available fd monitor.
+ * (docs/loop-contract.md section 8.2): the lock is recursive; a blocking
+ * aio_poll in thread A, even with the lock held recursively, releases it while
+ * it blocks, so thread B can acquire it; B's acquire kicks A, whose aio_poll
+ * returns (holding the lock again) only after B released it. Every case runs on
+ * every available fd monitor.
  */
 #include <pthread.h>
 #include <stdatomic.h>

@@ -4,7 +4,8 @@
  * and policy names are refused; removing handlers that do not exist,
  * deleting a BH from its own callback, double timer deletion and
  * per-handler queries for unknown fds are harmless; dropping the last
- * reference with a live BH aborts (checklist 7).
+ * reference with a live BH aborts (docs/loop-contract.md section 13,
+ * item 7).
  */
 #include <sys/wait.h>
 

@@ -1,8 +1,8 @@
 /*
- * test-bh.c: bottom halves (QEMU test-aio.c /aio/bh/..., AIOCONTEXT.md 5 and
- * checklist 1-6): scheduling, one run per aio_poll for a self-rescheduling
- * BH, cancel, delete, deletion from the callback, flush, idle and oneshot
- * BHs. Every case runs on every available fd monitor.
+ * test-bh.c: bottom halves (QEMU test-aio.c /aio/bh/...; docs/loop-contract.md
+ * section 5, and section 13, items 1-6): scheduling, one run per aio_poll for a
+ * self-rescheduling BH, cancel, delete, deletion from the callback, flush, idle
+ * and oneshot BHs. Every case runs on every available fd monitor.
  */
 #include "tests/loop/loop-test.h"
 
@@ -138,8 +138,9 @@ static void test_bh_delete_from_cb_many(AioContext *ctx)
 }
 
 /*
- * #7 and checklist 3: every BH scheduled before a poll runs in that poll,
- * once, however often it was scheduled.
+ * #7 (docs/loop-contract.md section 11.1) and section 13, item 3: every BH
+ * scheduled before a poll runs in that poll, once, however often it was
+ * scheduled.
  */
 static void test_bh_flush(AioContext *ctx)
 {

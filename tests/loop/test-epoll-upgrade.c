@@ -1,9 +1,9 @@
 /*
- * test-epoll-upgrade.c: a context on the poll monitor switches to epoll
- * once 64 or more fds with events are registered (AIOCONTEXT.md 6.4,
- * checklist 21; QEMU's old test-fdmon-epoll), and dispatch keeps working
- * across and after the switch; with fewer it stays on poll. Skipped (77)
- * when no epoll monitor is available.
+ * test-epoll-upgrade.c: a context on the poll monitor switches to epoll once 64
+ * or more fds with events are registered (docs/loop-contract.md section 6.4,
+ * and section 13, item 21; QEMU's old test-fdmon-epoll), and dispatch keeps
+ * working across and after the switch; with fewer it stays on poll. Skipped
+ * (77) when no epoll monitor is available.
  */
 #include "tests/loop/loop-test.h"
 

@@ -1,10 +1,10 @@
 /*
  * test-event.c: event-notifier handlers (QEMU test-aio.c /aio/event/...,
- * AIOCONTEXT.md 6.1-6.2, checklist 10-13): add/remove, wait, no-flush,
- * auto-set flush, removing a handler that does not exist, a handler
- * deleted by an earlier callback of the same iteration, and
- * re-registration resetting the poll state. Every case runs on every
- * available fd monitor.
+ * docs/loop-contract.md sections 6.1-6.2, and section 13, items 10-13):
+ * add/remove, wait, no-flush, auto-set flush, removing a handler that does not
+ * exist, a handler deleted by an earlier callback of the same iteration, and
+ * re-registration resetting the poll state. Every case runs on every available
+ * fd monitor.
  */
 #include "tests/loop/loop-test.h"
 

@@ -1,11 +1,11 @@
 /*
  * test-gsource.c: the context as a GSource (QEMU test-aio.c /aio-gsource/...,
- * #15-#27 of AIOCONTEXT.md 11.1; section 10). The context's GSource is
- * attached to a private GMainContext and driven with
- * g_main_context_iteration ("I(b)"). As in QEMU's tests, where glib and
- * the context may both wake themselves up, "drain" (iterate until false)
- * is used instead of asserting a single false. Every case runs on every
- * available fd monitor.
+ * #15-#27 of docs/loop-contract.md section 11.1; section 10). The context's
+ * GSource is attached to a private GMainContext and driven with
+ * g_main_context_iteration ("I(b)"). As in QEMU's tests, where glib and the
+ * context may both wake themselves up, "drain" (iterate until false) is used
+ * instead of asserting a single false. Every case runs on every available fd
+ * monitor.
  */
 #include <glib.h>
 

@@ -1,7 +1,7 @@
 /*
- * test-multithread.c: QEMU's test-aio-multithread (AIOCONTEXT.md 11.2)
- * with oneshot BHs in place of coroutines. Four contexts, each run by a
- * plain pthread looping aio_poll(ctx, true) until a stop flag set by a
+ * test-multithread.c: QEMU's test-aio-multithread (docs/loop-contract.md
+ * section 11.2) with oneshot BHs in place of coroutines. Four contexts, each
+ * run by a plain pthread looping aio_poll(ctx, true) until a stop flag set by a
  * oneshot BH in that thread.
  *
  * schedule: each context owns a token. A token's BH, in its own loop,

@@ -1,6 +1,6 @@
 /*
- * test-nested.c: QEMU's test-nested-aio-poll (AIOCONTEXT.md 11.3). Poll
- * handlers are level-triggered: a nested aio_poll started from a
+ * test-nested.c: QEMU's test-nested-aio-poll (docs/loop-contract.md section
+ * 11.3). Poll handlers are level-triggered: a nested aio_poll started from a
  * handler's io_poll_ready must not re-enter that handler's io_poll or
  * io_poll_ready. Poll monitor only (as QEMU since Nov 2025), with
  * aio_context_set_poll_params(1000000, 2, 2).

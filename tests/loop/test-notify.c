@@ -1,10 +1,10 @@
 /*
- * test-notify.c: aio_notify and cross-thread wake-ups (AIOCONTEXT.md 4,
- * checklist 8-9). aio_notify then aio_poll(true) returns false without
- * blocking; a blocked aio_poll(true) is woken by aio_notify, by
+ * test-notify.c: aio_notify and cross-thread wake-ups (docs/loop-contract.md
+ * section 4, and section 13, items 8-9). aio_notify then aio_poll(true) returns
+ * false without blocking; a blocked aio_poll(true) is woken by aio_notify, by
  * aio_bh_schedule and by aio_bh_schedule_oneshot from another thread, many
- * times over with random delays, without a lost wake-up. Every case runs
- * on every available fd monitor.
+ * times over with random delays, without a lost wake-up. Every case runs on
+ * every available fd monitor.
  */
 #include <pthread.h>
 #include <semaphore.h>

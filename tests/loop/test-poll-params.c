@@ -1,6 +1,7 @@
 /*
  * test-poll-params.c: polling parameters and adaptive busy polling
- * (AIOCONTEXT.md 2.2-2.4, 3, checklist 15-18 and 20).
+ * (docs/loop-contract.md sections 2.2-2.4 and 3, and section 13, items
+ * 15-18 and 20).
  *
  * - negative parameters are rejected with -EINVAL and change nothing;
  * - with poll_max_ns 0 no io_poll callback ever runs, handlers still do;
@@ -417,7 +418,10 @@ static void test_nonblocking_never_polls(AioContext *ctx)
 	event_notifier_cleanup(&p.e);
 }
 
-/* io_poll given without io_poll_ready is dropped (AIOCONTEXT.md 6.1). */
+/*
+ * io_poll given without io_poll_ready is dropped (docs/loop-contract.md
+ * section 6.1).
+ */
 static void test_io_poll_needs_ready(AioContext *ctx)
 {
 	struct lt_pollable p;

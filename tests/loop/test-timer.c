@@ -1,11 +1,11 @@
 /*
- * test-timer.c: timers (QEMU test-aio.c /aio/timer/schedule, AIOCONTEXT.md
- * 7, checklist 14): timers fire only inside the loop, a blocking poll
- * wakes for the earliest deadline and never early, equal deadlines fire
- * in arming order, and aio_timer_mod from another thread to an earlier
- * deadline wakes a blocked poll. Every case runs on every available fd
- * monitor. Times are short (50 ms) and asserted only as lower bounds or
- * with wide upper margins.
+ * test-timer.c: timers (QEMU test-aio.c /aio/timer/schedule;
+ * docs/loop-contract.md section 7, and section 13, item 14): timers fire only
+ * inside the loop, a blocking poll wakes for the earliest deadline and never
+ * early, equal deadlines fire in arming order, and aio_timer_mod from another
+ * thread to an earlier deadline wakes a blocked poll. Every case runs on every
+ * available fd monitor. Times are short (50 ms) and asserted only as lower
+ * bounds or with wide upper margins.
  */
 #include <pthread.h>
 #include <stdatomic.h>

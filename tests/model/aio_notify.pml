@@ -1,7 +1,8 @@
 /*
  * aio_notify.pml: the notify_me / notified / eventfd protocol of our
- * aio_poll and aio_notify (loop/aio-posix.c, loop/async.c; AIOCONTEXT.md
- * section 4), written from our implementation, checked with spin.
+ * aio_poll and aio_notify (loop/aio-posix.c, loop/async.c;
+ * docs/loop-contract.md section 4), written from our implementation,
+ * checked with spin.
  *
  * Promela executes statements atomically and sequentially consistently;
  * the C code gets the same order for the two pairs that matter from its

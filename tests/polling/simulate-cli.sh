@@ -62,7 +62,7 @@ bad "invalid value '1001' for --loops" --trace "$trace" --loops 1001
 bad "invalid value 'soon' for --warmup" --trace "$trace" --warmup soon
 bad "invalid value 'xml' for --format" --trace "$trace" --format xml
 bad "simulate needs --trace FILE" --policy qemu
-bad "cannot open trace" --trace "$tmp/missing"
+bad "trace $tmp/missing: No such file or directory" --trace "$tmp/missing"
 bad "unknown option '--frobnicate'" --trace "$trace" --frobnicate 1
 printf '100\n200 5\n-7\n' >"$tmp/bad.trace"
 bad "line 3: gap '-7' is not a non-negative integer number of ns" \

@@ -1,8 +1,8 @@
 /*
  * test-loop-nopoll.c: with poll-max-ns 0 no poll callback ever runs, under
  * every policy and fd monitor, while the handler still joins the poll set
- * (AIOCONTEXT.md checklist 15); with a window, the same fixture does poll
- * (so the counters can see polling when it happens).
+ * (docs/loop-contract.md section 13, item 15); with a window, the same fixture
+ * does poll (so the counters can see polling when it happens).
  */
 #include "tests/loop/loop-test.h"
 #include "polling/policy.h"

@@ -12,7 +12,12 @@
 # that gets one line "poll iodepth seed" per run; FAKE_RUN_FAIL_POLL=P
 # fails runs at poll-max-ns P (exit 1); FAKE_RUN_USAGE=1 exits 2;
 # FAKE_RUN_LIE=1 reports another poll-max-ns than asked;
-# FAKE_RUN_SKIP_PLACEMENT=P exits 3 (cannot be realized) for placement P.
+# FAKE_RUN_SKIP_PLACEMENT=P exits 3 (cannot be realized) for placement P;
+# FAKE_RUN_HOLD=DIR writes its pid into the FIFO DIR/started, then waits
+# until the FIFO DIR/go is opened for writing (a run held still while a
+# test looks at the sweep); FAKE_RUN_OUTLOG file that gets one line
+# "seed stdout-path" per run (the seed names the run: where each attempt
+# of a run wrote its output).
 set -eu
 [ "${1:-}" = run ] || { echo "fake-run: expected 'run'" >&2; exit 2; }
 shift
@@ -38,6 +43,12 @@ while [ $# -gt 0 ]; do
 done
 [ -z "${FAKE_RUN_USAGE:-}" ] || { echo "aiotune: invalid value for --fake" >&2; exit 2; }
 [ -z "${FAKE_RUN_LOG:-}" ] || echo "$poll $iodepth $seed" >>"$FAKE_RUN_LOG"
+[ -z "${FAKE_RUN_OUTLOG:-}" ] ||
+	echo "$seed $(readlink /proc/$$/fd/1)" >>"$FAKE_RUN_OUTLOG"
+if [ -n "${FAKE_RUN_HOLD:-}" ]; then
+	echo $$ >"$FAKE_RUN_HOLD/started"
+	: <"$FAKE_RUN_HOLD/go"
+fi
 if [ -n "${FAKE_RUN_SKIP_PLACEMENT:-}" ] &&
    [ "$FAKE_RUN_SKIP_PLACEMENT" = "$placement" ]; then
 	echo "aiotune: placement '$placement' skipped: not on this host" >&2

@@ -1,7 +1,7 @@
 /*
  * test-results.c: the results schema and files: CSV written and read back
  * (quoting, empty fields, column order), refused CSVs with their line,
- * atomic writes, the run-JSON reader, and the seeded plan (a permutation,
+ * atomic writes (and their temporary files), the run-JSON reader, and the seeded plan (a permutation,
  * reproducible, saved and reloaded).
  */
 #include <dirent.h>
@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 #include "results/atomic.h"
-#include "results/grid.h"
-#include "results/plan.h"
 #include "results/row.h"
 #include "results/runjson.h"
+#include "sweep/grid.h"
+#include "sweep/plan.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
 
 static void path(char *buf, size_t size, const char *name)
 {
@@ -52,6 +53,9 @@ static void test_csv_roundtrip(void)
 	res_row_init(&r);
 	strcpy(r.run_id, "p0000-r1");
 	r.iops = 1.5;
+	/* Wider than 63 characters in %.6f (found by fuzz-runjson). */
+	r.bw_bytes_per_s = 1.0444444444444444e+69;
+	r.lat_max_ns = 1e300;
 	ASSERT_EQ(res_table_add(&t, &r), 0);
 	path(p, sizeof(p), "r.csv");
 	ASSERT_EQ(res_csv_save(p, &t), 0);
@@ -68,6 +72,8 @@ static void test_csv_roundtrip(void)
 	ASSERT_TRUE(isnan(back.rows[1].lat_p99_ns));
 	ASSERT_TRUE(isnan(back.rows[0].guest_lat_p50_ns));
 	ASSERT_DBL(back.rows[1].iops, ==, 1.5);
+	ASSERT_DBL(back.rows[1].bw_bytes_per_s, ==, 1.0444444444444444e+69);
+	ASSERT_DBL(back.rows[1].lat_max_ns, ==, 1e300);
 	res_table_free(&t);
 	res_table_free(&back);
 }
@@ -102,26 +108,26 @@ static void test_csv_refused(void)
 	ASSERT_NOT_NULL(strstr(err, ":1:"));
 
 	path(p, sizeof(p), "bad2.csv");
-	write_text(p, "format_version,run_id,iops\n1,a,5\n1,b\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n1,a,0,5\n1,b\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, ":3:"));
 	res_table_free(&t);
 
 	path(p, sizeof(p), "bad3.csv");
-	write_text(p, "format_version,run_id,iops\n2,a,5\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n2,a,0,5\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "format_version 2"));
 	res_table_free(&t);
 
 	path(p, sizeof(p), "bad4.csv");
-	write_text(p, "format_version,run_id,iops\n1,a,fast\n");
+	write_text(p, "format_version,run_id,poll_max_ns,iops\n1,a,0,fast\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "'fast'"));
 	res_table_free(&t);
 
 	/* Columns in another order, unknown ones ignored. */
 	path(p, sizeof(p), "ok.csv");
-	write_text(p, "format_version,extra,iops,run_id\n1,x,7.5,\"a,b\"\n");
+	write_text(p, "format_version,extra,iops,run_id,poll_max_ns\n1,x,7.5,\"a,b\",0\n");
 	ASSERT_EQ(res_csv_load(p, &t, err, sizeof(err)), 0);
 	ASSERT_EQ(t.n, 1);
 	ASSERT_STREQ(t.rows[0].run_id, "a,b");
@@ -157,6 +163,46 @@ static void test_atomic(void)
 	ASSERT_EQ(n, 1); /* no temporary file left */
 	path(p, sizeof(p), "atomic/missing/f");
 	ASSERT_LT(res_write_atomic(p, "x", 1), 0);
+}
+
+/*
+ * Temporary files another writer (or a crashed one of this pid) left are
+ * never written over; an empty directory is not the root.
+ */
+static void test_atomic_unique(void)
+{
+	char p[256], other[300], *text;
+	int i;
+
+	path(p, sizeof(p), "unique");
+	ASSERT_EQ(res_mkdirs(p), 0);
+	path(p, sizeof(p), "unique/f.json");
+	snprintf(other, sizeof(other), "%s.tmp.%d", p, (int)getpid());
+	write_text(other, "keep");
+	for (i = 0; i < 8; i++) {
+		snprintf(other, sizeof(other), "%s.tmp.%d.%d", p,
+			 (int)getpid(), i);
+		write_text(other, "keep");
+	}
+	ASSERT_EQ(res_write_atomic(p, "new", 3), 0);
+	ASSERT_EQ(res_read_file(p, &text, NULL), 0);
+	ASSERT_STREQ(text, "new");
+	free(text);
+	snprintf(other, sizeof(other), "%s.tmp.%d", p, (int)getpid());
+	ASSERT_EQ(res_read_file(other, &text, NULL), 0);
+	ASSERT_STREQ(text, "keep");
+	free(text);
+	for (i = 0; i < 8; i++) {
+		snprintf(other, sizeof(other), "%s.tmp.%d.%d", p,
+			 (int)getpid(), i);
+		ASSERT_EQ(res_read_file(other, &text, NULL), 0);
+		ASSERT_STREQ(text, "keep");
+		free(text);
+	}
+	ASSERT_EQ(res_join(other, sizeof(other), "", "results.csv"), -EINVAL);
+	ASSERT_STREQ(other, "");
+	ASSERT_EQ(res_join(other, sizeof(other), "d", "results.csv"), 0);
+	ASSERT_STREQ(other, "d/results.csv");
 }
 
 static const char *run_json =
@@ -222,22 +268,22 @@ static void test_runjson(void)
 	ASSERT_EQ(res_run_parse("[1]", &j, err, sizeof(err)), -EINVAL);
 }
 
-static void grid_of(struct res_grid *g, const char *polls, const char *qds)
+static void grid_of(struct sw_grid *g, const char *polls, const char *qds)
 {
 	char err[256];
 
-	res_grid_init(g);
-	ASSERT_EQ(res_section_set(&g->global, RES_DIM_POLL_MAX_NS, polls, err,
-				  sizeof(err)), 0);
-	ASSERT_EQ(res_section_set(&g->global, RES_DIM_IODEPTH, qds, err,
-				  sizeof(err)), 0);
-	ASSERT_EQ(res_grid_expand(g, NULL, err, sizeof(err)), 0);
+	sw_grid_init(g);
+	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_POLL_MAX_NS, polls, false,
+				 err, sizeof(err)), 0);
+	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_IODEPTH, qds, false, err,
+				 sizeof(err)), 0);
+	ASSERT_EQ(sw_grid_expand(g, NULL, err, sizeof(err)), 0);
 }
 
 static void test_plan(void)
 {
-	struct res_grid g;
-	struct res_plan a, b, c, back;
+	struct sw_grid g;
+	struct sw_plan a, b, c, back;
 	int seen[64] = { 0 };
 	char why[256], err[256];
 	json_t *j;
@@ -249,9 +295,9 @@ static void test_plan(void)
 	ASSERT_EQ(g.points[1].poll_max_ns, 4096);
 	ASSERT_EQ(g.points[1].iodepth, 1);
 	ASSERT_EQ(g.points[4].iodepth, 32);
-	ASSERT_EQ(res_plan_build(&a, g.points, g.npoints, 3, 42), 0);
-	ASSERT_EQ(res_plan_build(&b, g.points, g.npoints, 3, 42), 0);
-	ASSERT_EQ(res_plan_build(&c, g.points, g.npoints, 3, 43), 0);
+	ASSERT_EQ(sw_plan_build(&a, g.points, g.npoints, 3, 42), 0);
+	ASSERT_EQ(sw_plan_build(&b, g.points, g.npoints, 3, 42), 0);
+	ASSERT_EQ(sw_plan_build(&c, g.points, g.npoints, 3, 43), 0);
 	ASSERT_EQ(a.nruns, 24);
 	for (size_t i = 0; i < a.nruns; i++) {
 		seen[a.runs[i].point * 3 + (size_t)a.runs[i].rep - 1]++;
@@ -261,35 +307,35 @@ static void test_plan(void)
 	for (int i = 0; i < 24; i++)
 		ASSERT_EQ(seen[i], 1);
 	ASSERT_TRUE(moved);
-	ASSERT_TRUE(res_plan_same(&a, &b, why, sizeof(why)));
-	ASSERT_FALSE(res_plan_same(&a, &c, why, sizeof(why)));
+	ASSERT_TRUE(sw_plan_same(&a, &b, why, sizeof(why)));
+	ASSERT_FALSE(sw_plan_same(&a, &c, why, sizeof(why)));
 	ASSERT_NOT_NULL(strstr(why, "order"));
 
-	j = res_plan_to_json(&a);
-	ASSERT_EQ(res_plan_from_json(j, &back, err, sizeof(err)), 0);
+	j = sw_plan_to_json(&a);
+	ASSERT_EQ(sw_plan_from_json(j, &back, err, sizeof(err)), 0);
 	json_decref(j);
-	ASSERT_TRUE(res_plan_same(&a, &back, why, sizeof(why)));
+	ASSERT_TRUE(sw_plan_same(&a, &back, why, sizeof(why)));
 	ASSERT_EQ(back.seed, 42);
 	ASSERT_STREQ(back.points[5].target, g.points[5].target);
-	ASSERT_EQ(res_plan_find(&back, "p0007-r3") >= 0, 1);
-	ASSERT_EQ(res_plan_find(&back, "p0008-r1"), -1);
-	res_plan_free(&back);
-	res_grid_free(&g);
+	ASSERT_EQ(sw_plan_find(&back, "p0007-r3") >= 0, 1);
+	ASSERT_EQ(sw_plan_find(&back, "p0008-r1"), -1);
+	sw_plan_free(&back);
+	sw_grid_free(&g);
 
 	grid_of(&g, "0,4k", "1,32");
-	ASSERT_EQ(res_plan_build(&back, g.points, g.npoints, 3, 42), 0);
-	ASSERT_FALSE(res_plan_same(&a, &back, why, sizeof(why)));
+	ASSERT_EQ(sw_plan_build(&back, g.points, g.npoints, 3, 42), 0);
+	ASSERT_FALSE(sw_plan_same(&a, &back, why, sizeof(why)));
 	ASSERT_NOT_NULL(strstr(why, "points"));
-	res_plan_free(&back);
-	res_plan_free(&a);
-	res_plan_free(&b);
-	res_plan_free(&c);
-	res_grid_free(&g);
+	sw_plan_free(&back);
+	sw_plan_free(&a);
+	sw_plan_free(&b);
+	sw_plan_free(&c);
+	sw_grid_free(&g);
 }
 
 static void test_run_args(void)
 {
-	struct res_grid g;
+	struct sw_grid g;
 	struct res_row r;
 	char **argv, why[256];
 	int n = 0;
@@ -297,7 +343,7 @@ static void test_run_args(void)
 
 	grid_of(&g, "20us", "4");
 	ASSERT_EQ(g.points[0].poll_max_ns, 20000);
-	argv = res_point_run_args(&g.points[0]);
+	argv = sw_point_run_args(&g.points[0]);
 	ASSERT_NOT_NULL(argv);
 	for (; argv[n]; n += 2) {
 		ASSERT_EQ(strncmp(argv[n], "--", 2), 0);
@@ -309,9 +355,9 @@ static void test_run_args(void)
 		if (!strcmp(argv[n], "--poll-max-ns"))
 			ASSERT_STREQ(argv[n + 1], "20000");
 	}
-	ASSERT_EQ(n, 2 * RES_NR_DIMS);
+	ASSERT_EQ(n, 2 * SW_NR_DIMS);
 	ASSERT_TRUE(saw_runtime);
-	res_argv_free(argv);
+	util_argv_free(argv);
 
 	/* A row of the point matches; change one setting and it does not. */
 	res_row_init(&r);
@@ -328,11 +374,11 @@ static void test_run_args(void)
 	r.runtime_ns = g.points[0].runtime_ns;
 	r.ramp_ns = g.points[0].ramp_ns;
 	r.poll_max_ns = 20000;
-	ASSERT_TRUE(res_point_matches(&g.points[0], &r, why, sizeof(why)));
+	ASSERT_TRUE(sw_point_matches(&g.points[0], &r, why, sizeof(why)));
 	r.poll_max_ns = 20001;
-	ASSERT_FALSE(res_point_matches(&g.points[0], &r, why, sizeof(why)));
+	ASSERT_FALSE(sw_point_matches(&g.points[0], &r, why, sizeof(why)));
 	ASSERT_NOT_NULL(strstr(why, "poll-max-ns"));
-	res_grid_free(&g);
+	sw_grid_free(&g);
 }
 
 int main(void)
@@ -341,6 +387,7 @@ int main(void)
 	test_csv_schema();
 	test_csv_refused();
 	test_atomic();
+	test_atomic_unique();
 	test_runjson();
 	test_plan();
 	test_run_args();

@@ -3,28 +3,35 @@
 # `aiotune run` with each real engine:
 # - a write job on an existing file without --allow-write is refused in one
 #   line and leaves the file as it was; with --allow-write it runs;
+# - a file open in another process is refused for writes even with
+#   --allow-write, naming the process;
 # - a mounted block device (a loop device holding a mounted ext4, set up
 #   here and torn down after) is refused for writes even with
-#   --allow-write, naming the mount point; once unmounted it is accepted
-#   with --allow-write and refused without (exit 77 if this machine does
-#   not let us set up a loop device and mount it);
+#   --allow-write, naming the mount point; so are a second loop device over
+#   the same image file and the image file itself (both would write under
+#   the mounted filesystem), naming the loop device and its mount point;
+#   once unmounted they are accepted with --allow-write and refused
+#   without (exit 77 if this machine does not let us set up a loop device
+#   and mount it);
 # - bad targets give one line naming the target and the cause (ENOENT,
-#   ENOTDIR, EINVAL for O_DIRECT on procfs, EPERM where the host forbids
-#   the raw disk);
+#   ENOTDIR, procfs, EPERM where the host forbids the raw disk);
 # - io_uring --hipri where the device has no poll queues says
 #   "polled completions unsupported", exits non-zero and does not crash.
 set -u
 : "${AIOTUNE:?AIOTUNE must name the aiotune binary}"
 tmp=$(mktemp -d /tmp/aiotune-real-safety.XXXXXX)
 loopdev=""
+loop2=""
+holder=""
 mnt="$tmp/mnt"
 cleanup() {
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
 	if mountpoint -q "$mnt" 2>/dev/null; then
 		umount "$mnt"
 	fi
-	if [ -n "$loopdev" ]; then
-		losetup -d "$loopdev" 2>/dev/null
-	fi
+	for d in $loopdev $loop2; do
+		losetup -d "$d" 2>/dev/null
+	done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -72,6 +79,16 @@ for e in io_uring linux-aio threads; do
 	[ "$(cksum <"$f")" = "$sum" ] ||
 		{ echo "FAIL: a read changed $f"; fail=1; }
 done
+# Open in another process: not written, whatever the flags.
+sleep 600 <"$f" &
+holder=$!
+sleep 0.2
+refused "is open in process $holder (sleep)" --engine io_uring \
+	--target "$f" --rw randwrite --allow-write
+kill "$holder"
+wait "$holder" 2>/dev/null
+holder=""
+[ "$(cksum <"$f")" = "$sum" ] || { echo "FAIL: $f changed"; fail=1; }
 runs --engine io_uring --target "$f" --rw randwrite --allow-write
 [ "$(cksum <"$f")" != "$sum" ] ||
 	{ echo "FAIL: --allow-write wrote nothing"; fail=1; }
@@ -79,12 +96,13 @@ runs --engine io_uring --target "$f" --rw randwrite --allow-write
 # Bad targets: one line naming the target and the cause.
 refused "/dev/aiotune-no-such-disk: open failed" --engine io_uring \
 	--target /dev/aiotune-no-such-disk
-refused "$tmp: not a regular file or a block device" --engine linux-aio \
+refused "$tmp: is a directory: a target is a regular file or a block device" \
+	--engine linux-aio \
 	--target "$tmp"
 refused "Not a directory (ENOTDIR)" --engine threads --target "$f/x"
-# procfs has no O_DIRECT: EINVAL at open, with the way out.
-refused "(EINVAL); this filesystem does not support O_DIRECT" \
-	--engine io_uring --target /proc/version
+# procfs stores no data: not a target at all.
+refused "/proc/version: is on procfs" --engine io_uring \
+	--target /proc/version
 # The raw disk under us: readable, or refused in one line (EPERM here).
 disk=$(df --output=source "$tmp" 2>/dev/null | tail -1)
 if [ -b "$disk" ]; then
@@ -127,9 +145,29 @@ for e in io_uring linux-aio threads; do
 done
 # Reads of a mounted device are fine.
 runs --engine io_uring --target "$loopdev" --rw randread
+# A second loop device over the same image, and the image itself, write
+# under the mounted filesystem as well.
+if loop2=$(losetup -f --show "$tmp/disk.img" 2>/dev/null); then
+	name2=$(basename "$loop2")
+	refused "$name2's backing file $tmp/disk.img also backs $name, and $name is mounted on $mnt" \
+		--engine io_uring --target "$loop2" --rw randwrite --allow-write
+	runs --engine io_uring --target "$loop2" --rw randread
+	# topo says what run would do.
+	"$AIOTUNE" topo --target "$loop2" >"$tmp/out" 2>&1
+	grep -q "writes no (refused: $name2's backing file .* backs $name" \
+		"$tmp/out" || { echo "FAIL: topo --target $loop2:"; \
+				cat "$tmp/out"; fail=1; }
+else
+	echo "note: no second loop device; that case not checked"
+fi
+refused "disk.img backs $name, and $name is mounted on $mnt" \
+	--engine threads --target "$tmp/disk.img" --rw randwrite --allow-write
 umount "$mnt"
 refused "--allow-write" --engine io_uring --target "$loopdev" --rw randwrite
 runs --engine linux-aio --target "$loopdev" --rw randwrite --allow-write
+if [ -n "$loop2" ]; then
+	runs --engine io_uring --target "$loop2" --rw randwrite --allow-write
+fi
 
 [ $fail -eq 0 ] || exit 1
 echo "all real-target safety checks passed"

@@ -53,7 +53,7 @@ bad "'2'" --verify=2
 bad "'x'" --seed x
 bad "'yaml'" --format yaml
 bad "--bogus" --bogus 1
-bad "(missing)" --bs
+bad "missing value for --bs" --bs
 bad "'stray'" stray
 bad "'sim:lba=4k'" --target sim:lba=4k --bs 512
 bad "'$tmp/no/such/dir/t'" --runtime 10ms --ramp 0 --trace "$tmp/no/such/dir/t"

@@ -4,7 +4,7 @@
  * or blocking), pure polling at QD1 completes close to the latency, QD32
  * on C channels stays under C/L, injected errors complete as errors, and
  * thread mode delivers every request. Timing assertions are one-sided or
- * have wide margins (MACHINE.md: noisy 2-vCPU VMs).
+ * have wide margins (docs/machine.md: noisy 2-vCPU VMs).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -29,7 +29,7 @@ struct drv {
 
 static void issue(struct drv *d, struct wl_io *io)
 {
-	int ret;
+	enum wl_q_ret ret;
 
 	io->offset = (d->issued++ % 1024) * 4096;
 	io->len = 4096;

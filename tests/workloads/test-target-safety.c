@@ -1,7 +1,14 @@
 /*
  * test-target-safety.c: the rules of workloads/target.h, at the layer every
  * engine goes through:
- * - a missing file is created and filled with the seed's pattern;
+ * - a missing file is created and filled with the seed's pattern, only
+ *   when asked to (create); wl_target_check creates nothing;
+ * - a file is not created where it does not fit (statvfs), with the sizes
+ *   needed and free in the message;
+ * - FIFOs, character devices, directories and files on procfs/sysfs are
+ *   refused for reads and writes, naming what the path is;
+ * - a file open in another process is refused for writes even with
+ *   allow_write;
  * - a read job's fd is read-only (the kernel refuses writes through it);
  * - a write job on an existing file is refused without allow_write and the
  *   file is left untouched; with allow_write it opens for writing;
@@ -18,6 +25,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
+#include "affinity/host.h"
 #include "tests/lib/test.h"
 #include "workloads/target.h"
 
@@ -38,6 +46,7 @@ static void opts_init(struct wl_target_opts *o, bool write, bool allow)
 	o->allow_write = allow;
 	o->direct = false;
 	o->seed = 5;
+	o->create = true;
 }
 
 static void test_create_and_readonly(const char *dir)
@@ -101,8 +110,156 @@ static void test_existing_needs_allow_write(const char *dir)
 	/* Larger than the file: refused, not extended. */
 	opts_init(&o, false, false);
 	o.size = 1 << 20;
-	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), -ENOSPC);
+	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), -EINVAL);
 	assert_one_line(err, path, "smaller than");
+}
+
+static void assert_absent(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) == 0)
+		t_fail("%s was created", path);
+}
+
+static void test_check_creates_nothing(const char *dir)
+{
+	struct wl_target_opts o;
+	struct wl_target t;
+	char path[1024], err[512];
+
+	snprintf(path, sizeof(path), "%s/not-yet.dat", dir);
+	unlink(path);
+	opts_init(&o, true, false);
+	ASSERT_EQ(wl_target_check(&t, path, &o, err, sizeof(err)), 0);
+	ASSERT_TRUE(t.missing);
+	ASSERT_EQ(t.fd, -1);
+	assert_absent(path);
+
+	/* open without create: an error, and still nothing there. */
+	o.create = false;
+	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), -ENOENT);
+	assert_one_line(err, path, "ENOENT");
+	assert_absent(path);
+
+	/* More than the filesystem has free: refused before creating. */
+	opts_init(&o, true, false);
+	o.size = 1ULL << 62;
+	ASSERT_EQ(wl_target_check(&t, path, &o, err, sizeof(err)), -EINVAL);
+	assert_one_line(err, path, "4 EiB");
+	assert_one_line(err, path, " free on ");
+	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), -EINVAL);
+	assert_one_line(err, path, " free on ");
+	assert_absent(path);
+
+	/* An existing target is checked as open would, and left closed. */
+	snprintf(path, sizeof(path), "%s/existing.dat", dir);
+	opts_init(&o, true, false);
+	ASSERT_EQ(wl_target_check(&t, path, &o, err, sizeof(err)), -EPERM);
+	assert_one_line(err, path, "--allow-write");
+	opts_init(&o, false, false);
+	ASSERT_EQ(wl_target_check(&t, path, &o, err, sizeof(err)), 0);
+	ASSERT_FALSE(t.missing);
+	ASSERT_EQ(t.fd, -1);
+	ASSERT_EQ(t.size, 64 * 1024);
+}
+
+/* What is not a regular file or a block device, named in the message. */
+static void test_kinds(const char *dir)
+{
+	/* Read-only ones: a regression must not change a kernel setting. */
+	static const char *const sys_files[] = {
+		"/sys/kernel/uevent_seqnum", "/sys/kernel/fscaps", NULL,
+	};
+	struct wl_target_opts o;
+	struct wl_target t;
+	char path[1024], err[512];
+	const char *sysf = NULL;
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	unlink(path);
+	ASSERT_EQ(mkfifo(path, 0644), 0);
+	for (int w = 0; w < 2; w++) {
+		opts_init(&o, w, w);
+		ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)),
+			  -EINVAL);
+		assert_one_line(err, path, "is a FIFO");
+		assert_one_line(err, path, "a regular file or a block device");
+		ASSERT_EQ(wl_target_check(&t, path, &o, err, sizeof(err)),
+			  -EINVAL);
+		ASSERT_EQ(wl_target_open(&t, "/dev/null", &o, err,
+					 sizeof(err)), -EINVAL);
+		assert_one_line(err, "/dev/null", "is a character device");
+		ASSERT_EQ(wl_target_open(&t, dir, &o, err, sizeof(err)),
+			  -EINVAL);
+		assert_one_line(err, dir, "is a directory");
+		ASSERT_EQ(wl_target_open(&t, "/proc/version", &o, err,
+					 sizeof(err)), -EINVAL);
+		assert_one_line(err, "/proc/version", "on procfs");
+	}
+	for (int i = 0; sys_files[i] && !sysf; i++)
+		if (access(sys_files[i], F_OK) == 0)
+			sysf = sys_files[i];
+	if (!sysf) {
+		printf("skip part: no sysfs file found\n");
+		return;
+	}
+	opts_init(&o, true, true);
+	o.direct = false;
+	ASSERT_EQ(wl_target_open(&t, sysf, &o, err, sizeof(err)), -EINVAL);
+	assert_one_line(err, sysf, "on sysfs");
+	ASSERT_EQ(wl_target_check(&t, sysf, &o, err, sizeof(err)), -EINVAL);
+	assert_one_line(err, sysf, "on sysfs");
+	/* Nor is a new file created there. */
+	ASSERT_EQ(wl_target_check(&t, "/sys/kernel/aiotune.dat", &o, err,
+				  sizeof(err)), -EINVAL);
+	assert_one_line(err, "/sys/kernel/aiotune.dat", "on sysfs");
+}
+
+/* A file another process has open is not written, whatever the flags. */
+static void test_open_elsewhere(const char *dir)
+{
+	struct wl_target_opts o;
+	struct wl_target t;
+	char path[1024], err[1024], c;
+	int go[2], ready[2], status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/existing.dat", dir);
+	ASSERT_EQ(pipe(go), 0);
+	ASSERT_EQ(pipe(ready), 0);
+	fflush(stdout); /* a child must not print our buffer again */
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		int fd = open(path, O_RDONLY);
+
+		close(go[1]);
+		close(ready[0]);
+		if (fd < 0 || write(ready[1], "x", 1) != 1)
+			_exit(1);
+		(void)read(go[0], &c, 1); /* until the parent is done */
+		_exit(0);
+	}
+	close(go[0]);
+	close(ready[1]);
+	ASSERT_EQ(read(ready[0], &c, 1), 1);
+	opts_init(&o, true, true);
+	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), -EBUSY);
+	assert_one_line(err, path, "is open in process");
+	ASSERT_EQ(wl_target_check(&t, path, &o, err, sizeof(err)), -EBUSY);
+	/* Reading it is fine. */
+	opts_init(&o, false, false);
+	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), 0);
+	wl_target_close(&t);
+	close(go[1]);
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(ready[0]);
+	/* Once it is closed there, --allow-write writes again. */
+	opts_init(&o, true, true);
+	ASSERT_EQ(wl_target_open(&t, path, &o, err, sizeof(err)), 0);
+	wl_target_close(&t);
 }
 
 static void test_root_device_in_use(void)
@@ -111,7 +268,7 @@ static void test_root_device_in_use(void)
 	char why[512], disk[64];
 
 	ASSERT_EQ(stat("/", &st), 0);
-	if (wl_disk_of_dev(st.st_dev, disk, sizeof(disk))) {
+	if (aff_blockdev_disk(st.st_dev, disk, sizeof(disk))) {
 		printf("skip part: / is not on a block device (%u:%u)\n",
 		       major(st.st_dev), minor(st.st_dev));
 		return;
@@ -139,7 +296,7 @@ static void test_open_errors(const char *dir)
 	assert_one_line(err, path, "ENOTDIR");
 
 	ASSERT_EQ(wl_target_open(&t, dir, &o, err, sizeof(err)), -EINVAL);
-	assert_one_line(err, dir, "not a regular file or a block device");
+	assert_one_line(err, dir, "a regular file or a block device");
 
 	/* EACCES: a 0600 file opened by an unprivileged user. */
 	snprintf(path, sizeof(path), "%s/private.dat", dir);
@@ -154,6 +311,7 @@ static void test_open_errors(const char *dir)
 		assert_one_line(err, path, "EACCES");
 		return;
 	}
+	fflush(stdout); /* a child must not print our buffer again */
 	pid = fork();
 	ASSERT_GE(pid, 0);
 	if (pid == 0) {
@@ -192,6 +350,9 @@ int main(void)
 	chmod(dir, 0755);
 	test_create_and_readonly(dir);
 	test_existing_needs_allow_write(dir);
+	test_check_creates_nothing(dir);
+	test_kinds(dir);
+	test_open_elsewhere(dir);
 	test_root_device_in_use();
 	test_open_errors(dir);
 	return T_EXIT_PASS;
