@@ -174,6 +174,12 @@ static int64_t gap_slows(struct env *e)
 	return e->t_gap < 5 * S ? 10 * US : 300 * US;
 }
 
+/* 300 us for 5 s, then 10 us (a cache in front of the device warmed). */
+static int64_t gap_speeds(struct env *e)
+{
+	return e->t_gap < 5 * S ? 300 * US : 10 * US;
+}
+
 
 /* Polling pays (20 us device, 20 us wake-up): a window that covers it. */
 static void test_fixed_pays(void)
@@ -275,6 +281,27 @@ static void test_slows_down(void)
 }
 
 /*
+ * The device speeds up mid-run: blocking stops being the better choice.
+ * The rate moves far more than 30%, so probe re-probes long before its
+ * periodic 8 s one and settles on a window that catches the new gaps.
+ */
+static void test_speeds_up(void)
+{
+	struct env e;
+
+	env_init(&e, gap_speeds, 30 * US, 15 * US, 0.5);
+	env_run(&e, 1 * S);
+	env_run(&e, 3 * S);
+	ASSERT_EQ(window(&e), 0);
+	ASSERT_EQ(e.caught, 0);
+	env_run(&e, 3 * S);
+	env_run(&e, 1 * S);
+	ASSERT_GE(window(&e), 10 * US);
+	ASSERT_LT(window(&e), 100 * US); /* near the gap, not the cap */
+	ASSERT_GE(e.caught * 100, e.n * 90);
+}
+
+/*
  * A device at its capacity (a request every 20 us): polling sees every
  * completion apart, blocking sees them two at a time, but the work done is
  * the same 50k/s. With work reported, probe takes the cheaper: blocking.
@@ -338,6 +365,7 @@ int main(void)
 	test_bimodal();
 	test_drift();
 	test_slows_down();
+	test_speeds_up();
 	test_capacity_ties_to_cheaper();
 	return T_EXIT_PASS;
 }
