@@ -11,10 +11,15 @@
  *   reads it (ski: window = 2 x block cost) polls exactly for twice the
  *   measured figure; a fixed block cost wins over the measurement, and
  *   AIO_BLOCK_COST_AUTO gives it back; anything below it is -EINVAL;
- * - aio_context_count_work adds up, from any thread.
+ * - aio_context_count_work adds up, from any thread;
+ * - an IOThread has calibrated when iothread_create returns (8 timed
+ *   sleeps: samples and a block cost), and its statistics can be
+ *   read from another thread while its loop keeps measuring (TSan checks
+ *   that the reads and the loop's updates do not race).
  */
 #include <pthread.h>
 
+#include "loop/iothread.h"
 #include "tests/loop/loop-test.h"
 
 static void test_fresh_and_calibrate(AioContext *ctx)
@@ -121,11 +126,46 @@ static void test_count_work(AioContext *ctx)
 	ASSERT_EQ(st.work, 4005);
 }
 
+static void bump(void *opaque)
+{
+	__atomic_fetch_add((int *)opaque, 1, __ATOMIC_RELAXED);
+}
+
+static void test_iothread_calibrated(AioContext *unused)
+{
+	char err[256];
+	IOThread *t = iothread_create("bc-test", NULL, err, sizeof(err));
+	AioContext *ctx;
+	AioStats st;
+	int done = 0;
+
+	ASSERT_NOT_NULL(t);
+	ctx = iothread_get_aio_context(t);
+	aio_context_get_stats(ctx, &st);
+	/* As above: a very slow host may skip a sleep, not all 8. */
+	ASSERT_GE(st.block_cost_samples, 1);
+	ASSERT_GT(st.block_cost_ns, 0);
+	ASSERT_GE(st.wake_ns, 0);
+	/* Wake-ups the loop samples (1 in 16) while this thread reads. */
+	for (int i = 0; i < 256; i++) {
+		aio_bh_schedule_oneshot(ctx, bump, &done);
+		aio_context_get_stats(ctx, &st);
+		ASSERT_GE(st.block_cost_samples, 1);
+		if (i % 8 == 0)
+			usleep(100);
+	}
+	while (__atomic_load_n(&done, __ATOMIC_RELAXED) < 256)
+		usleep(100);
+	iothread_destroy(t);
+}
+
 static const struct lt_case cases[] = {
 	{ "fresh context, calibration", test_fresh_and_calibrate },
 	{ "calibrate refuses inside aio_poll", test_calibrate_nested },
 	{ "policies get the measured block cost", test_policies_get_it },
 	{ "work counted from several threads", test_count_work },
+	{ "an IOThread calibrates, stats read meanwhile",
+	  test_iothread_calibrated },
 };
 
 int main(void)
