@@ -724,21 +724,24 @@ void res_fleet_print_rule(FILE *fp, const struct res_fleet *f)
 		f->opts.tolerance_pct);
 }
 
-/* "h1, h2 and 3 more" for the hosts of cls lacking candidate c. */
-static void lacking(const struct res_fleet *f, size_t c, int cls, char *buf,
-		    size_t size)
+/*
+ * "h1, h2 and 3 more": the hosts of cls that did not measure candidate c
+ * (over: that measured it over the CPU budget).
+ */
+static void lacking(const struct res_fleet *f, size_t c, int cls, bool over,
+		    char *buf, size_t size)
 {
 	size_t n = 0, len = 0;
 
 	buf[0] = '\0';
 	for (size_t h = 0; h < f->nhosts; h++) {
-		if (!member(f, h, cls) || !isnan(f->cands[c].score[h]))
+		if (!member(f, h, cls) || !isnan(f->cands[c].score[h]) ||
+		    f->cands[c].over[h] != over)
 			continue;
 		if (n < 3 && len + 1 < size)
-			len += (size_t)snprintf(buf + len, size - len,
-				"%s%s%s", n ? ", " : "", f->hosts[h].name,
-				f->cands[c].over[h] ? " (over the budget)" :
-				"");
+			len += (size_t)snprintf(buf + len, size - len, "%s%s",
+						n ? ", " : "",
+						f->hosts[h].name);
 		n++;
 	}
 	if (n > 3 && len + 1 < size)
@@ -750,7 +753,7 @@ void res_fleet_print_pick(FILE *fp, const struct res_fleet *f,
 			  unsigned int mask, bool md)
 {
 	const char *li = md ? "- " : "  ";
-	char b[16], s1[160], list[256];
+	char b[16], s1[160], list[256], over[256];
 	double worst, cpu;
 	size_t wh, shown = 0, skipped = 0;
 
@@ -789,9 +792,12 @@ void res_fleet_print_pick(FILE *fp, const struct res_fleet *f,
 		}
 		setting_txt(&f->cands[c].key, f->cands[c].poll_max_ns, s1,
 			    sizeof(s1));
-		lacking(f, c, cls, list, sizeof(list));
-		fprintf(fp, "%snot eligible: %s, not measured on %s\n", li, s1,
-			list);
+		lacking(f, c, cls, false, list, sizeof(list));
+		lacking(f, c, cls, true, over, sizeof(over));
+		fprintf(fp, "%snot eligible: %s:%s%s%s%s%s\n", li, s1,
+			list[0] ? " not measured on " : "", list,
+			list[0] && over[0] ? ";" : "",
+			over[0] ? " over the CPU budget on " : "", over);
 		shown++;
 	}
 	if (skipped)
