@@ -65,6 +65,7 @@ static int host_add(struct res_fleet *f, const char *name,
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->status = RES_HOST_OK;
 	h->cls = -1;
+	h->elapsed_s = -1;
 	*out = h;
 	return 0;
 }
@@ -118,73 +119,124 @@ static bool inside(const char *p)
 	return true;
 }
 
-/* A string member of o or NULL; -EINVAL when present and not a string. */
-static int opt_str(json_t *o, const char *key, const char **out)
+/*
+ * fleet.json's members, typed. Each getter fills err with "FILE: KEY:
+ * what is wrong" and returns -EINVAL when key is missing (unless null_ok
+ * and it is null) or of another type.
+ */
+struct jctx {
+	const char *path;
+	char where[64];               /* "" or "hosts[2]." */
+	char *err;
+	size_t errlen;
+};
+
+static int jbad(const struct jctx *c, const char *key, const char *what)
+{
+	errf(c->err, c->errlen, "%s: %s%s: %s", c->path, c->where, key, what);
+	return -EINVAL;
+}
+
+static int jstr(const struct jctx *c, json_t *o, const char *key,
+		bool null_ok, char *buf, size_t size)
 {
 	json_t *v = json_object_get(o, key);
 
-	*out = NULL;
-	if (!v || json_is_null(v))
+	buf[0] = '\0';
+	if (!v)
+		return jbad(c, key, "missing (a string)");
+	if (json_is_null(v) && null_ok)
 		return 0;
 	if (!json_is_string(v))
-		return -EINVAL;
-	*out = json_string_value(v);
+		return jbad(c, key, null_ok ? "not a string or null" :
+			    "not a string");
+	if (strlen(json_string_value(v)) >= size ||
+	    strchr(json_string_value(v), '\n'))
+		return jbad(c, key, "longer than it may be, or several lines");
+	snprintf(buf, size, "%s", json_string_value(v));
 	return 0;
 }
 
-static int fleet_host(struct res_fleet *f, const char *dir, const char *path,
-		      json_t *o, size_t i, char *err, size_t errlen)
+/* A number >= 0 (integer: a whole one), or null (-1) when null_ok. */
+static int jnum(const struct jctx *c, json_t *o, const char *key,
+		bool integer, bool null_ok, double *out)
 {
-	const char *name, *status, *reason, *results;
+	json_t *v = json_object_get(o, key);
+
+	*out = -1;
+	if (!v)
+		return jbad(c, key, "missing (a number)");
+	if (json_is_null(v) && null_ok)
+		return 0;
+	if (integer ? !json_is_integer(v) : !json_is_number(v))
+		return jbad(c, key, integer ? "not an integer" :
+			    "not a number");
+	*out = json_number_value(v);
+	if (!(*out >= 0) || !isfinite(*out))
+		return jbad(c, key, "negative (0 or more allowed)");
+	return 0;
+}
+
+static int fleet_host(struct res_fleet *f, const char *dir, struct jctx *c,
+		      json_t *o, size_t i)
+{
+	char name[RES_NAME_MAX], status[16], sub[512], path[PATH_MAX];
 	struct res_fleet_host *h;
-	char sub[PATH_MAX];
 	int ret;
 
-	if (!json_is_object(o) || opt_str(o, "name", &name) || !name ||
-	    !good_name(name)) {
-		errf(err, errlen, "%s: hosts[%zu]: no name (a string of 1 to "
-		     "%d printable characters)", path, i, RES_NAME_MAX - 1);
-		return -EINVAL;
+	snprintf(c->where, sizeof(c->where), "hosts[%zu].", i);
+	if (!json_is_object(o)) {
+		c->where[strlen(c->where) - 1] = '\0';
+		return jbad(c, "", "not an object");
 	}
-	if (opt_str(o, "status", &status) || !status ||
-	    (strcmp(status, "ok") && strcmp(status, "failed") &&
-	     strcmp(status, "pending"))) {
-		errf(err, errlen, "%s: host %s: status '%s' is not ok, failed "
-		     "or pending", path, name, status ? status : "");
-		return -EINVAL;
-	}
-	if (opt_str(o, "reason", &reason) || opt_str(o, "results", &results) ||
-	    (results && !inside(results))) {
-		errf(err, errlen, "%s: host %s: reason and results must be "
-		     "strings, results a directory inside %s", path, name,
-		     dir);
-		return -EINVAL;
-	}
-	if (host_find(f, name)) {
-		errf(err, errlen, "%s: host %s is listed twice", path, name);
-		return -EINVAL;
-	}
-	ret = host_add(f, name, &h, err, errlen);
+	ret = jstr(c, o, "name", false, name, sizeof(name));
+	if (!ret && !good_name(name))
+		ret = jbad(c, "name", "not a host name (1 to 63 printable "
+			   "characters)");
+	if (!ret)
+		ret = jstr(c, o, "status", false, status, sizeof(status));
+	if (!ret && strcmp(status, "ok") && strcmp(status, "failed") &&
+	    strcmp(status, "pending"))
+		ret = jbad(c, "status", "not ok, failed or pending");
+	if (!ret)
+		ret = jstr(c, o, "subdir", false, sub, sizeof(sub));
+	if (!ret && !inside(sub))
+		ret = jbad(c, "subdir", "not a relative directory inside the "
+			   "fleet's (no '..', not absolute, not empty)");
 	if (ret)
 		return ret;
-	snprintf(h->reason, sizeof(h->reason), "%s", reason ? reason : "");
+	if (host_find(f, name))
+		return jbad(c, "name", "a host listed twice");
+	ret = host_add(f, name, &h, c->err, c->errlen);
+	if (ret)
+		return ret;
+	ret = jstr(c, o, "reason", true, h->reason, sizeof(h->reason));
+	if (!ret)
+		ret = jstr(c, o, "install", true, h->install,
+			   sizeof(h->install));
+	if (!ret)
+		ret = jnum(c, o, "elapsed_s", false, true, &h->elapsed_s);
+	if (ret)
+		return ret;
 	if (strcmp(status, "ok") != 0) {
 		h->status = strcmp(status, "failed") == 0 ? RES_HOST_FAILED :
 			    RES_HOST_PENDING;
 		return 0;
 	}
-	if (res_join(sub, sizeof(sub), dir, results ? results : name)) {
-		errf(err, errlen, "%s: path too long", dir);
+	if (res_join(path, sizeof(path), dir, sub)) {
+		errf(c->err, c->errlen, "%s: path too long", dir);
 		return -ENAMETOOLONG;
 	}
-	return host_add_dir(h, sub, err, errlen);
+	return host_add_dir(h, path, c->err, c->errlen);
 }
 
 static int read_fleet(struct res_fleet *f, const char *dir, const char *path,
 		      char *err, size_t errlen)
 {
+	struct jctx c = { .path = path, .err = err, .errlen = errlen };
+	struct res_fleet_info *in = &f->info;
 	json_t *root, *hosts, *h, *fv;
-	const char *name;
+	double seed;
 	size_t i;
 	int ret;
 
@@ -197,25 +249,37 @@ static int read_fleet(struct res_fleet *f, const char *dir, const char *path,
 	ret = res_json_load(path, &root, err, errlen);
 	if (ret)
 		return ret;
-	fv = json_object_get(root, "format_version");
-	hosts = json_object_get(root, "hosts");
 	ret = -EINVAL;
+	if (!json_is_object(root)) {
+		errf(err, errlen, "%s: not a JSON object", path);
+		goto out;
+	}
+	fv = json_object_get(root, "format_version");
 	if (!json_is_integer(fv) || json_integer_value(fv) != 1) {
-		errf(err, errlen, "%s: format_version must be 1 (the version "
-		     "this aiotune reads)", path);
+		jbad(&c, "format_version", "not 1 (the version this aiotune "
+		     "reads)");
 		goto out;
 	}
-	if (opt_str(root, "name", &name)) {
-		errf(err, errlen, "%s: name must be a string", path);
+	if (jstr(&c, root, "name", false, f->name, sizeof(f->name)) ||
+	    jstr(&c, root, "job", false, in->job, sizeof(in->job)) ||
+	    jnum(&c, root, "seed", true, false, &seed) ||
+	    jstr(&c, root, "inventory", false, in->inventory,
+		 sizeof(in->inventory)) ||
+	    jstr(&c, root, "started", false, in->started,
+		 sizeof(in->started)) ||
+	    jstr(&c, root, "finished", true, in->finished,
+		 sizeof(in->finished)) ||
+	    jstr(&c, root, "version", false, in->version,
+		 sizeof(in->version)))
 		goto out;
-	}
-	snprintf(f->name, sizeof(f->name), "%s", name ? name : "");
+	in->seed = (uint64_t)json_integer_value(json_object_get(root, "seed"));
+	hosts = json_object_get(root, "hosts");
 	if (!json_is_array(hosts) || !json_array_size(hosts)) {
-		errf(err, errlen, "%s: no hosts (an array of objects)", path);
+		jbad(&c, "hosts", "missing or empty (an array of objects)");
 		goto out;
 	}
 	json_array_foreach(hosts, i, h) {
-		ret = fleet_host(f, dir, path, h, i, err, errlen);
+		ret = fleet_host(f, dir, &c, h, i);
 		if (ret)
 			goto out;
 	}

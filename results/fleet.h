@@ -35,6 +35,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "results/load.h"
@@ -54,6 +55,8 @@ struct res_fleet_host {
 	char name[RES_NAME_MAX];
 	enum res_host_status status;
 	char reason[512];
+	char install[32];             /* fleet.json: "package", ... or "" */
+	double elapsed_s;             /* fleet.json; -1 unknown */
 	char *dirs[RES_MAX_SOURCES];  /* its results directories */
 	int ndirs;
 	int cls;                      /* index into classes; -1 if missing */
@@ -92,9 +95,20 @@ struct res_fleet_pick {
 	int iothreads;                /* most IOThreads measured */
 };
 
+/* What fleet.json says of the run ("" when not given or null). */
+struct res_fleet_info {
+	char job[PATH_MAX];
+	uint64_t seed;
+	char inventory[PATH_MAX];
+	char started[64];
+	char finished[64];
+	char version[128];
+};
+
 struct res_fleet {
 	char name[RES_NAME_MAX * 2];  /* fleet.json's name, else "" */
 	char file[PATH_MAX];          /* the fleet.json read, else "" */
+	struct res_fleet_info info;
 	struct res_fleet_host *hosts;
 	size_t nhosts;
 	struct res_fleet_class *classes;
@@ -108,9 +122,10 @@ struct res_fleet {
 
 /*
  * Sort the directories into hosts: a directory holding fleet.json gives
- * its hosts (format_version 1; hosts[]: name, status ok|failed|pending,
- * reason, results: the host's directory inside the fleet's, default the
- * name); any other directory joins the host named by its meta.json
+ * its hosts (`aiotune fleet`'s record: format_version 1, name, job, seed,
+ * inventory, started, finished, version; hosts[]: name, status
+ * ok|failed|pending, reason, subdir: the host's results directory inside
+ * the fleet's, install, elapsed_s; other keys are ignored); any other directory joins the host named by its meta.json
  * (host.hostname), else by its first run's host column, else by its own
  * name. 0, or -errno with one line in err (a bad fleet.json, too many).
  */

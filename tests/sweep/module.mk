@@ -8,4 +8,5 @@ SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
 	tests/sweep/sweep-claim.sh tests/sweep/sweep-args.sh \
 	tests/sweep/e2e-simnvme.sh tests/sweep/reproduce-quick.sh \
 	tests/sweep/recommend-fixtures.sh tests/sweep/option-limits.sh \
+	tests/sweep/fleet-recommend.sh \
 	tests/sweep/ref-data.sh
