@@ -23,8 +23,12 @@ stats data using 1 nooutput
 nb = STATS_blocks
 set xrange [-0.6:nh-0.4]
 set multiplot layout 2,1
+set lmargin at screen 0.09
+set rmargin at screen 0.78
 set bmargin 2
 set logscale y 2
+set offsets 0, 0, graph 0.12, graph 0.06
+set key outside right top vertical font ",9"
 set title "Knee per host and workload, each host's own recommendation, the deployment default"
 set ylabel "poll-max-ns (ns, log2; 0 one step below the smallest)"
 set format x ""
@@ -38,13 +42,15 @@ set tmargin 2
 set bmargin 7
 set title "Score at the deployment default (% of the host's own best; colour: class)"
 set ylabel "score (%)"
-set yrange [0:105]
+set yrange [0:115]
 set ytics 0, 20
 set format x "%g"
 set xtics rotate by -30 font ",9"
 set style fill solid 0.6 border -1
 set boxwidth 0.6
 set key off
+set offsets 0, 0, 0, 0
+
 plot data index 0 using 1:6:3:xtic(2) with boxes lc variable notitle, \
 	data index 0 using 1:6:(sprintf("%.1f", $6)) with labels offset 0,0.7 font ",8" notitle
 unset multiplot

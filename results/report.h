@@ -1,15 +1,23 @@
 /*
  * report.h: the page of `aiotune report`, HTML (one file: figures
- * embedded as data: URIs, no outside CSS, script or font; readable at
- * 1366x768) or Markdown (linking the figures). The answer comes first:
- * the recommendation (for a fleet, the deployment default with its rule)
- * with its deployment snippets, the knee table and the scores (for a
- * fleet, each class's setting and the per-host table); then the figures
- * (fio's curves beside aiotune's, QEMU's labelled, the fleet figure);
- * then the evidence (fio baseline, QEMU beside aiotune, warnings, the
- * table of points, provenance). In HTML the recommendation is the
- * element with id "recommendation", its setting the one of class
- * "setting" inside it.
+ * embedded as data: URIs, CSS inline, no outside asset; laid out for a
+ * laptop screen, 1366x768, without sideways scrolling) or Markdown
+ * (linking the figures). The answer comes first: the recommendation (for
+ * a fleet, the deployment default with its rule and each class's
+ * setting) with its deployment snippets; then the knee table and the
+ * scores (for a fleet, the per-host table and every setting's score on
+ * every host); then the figures (fio's and QEMU's curves beside
+ * aiotune's, the fleet figure); then the evidence (fio baseline, QEMU
+ * beside aiotune, the table of points, provenance).
+ *
+ * In HTML the recommendation is the element with id "recommendation",
+ * its setting the element of class "setting" inside it. A few lines of
+ * inline script record, once the page has loaded, where they sit and
+ * whether anything scrolls sideways, as data- attributes of <body>:
+ * data-setting-bottom (px from the top of the window), data-viewport
+ * ("WxH"), data-scroll-x (1: the page is wider than the window),
+ * data-rec-scroll-x (elements of the recommendation wider than their
+ * box), data-images and data-images-loaded (counts of <img>).
  */
 #ifndef AIOTUNE_RESULTS_REPORT_H
 #define AIOTUNE_RESULTS_REPORT_H
@@ -27,7 +35,7 @@
 struct res_report_fig {
 	char path[PATH_MAX];   /* the PNG, read to embed it */
 	char rel[PATH_MAX];    /* how the Markdown page links it */
-	char what[512];        /* the sentence under it */
+	char what[640];        /* the sentence under it */
 	char name[32];
 };
 
@@ -36,7 +44,7 @@ struct res_report_in {
 	const char *title;             /* name of the sweep or the fleet */
 	const char *caption;           /* "host H, device D, engine E" */
 	const struct res_set *set;     /* one host: all its directories */
-	const struct res_fleet *fleet; /* or a fleet (set NULL) */
+	const struct res_fleet *fleet; /* or a fleet (set NULL), analysed */
 	const struct res_rec_opts *opts;
 	struct res_report_fig figs[RES_REPORT_MAX_FIGS];
 	int nfigs;
