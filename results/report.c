@@ -311,6 +311,20 @@ static int fleet_answer(FILE *f, const struct res_report_in *in)
 	ret = mb_open(&m);
 	if (ret)
 		return ret;
+	/* Each class's answer at a glance; details below. */
+	for (size_t k = 0; k < fl->nclasses; k++) {
+		const struct res_fleet_pick *p = &fl->class_pick[k];
+		char name[512], b[16];
+
+		res_fleet_class_name(&fl->classes[k], name, sizeof(name));
+		if (p->have)
+			res_fmt_ns_short(fl->cands[p->cand].poll_max_ns, b,
+					 sizeof(b));
+		fprintf(m.f, "- class %zu (%s): %s%s%s\n", k + 1, name,
+			p->have ? "**poll-max-ns " : "no setting",
+			p->have ? b : "", p->have ? "**" : "");
+	}
+	fputc('\n', m.f);
 	res_fleet_print_pick(m.f, fl, d, -1, RES_SNIP_ALL, true);
 	fputc('\n', m.f);
 	res_fleet_print_rule(m.f, fl);
