@@ -45,9 +45,9 @@ static void usage(FILE *f)
 "\n"
 "  --format F        html (default, self-contained), md or fio-json\n"
 "  --output FILE     default DIR/report.html, DIR/report.md or\n"
-"                    DIR/fio.json for one DIR (or a fleet directory);\n"
-"                    needed with several DIRs (figures go to\n"
-"                    FILE's name without extension + -figures/)\n"
+"                    DIR/fio.json of the first DIR; with several DIRs\n"
+"                    the figures go beside it, to FILE's name without\n"
+"                    its extension + -figures/\n"
 "  --objective O  --cpu-budget PCT  --tolerance PCT   as for recommend\n");
 }
 
@@ -269,9 +269,6 @@ static int cmd_report(int argc, char **argv)
 		free(dirs);
 		return ret;
 	}
-	if (ndirs > 1 && !output)
-		cli_die(CLI_EXIT_USAGE, "%d directories given: say where the "
-			"page goes with --output FILE", ndirs);
 	if (res_fleet_group(&fl, dirs, ndirs, err, sizeof(err)))
 		cli_die(CLI_EXIT_USAGE, "%s", err);
 	fleet = res_fleet_is_fleet(&fl);
