@@ -203,6 +203,7 @@ static int cmd_report(int argc, char **argv)
 	const char *output = NULL;
 	char out[PATH_MAX], figdir[PATH_MAX], rel[PATH_MAX], err[1024];
 	char caption[1024], title[RES_NAME_MAX * 2 + 32], *page = NULL;
+	char meta_path[PATH_MAX];
 	bool html = true, fio = false, fleet;
 	size_t len = 0;
 	json_t *meta;
@@ -308,8 +309,9 @@ static int cmd_report(int argc, char **argv)
 		if (res_set_load(set, dirs, ndirs, err, sizeof(err)))
 			cli_die(CLI_EXIT_USAGE, "%s", err);
 		in->set = set;
-		if (res_join(err, sizeof(err), dirs[0], "meta.json") ||
-		    res_json_load(err, &meta, err, sizeof(err)))
+		if (res_join(meta_path, sizeof(meta_path), dirs[0],
+			     "meta.json") ||
+		    res_json_load(meta_path, &meta, err, sizeof(err)))
 			meta = json_object();
 		snprintf(title, sizeof(title), "%s", json_string_value(
 			 json_object_get(json_object_get(meta, "sweep"),
