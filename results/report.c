@@ -325,10 +325,14 @@ static int fleet_answer(FILE *f, const struct res_report_in *in)
 			p->have ? b : "", p->have ? "**" : "");
 	}
 	fputc('\n', m.f);
-	res_fleet_print_pick(m.f, fl, d, -1, RES_SNIP_ALL, true);
+	res_fleet_print_pick(m.f, fl, d, -1, 0, true);
 	fputc('\n', m.f);
 	res_fleet_print_rule(m.f, fl);
 	fputs("\n\n", m.f);
+	if (d->have)
+		res_snippets_print(m.f, &fl->cands[d->cand].key,
+				   fl->cands[d->cand].poll_max_ns, d->iothreads,
+				   RES_SNIP_ALL, true);
 	ret = mb_flush(&m, f, in->html);
 	if (ret)
 		return ret;
