@@ -116,6 +116,22 @@ typedef struct FDMonOps {
 	 * has work (epoll fd, ring fd), or -1: glib polls every handler fd.
 	 */
 	int (*gsource_fd)(AioContext *ctx);
+	/*
+	 * Optional (io_uring): put one SQE on the context's ring, prepared
+	 * by prep, its user data pointing at cqe_handler; wait() queues its
+	 * CQE on ctx->cqe_head for aio_dispatch_cqe_handlers. Home thread
+	 * only (aio_add_sqe checked). 0 or -errno.
+	 */
+	int (*add_sqe)(AioContext *ctx, AioPrepSqeFunc *prep, void *opaque,
+		       CqeHandler *cqe_handler);
+	/*
+	 * Optional: ctx's owner thread (an IOThread) is now running and is
+	 * the only one that will ever drive ctx; called there before its
+	 * first aio_poll. A ring set up for one issuer is enabled here.
+	 */
+	void (*bind_thread)(AioContext *ctx);
+	/* Optional: the ring setup flags in force, "none" etc. (statistics) */
+	const char *(*ring_flags)(AioContext *ctx);
 } FDMonOps;
 
 /* The registry of fd monitors, NULL-terminated (fdmon.c). */
@@ -125,6 +141,20 @@ extern const FDMonOps fdmon_poll_ops;
 
 /* Pick and set up ctx->fdmon_ops per the default choice, with fallback. */
 int fdmon_choose(AioContext *ctx);
+/*
+ * The io_uring monitor's ring setup flags for new contexts (fdmon.c):
+ * AIO_RING_* bits, from aio_set_default_ring_flags or AIOTUNE_RING_FLAGS.
+ */
+enum {
+	AIO_RING_COOP = 1,   /* COOP_TASKRUN | TASKRUN_FLAG */
+	AIO_RING_SINGLE = 2, /* SINGLE_ISSUER: owned contexts only */
+	AIO_RING_DEFER = 4,  /* DEFER_TASKRUN | TASKRUN_FLAG (implies SINGLE) */
+};
+unsigned fdmon_ring_flags_default(void);
+/* "none", "coop", "single", "single,coop", "defer": names of AIO_RING_* */
+const char *fdmon_ring_flags_name(unsigned flags);
+/* The ring flags in force on ctx's monitor, or "-" without a ring. */
+const char *aio_context_ring_flags_name(AioContext *ctx);
 /*
  * Called by the poll backend's wait with npfd live fds: at >= 64 and when
  * not nested, hand over to the "epoll" backend's upgrade op. True if done.
@@ -233,6 +263,25 @@ struct AioContext {
 	unsigned gsource_gen; /* handlers_gen the GPollFDs were built for */
 	bool gsource_synced;
 
+	/*
+	 * The home thread: the only one that may add SQEs (aio_add_sqe).
+	 * The creator, then whoever runs aio_poll or the GSource; an owned
+	 * context (an IOThread's) has none until its thread binds it, and
+	 * then keeps it.
+	 */
+	atomic_ulong home_thread; /* pthread_self(), 0 = none */
+	bool owned;               /* created for an IOThread */
+	bool home_bound;          /* bound: aio_poll no longer moves it */
+
+	/*
+	 * CQEs of aio_add_sqe requests, reaped by the fd monitor's wait and
+	 * not yet dispatched (FIFO), and the built-in poll handler that
+	 * watches the ring's CQ in user space (io_uring only, else NULL).
+	 */
+	CqeHandler *cqe_head, *cqe_tail;
+	int cqe_dispatch_depth;
+	AioHandler *ring_node;
+
 	/* Thread pool (thread-pool.c), created lazily in the home thread. */
 	struct ThreadPool *_Atomic thread_pool;
 	int64_t thread_pool_min, thread_pool_max; /* under pset_lock */
@@ -247,6 +296,24 @@ struct AioContext {
 
 /* The context's notifier handler callbacks (never progress). */
 bool aio_context_notifier_is(AioContext *ctx, AioHandler *node);
+/* The notifier or the ring's built-in poll handler: never progress. */
+bool aio_node_is_internal(AioContext *ctx, AioHandler *node);
+/* async.c: an owned (IOThread) context; its thread calls bind_home. */
+AioContext *aio_context_new_owned(void);
+/* async.c: in the owner thread, before its first aio_poll. */
+void aio_context_bind_home(AioContext *ctx);
+/* async.c: whether the caller is ctx's home thread. */
+bool aio_context_in_home_thread(AioContext *ctx);
+/* async.c: a thread entering aio_poll or the GSource becomes home. */
+void aio_context_enter_home(AioContext *ctx);
+/*
+ * aio-posix.c: run the queued CQE handlers (one at a time, so a nested
+ * aio_poll runs the rest) and tell the policy about the ring's poll
+ * handler; true when any ran.
+ */
+bool aio_dispatch_cqe_handlers(AioContext *ctx, int64_t block_ns);
+/* fdmon-io_uring.c: queue a reaped CQE's handler (loop thread). */
+void aio_cqe_handler_queue(AioContext *ctx, CqeHandler *h);
 /* async.c: run pending BHs; true when a non-idle BH ran. */
 bool aio_bh_poll(AioContext *ctx);
 /* async.c: the blocking timeout from BHs and timers (ns, -1 = forever). */
