@@ -5,7 +5,8 @@ LOOP_SRCS += loop/event-notifier.c loop/lockcnt.c loop/timer.c \
 # fd monitors: epoll and io_uring (tests in tests/fdmon/).
 LOOP_SRCS += loop/fdmon-epoll.c loop/fdmon-io_uring.c
 FDMON_TESTS_MT := tests/fdmon/test-fdmon-remove-mt.c \
-	tests/fdmon/test-fdmon-gsource.c tests/fdmon/test-fdmon-io_uring.c
+	tests/fdmon/test-fdmon-gsource.c tests/fdmon/test-fdmon-io_uring.c \
+	tests/fdmon/test-aio-add-sqe.c
 TESTS += tests/fdmon/test-fdmon-dispatch.c tests/fdmon/test-fdmon-upgrade.c \
 	$(FDMON_TESTS_MT)
 TSAN_TESTS += $(FDMON_TESTS_MT)
