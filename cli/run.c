@@ -80,6 +80,13 @@ static void usage(FILE *f)
 "  --hipri             io_uring polled completions (IORING_SETUP_IOPOLL)\n"
 "  --uring-taskrun M   io_uring completion hand-off: coop (default; no\n"
 "                      IPI to a polling IOThread) or signal (an IPI each)\n"
+"                      (--uring-ring own only)\n"
+"  --uring-ring R      io_uring: context (the event loop's own ring,\n"
+"                      aio_add_sqe), own (a private ring and an eventfd)\n"
+"                      or auto: context where the fd monitor has a ring\n"
+"                      and no --hipri (default auto)\n"
+"  --ring-flags F      the context ring's setup flags: none, coop,\n"
+"                      single, single,coop, defer, auto (default auto)\n"
 "  --seed N            PRNG seed for offsets and simulated latencies\n"
 "  --output DIR        write the full result to DIR/run.json\n"
 "  --format F          stdout: text, json, csv, or fio-json (fio's JSON\n"
@@ -249,6 +256,18 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 			cli_bad_value(flag, val, "coop, signal");
 		set_str(job->uring_taskrun, sizeof(job->uring_taskrun), flag,
 			val, "coop, signal");
+	} else if (!strcmp(flag, "--uring-ring")) {
+		if (!val || (strcmp(val, "auto") && strcmp(val, "context") &&
+			     strcmp(val, "own")))
+			cli_bad_value(flag, val, "auto, context, own");
+		set_str(job->uring_ring, sizeof(job->uring_ring), flag, val,
+			"auto, context, own");
+	} else if (!strcmp(flag, "--ring-flags")) {
+		if (!aio_ring_flags_name_valid(val))
+			cli_bad_value(flag, val, "auto, none, coop, single, "
+				      "single,coop, defer");
+		set_str(job->ring_flags, sizeof(job->ring_flags), flag, val,
+			"auto, none, coop, single, single,coop, defer");
 	} else if (!strcmp(flag, "--direct")) {
 		job->direct = bool_in(flag, val);
 	} else if (!strcmp(flag, "--seed")) {

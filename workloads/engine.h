@@ -131,6 +131,8 @@ struct wl_engine {
 				    samples it), "" otherwise */
 	struct wl_aux_thread aux[WL_AUX_MAX];
 	int naux;                /* helper threads the engine started */
+	const char *ring;        /* io_uring: the ring requests go through,
+				    "context" or "own"; NULL otherwise */
 	char err[256];           /* why init() or a submission failed */
 };
 

@@ -69,6 +69,8 @@ json_t *wl_job_json(const struct wl_job *j)
 	json_object_set_new(o, "seed", json_integer((json_int_t)j->seed));
 	json_object_set_new(o, "hipri", json_boolean(j->hipri));
 	json_object_set_new(o, "uring_taskrun", json_string(j->uring_taskrun));
+	json_object_set_new(o, "uring_ring", json_string(j->uring_ring));
+	json_object_set_new(o, "ring_flags", json_string(j->ring_flags));
 	json_object_set_new(o, "guest_poll_ns",
 			    json_integer(j->guest_poll_ns));
 	return o;
@@ -175,6 +177,8 @@ static json_t *loop_obj(const struct wl_result *r)
 
 	json_object_set_new(o, "fdmon", json_string(r->loop.fdmon));
 	json_object_set_new(o, "policy", json_string(r->loop.policy));
+	json_object_set_new(o, "ring_flags", json_string(r->loop.ring_flags));
+	json_object_set_new(o, "uring_ring", json_string(r->loop.uring_ring));
 #define U(f) json_object_set_new(o, #f, json_integer((json_int_t)s->f))
 	U(iterations);
 	U(progress_iterations);

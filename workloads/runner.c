@@ -366,6 +366,18 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
+	if (strcmp(job->uring_ring, "auto") && strcmp(job->uring_ring, "context") &&
+	    strcmp(job->uring_ring, "own")) {
+		snprintf(err, errlen, "invalid value '%s' for --uring-ring: "
+			 "allowed auto, context, own", job->uring_ring);
+		return -EINVAL;
+	}
+	if (!aio_ring_flags_name_valid(job->ring_flags)) {
+		snprintf(err, errlen, "invalid value '%s' for --ring-flags: "
+			 "allowed auto, none, coop, single, single,coop, defer",
+			 job->ring_flags);
+		return -EINVAL;
+	}
 	if (eng->check) {
 		ret = eng->check(job, err, errlen);
 		if (ret)
@@ -515,6 +527,13 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 				 w->loop1.fdmon ? w->loop1.fdmon : "");
 			snprintf(r->loop.policy, sizeof(r->loop.policy), "%s",
 				 w->loop1.policy ? w->loop1.policy : "");
+			snprintf(r->loop.ring_flags,
+				 sizeof(r->loop.ring_flags), "%s",
+				 w->loop1.ring_flags ? w->loop1.ring_flags :
+				 "");
+			snprintf(r->loop.uring_ring,
+				 sizeof(r->loop.uring_ring), "%s",
+				 w->eng.ring ? w->eng.ring : "");
 			for (size_t k = 0; k < w->ntrace; k++)
 				w->trace[k].t_ns -= w->t0;
 			r->loop.trace = w->trace;
@@ -571,6 +590,8 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 			 job->fdmon);
 		return ret;
 	}
+	/* Checked above: the ring flags of the IOThreads' contexts. */
+	aio_set_default_ring_flags(job->ring_flags);
 	ret = make_params(job, &params, err, errlen);
 	if (ret)
 		return ret;

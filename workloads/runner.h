@@ -34,6 +34,8 @@ struct wl_loop_result {
 	AioStats stats;        /* counters summed over IOThreads (deltas) */
 	char fdmon[16];
 	char policy[32];
+	char ring_flags[16];   /* the context ring's flags in force, "-" */
+	char uring_ring[16];   /* io_uring engine: "context" or "own" */
 	AioWindowSample *trace; /* IOThread 0, t relative to window start */
 	size_t ntrace;
 };

@@ -1,0 +1,201 @@
+#!/bin/sh
+# fio-ring.sh AIOTUNE: aiotune's io_uring engine on the context ring
+# (--uring-ring context, one run per ring flag set) and on its own ring
+# (--uring-ring own) beside fio plain and fio batch, on one file: 4 KiB
+# random reads, O_DIRECT, at each iodepth of QDS. Every variant is pinned
+# alike (PLACEMENT: aiotune's IOThread and fio's job on the same CPU), the
+# runs are interleaved (REPS rounds, the order of the variants rotated
+# each round) and the summary gives medians. Then one short run per
+# variant under strace counts the system calls of the thread that does
+# the I/O (aiotune's IOThread, fio's job process) per I/O.
+#
+# Latency, both sides from submission to completion: fio's lat_ns
+# (lat_percentiles=1: from the moment fio issues the I/O to its
+# completion), aiotune's request latency (from the front end's queue()
+# call to the completion callback).
+#
+# Environment: FILE (build/fio-compare.dat, 1 GiB of zeros, written
+# once), QDS ("1 32"), FLAGS (ring flag sets for the context ring, "none
+# coop single defer"), REPS (3), RUNTIME (2s), RAMP (500ms), POLL
+# (poll-max-ns, 0), PLACEMENT (irq-cpu), STRACE_RUNTIME (1s; 0 skips the
+# count), OUT (results/fio-ring-<time>: runs/, strace/, summary.txt).
+set -eu
+A=${1:?usage: fio-ring.sh AIOTUNE}
+file=${FILE:-build/fio-compare.dat}
+qds=${QDS:-1 32}
+flags=${FLAGS:-none coop single defer}
+reps=${REPS:-3}
+runtime=${RUNTIME:-2s}
+ramp=${RAMP:-500ms}
+poll=${POLL:-0}
+placement=${PLACEMENT:-irq-cpu}
+st_runtime=${STRACE_RUNTIME:-1s}
+out=${OUT:-results/fio-ring-$(date +%Y%m%d-%H%M%S)}
+
+command -v fio >/dev/null 2>&1 || {
+	echo "fio-ring: fio is not installed (make deps)" >&2; exit 1; }
+case "$reps" in
+''|*[!0-9]*|0) echo "fio-ring: invalid REPS '$reps': allowed a whole" \
+	"number above 0" >&2; exit 2 ;;
+esac
+for f in $flags; do
+	case "$f" in
+	none|coop|single|single,coop|defer) ;;
+	*) echo "fio-ring: invalid ring flag set '$f' in FLAGS: allowed" \
+		"none, coop, single, single,coop, defer" >&2; exit 2 ;;
+	esac
+done
+if [ ! -s "$file" ]; then
+	echo "fio-ring: writing $file (1 GiB of zeros, once)"
+	mkdir -p "$(dirname "$file")"
+	dd if=/dev/zero of="$file" bs=1M count=1024 conv=fsync status=none
+fi
+
+variants=""
+for f in $flags; do
+	variants="$variants ctx-$(echo "$f" | tr , +)"
+done
+variants="$variants own fio-plain fio-batch"
+
+# run VARIANT QD RUNTIME RAMP: one point, its run JSON on stdout; $pre
+# (empty, or the strace command) goes in front of aiotune.
+pre=""
+run() {
+	common="--engine io_uring --target $file --iodepth $2 --runtime $3
+		--ramp $4 --placement $placement --format json"
+	case "$1" in
+	ctx-*)
+		# shellcheck disable=SC2086
+		$pre "$A" run $common --poll-max-ns "$poll" \
+			--uring-ring context \
+			--ring-flags "$(echo "${1#ctx-}" | tr + ,)" ;;
+	own)
+		# shellcheck disable=SC2086
+		$pre "$A" run $common --poll-max-ns "$poll" --uring-ring own ;;
+	fio-*)
+		# shellcheck disable=SC2086
+		$pre "$A" fio-run $common --variant "${1#fio-}" ;;
+	esac
+}
+
+mkdir -p "$out/runs"
+nv=$(echo $variants | wc -w)
+r=1
+while [ "$r" -le "$reps" ]; do
+	for qd in $qds; do
+		# Rotate the order each round: no variant always runs first.
+		order=$(echo $variants | tr ' ' '\n' |
+			awk -v k="$r" -v n="$nv" '{ a[NR] = $0 }
+			END { for (i = 0; i < n; i++)
+				print a[(i + k) % n + 1] }')
+		for v in $order; do
+			run "$v" "$qd" "$runtime" "$ramp" \
+				> "$out/runs/$v-qd$qd-r$r.json"
+		done
+	done
+	echo "fio-ring: round $r of $reps done"
+	r=$((r + 1))
+done
+
+# System calls: a separate short run under strace -ff (one file per
+# thread), ramp 0 so the I/O thread's whole life is about the window.
+if [ "$st_runtime" != 0 ] && command -v strace >/dev/null 2>&1; then
+	for qd in $qds; do
+		for v in $variants; do
+			d="$out/strace/$v-qd$qd"
+			mkdir -p "$d"
+			pre="strace -f -ff -o $d/t"
+			run "$v" "$qd" "$st_runtime" 0 > "$d/run.json" ||
+				echo "fio-ring: $v at iodepth $qd under strace" \
+					"failed" >&2
+			pre=""
+		done
+	done
+elif [ "$st_runtime" != 0 ]; then
+	echo "fio-ring: strace is not installed: no system call counts" \
+		"(make deps)" >&2
+fi
+
+python3 - "$out" "$qds" "$variants" <<'EOF' | tee "$out/summary.txt"
+import collections, glob, json, os, re, statistics as st, sys
+
+out, qds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+line_re = re.compile(r"^([a-z_0-9]+)\(")
+
+
+def syscalls(d):
+    """(calls per I/O, top calls) of the thread with the most
+    io_uring_enter calls, or None."""
+    try:
+        run = json.load(open(os.path.join(d, "run.json")))
+    except (OSError, ValueError):
+        return None
+    best = None
+    for f in glob.glob(os.path.join(d, "t.*")):
+        c = collections.Counter()
+        for ln in open(f, errors="replace"):
+            m = line_re.match(ln)
+            if m:
+                c[m.group(1)] += 1
+        if best is None or c["io_uring_enter"] > best["io_uring_enter"]:
+            best = c
+    ios = run["result"]["ios"]
+    if not best or not ios:
+        return None
+    top = ", ".join(f"{k} {v / ios:.2f}" for k, v in best.most_common(3))
+    return sum(best.values()) / ios, top
+
+
+def med(xs):
+    return st.median(xs) if xs else float("nan")
+
+
+for qd in qds:
+    rows = {}
+    for v in variants:
+        runs = [json.load(open(f)) for f in
+                sorted(glob.glob(f"{out}/runs/{v}-qd{qd}-r*.json"))]
+        runs = [r for r in runs if r["result"]["ios"]]
+        if not runs:
+            continue
+        iops = [r["result"]["iops"] for r in runs]
+        cpu = [r["cpu"]["iothread_pct"] * 1e4 / r["result"]["iops"]
+               for r in runs]
+        rows[v] = {
+            "iops": med(iops), "lo": min(iops), "hi": max(iops),
+            "cpu": med(cpu),
+            "p50": med([r["result"]["lat_ns"]["p50"] for r in runs]) / 1e3,
+            "p99": med([r["result"]["lat_ns"]["p99"] for r in runs]) / 1e3,
+            "sc": syscalls(f"{out}/strace/{v}-qd{qd}"),
+            "n": len(runs),
+            "flags": runs[0].get("loop", {}).get("ring_flags", ""),
+        }
+    fio = [v for v in rows if v.startswith("fio-")]
+    ref = max(fio, key=lambda v: rows[v]["iops"]) if fio else None
+    print(f"iodepth {qd} (medians of {max(r['n'] for r in rows.values())}"
+          f" runs; ratios against {ref}, fio's best by IOPS)")
+    print(f"  {'variant':<16} {'IOPS':>8} {'(min-max)':>15} {'CPU/IO':>8}"
+          f" {'p50':>8} {'p99':>8} {'calls/IO':>8}  ratios IOPS CPU p50 p99"
+          "  top calls per I/O")
+    for v, x in rows.items():
+        sc = x["sc"]
+        rat = ""
+        if ref and v != ref:
+            b = rows[ref]
+            rat = (f"{x['iops'] / b['iops']:.2f} {x['cpu'] / b['cpu']:.2f}"
+                   f" {x['p50'] / b['p50']:.2f} {x['p99'] / b['p99']:.2f}")
+        print(f"  {v:<16} {x['iops']:8.0f} "
+              f"{'(%.0f-%.0f)' % (x['lo'], x['hi']):>15} "
+              f"{x['cpu']:6.1f}us {x['p50']:6.0f}us {x['p99']:6.0f}us "
+              f"{sc[0] if sc else float('nan'):8.2f}  {rat:<19}"
+              f"  {sc[1] if sc else '-'}")
+    print()
+print("latency: fio lat_ns (issue to completion, lat_percentiles=1);"
+      " aiotune request latency (queue() to completion callback)")
+print("CPU/IO: the I/O thread's CPU (aiotune's IOThread, fio's usr+sys)"
+      " per I/O")
+print("calls/IO: system calls of that thread over a separate run under"
+      " strace -ff with ramp 0, per I/O of that run (setup and drain"
+      " included)")
+EOF
+echo "runs: $out/runs/"
