@@ -553,18 +553,28 @@ bool aio_dispatch_cqe_handlers(AioContext *ctx, int64_t block_ns)
 {
 	AioHandler *node = ctx->ring_node;
 	int64_t now = block_ns ? aio_now_ns() : 0;
+	int64_t limit = atomic_load_explicit(&ctx->aio_max_batch,
+					     memory_order_relaxed);
 	CqeHandler *h;
 
 	if (!ctx->cqe_head)
 		return false;
+	if (limit <= 0)
+		limit = AIO_CQE_BATCH_DEFAULT;
 	/* The ring fired: poll its CQ from now on, as a handler joins the
 	 * poll set after its first event (section 3.5). */
 	if (node && !node->in_poll_set)
 		poll_set_insert(ctx, node);
 	ctx->cqe_dispatch_depth++;
-	/* One at a time from the context's queue, so that a nested
-	 * aio_poll in a handler runs the ones still pending, in order. */
-	while ((h = ctx->cqe_head)) {
+	/*
+	 * One at a time from the context's queue, so that a nested aio_poll
+	 * in a handler runs the ones still pending, in order. At most limit
+	 * (aio-max-batch) per call: the rest wait for the next iteration,
+	 * which submits what these handlers queued first. Refilling a batch
+	 * in pieces keeps a device that completes what it got together from
+	 * moving all of iodepth in lock-step (README "The context ring").
+	 */
+	while ((h = ctx->cqe_head) && limit-- > 0) {
 		ctx->cqe_head = h->next;
 		if (!ctx->cqe_head)
 			ctx->cqe_tail = NULL;

@@ -135,12 +135,16 @@ typedef void CqeHandlerFunc(CqeHandler *cqe_handler);
 
 /*
  * One request's completion. The caller sets cb and keeps the handler alive
- * (usually inside its request) until cb has run; cqe is filled just before.
+ * (usually inside its request) until cb has run; cqe is filled just before,
+ * and so are the two times (CLOCK_MONOTONIC ns, as aio_clock_get_ns) that
+ * split the request's latency into stages.
  */
 struct CqeHandler {
 	CqeHandlerFunc *cb;
 	AioCqe cqe;
-	CqeHandler *next; /* private to loop/: the context's ready queue */
+	int64_t submit_ns; /* the loop entered the kernel with its SQE */
+	int64_t reap_ns;   /* the loop took its CQE from the ring */
+	CqeHandler *next;  /* private to loop/: the context's ready queue */
 };
 
 /* Fills an SQE: opcode, fd, buffer... but never its user data. */
@@ -154,7 +158,8 @@ bool aio_has_io_uring(AioContext *ctx);
  * loop sets its user data. Queued SQEs go to the kernel with the loop's next
  * wait (one io_uring_enter), or without a wait when the loop does not block.
  * cqe_handler->cb runs once, with the CQE, in the dispatch phase of an
- * aio_poll (before BHs; FIFO; a nested aio_poll runs those still pending).
+ * aio_poll (before BHs; FIFO; at most aio-max-batch per aio_poll, the rest
+ * in the next ones; a nested aio_poll runs those still pending).
  * One CQE per SQE: no multishot, no IOSQE_CQE_SKIP_SUCCESS. Only ctx's own
  * thread may call it (the IOThread, or the thread that last ran aio_poll
  * on ctx; before any, the creator). 0, -ENOTSUP when ctx's fd monitor has
@@ -207,7 +212,10 @@ int aio_context_set_poll_policy(AioContext *ctx, const char *name);
 int aio_context_set_poll_weight(AioContext *ctx, int64_t weight);
 /* Cost of one block + wake-up used by cost-model policies; -EINVAL if < 0. */
 int aio_context_set_block_cost(AioContext *ctx, int64_t ns);
-/* aio-max-batch (0 = engine default); -EINVAL if negative. */
+/*
+ * aio-max-batch (0 = engine default); also the most CQE handlers one
+ * aio_poll runs (0 = 8). -EINVAL if negative.
+ */
 int aio_context_set_aio_params(AioContext *ctx, int64_t max_batch);
 /* The current aio-max-batch. */
 int64_t aio_context_get_aio_max_batch(AioContext *ctx);

@@ -100,6 +100,35 @@ static unsigned fdmon_iou_events(const AioHandler *node)
 	return (unsigned)node->fdmon_flags >> FDMON_IOU_EVENTS_SHIFT;
 }
 
+/*
+ * About to enter the kernel with what is in the SQ: stamp the handlers of
+ * the aio_add_sqe requests among it with the time (CqeHandler.submit_ns).
+ */
+static void fdmon_iou_stamp_sq(FDMonIoUring *st)
+{
+	struct io_uring_sq *sq = &st->ring.sq;
+	int64_t now = 0;
+
+	for (unsigned i = sq->sqe_head; i != sq->sqe_tail; i++) {
+		uint64_t ud = sq->sqes[i & sq->ring_mask].user_data;
+		CqeHandler *h;
+
+		if (!(ud & FDMON_IOU_SQE_TAG) || ud == LIBURING_UDATA_TIMEOUT)
+			continue;
+		if (!now)
+			now = aio_now_ns();
+		h = (CqeHandler *)(uintptr_t)(ud & ~FDMON_IOU_SQE_TAG);
+		h->submit_ns = now;
+	}
+}
+
+/* io_uring_submit, with the handlers stamped. */
+static int fdmon_iou_submit(FDMonIoUring *st)
+{
+	fdmon_iou_stamp_sq(st);
+	return io_uring_submit(&st->ring);
+}
+
 /* Our mutex held. */
 static void fdmon_iou_enqueue(FDMonIoUring *st, AioHandler *node, int flag)
 {
@@ -168,7 +197,7 @@ static bool fdmon_iou_prep(FDMonIoUring *st, AioHandler *node,
 	int f = node->fdmon_flags;
 
 	if (io_uring_sq_space_left(&st->ring) < 2) {
-		io_uring_submit(&st->ring);
+		fdmon_iou_submit(st);
 		if (io_uring_sq_space_left(&st->ring) < 2)
 			return false;
 	}
@@ -220,11 +249,14 @@ static void fdmon_iou_fill_sq(FDMonIoUring *st, AioHandler **done)
 
 /* An aio_add_sqe CQE: hand its handler a copy, queued for dispatch. */
 static void fdmon_iou_complete_sqe(AioContext *ctx, FDMonIoUring *st,
-				   struct io_uring_cqe *cqe)
+				   struct io_uring_cqe *cqe, int64_t *now)
 {
 	CqeHandler *h = (CqeHandler *)(uintptr_t)(cqe->user_data &
 						  ~FDMON_IOU_SQE_TAG);
 
+	if (!*now)
+		*now = aio_now_ns();
+	h->reap_ns = *now;
 	h->cqe.user_data = cqe->user_data;
 	h->cqe.res = cqe->res;
 	h->cqe.flags = cqe->flags;
@@ -235,8 +267,8 @@ static void fdmon_iou_complete_sqe(AioContext *ctx, FDMonIoUring *st,
 /* Our mutex held: one CQE; true when it made a handler ready or queued a
  * CQE handler. */
 static bool fdmon_iou_complete(AioContext *ctx, FDMonIoUring *st,
-			       AioHandlerList *ready,
-			       struct io_uring_cqe *cqe, AioHandler **done)
+			       AioHandlerList *ready, struct io_uring_cqe *cqe,
+			       AioHandler **done, int64_t *now)
 {
 	AioHandler *node = io_uring_cqe_get_data(cqe);
 	short revents;
@@ -245,7 +277,7 @@ static bool fdmon_iou_complete(AioContext *ctx, FDMonIoUring *st,
 	if (!node || cqe->user_data == LIBURING_UDATA_TIMEOUT)
 		return false;
 	if (cqe->user_data & FDMON_IOU_SQE_TAG) {
-		fdmon_iou_complete_sqe(ctx, st, cqe);
+		fdmon_iou_complete_sqe(ctx, st, cqe, now);
 		return true;
 	}
 	node->fdmon_flags &= ~FDMON_IOU_ARMED;
@@ -277,6 +309,7 @@ static int fdmon_iou_reap(AioContext *ctx, FDMonIoUring *st,
 {
 	struct io_uring_cqe *cqe;
 	unsigned head, seen = 0;
+	int64_t now = 0;
 	int n = 0;
 
 	if (io_uring_cq_has_overflow(&st->ring))
@@ -286,7 +319,7 @@ static int fdmon_iou_reap(AioContext *ctx, FDMonIoUring *st,
 	pthread_mutex_lock(&st->lock);
 	io_uring_for_each_cqe(&st->ring, head, cqe) {
 		seen++;
-		n += fdmon_iou_complete(ctx, st, ready, cqe, done);
+		n += fdmon_iou_complete(ctx, st, ready, cqe, done, &now);
 	}
 	pthread_mutex_unlock(&st->lock);
 	io_uring_cq_advance(&st->ring, seen);
@@ -301,6 +334,7 @@ static int fdmon_iou_submit_wait(FDMonIoUring *st, int64_t deadline_ns)
 	int64_t left;
 	int ret;
 
+	fdmon_iou_stamp_sq(st);
 	if (deadline_ns < 0)
 		return io_uring_submit_and_wait(&st->ring, 1);
 	left = deadline_ns - aio_now_ns();
@@ -329,7 +363,7 @@ static int fdmon_iou_wait(AioContext *ctx, AioHandlerList *ready,
 	for (;;) {
 		fdmon_iou_fill_sq(st, &done);
 		if (timeout_ns == 0 || io_uring_cq_ready(&st->ring))
-			ret = io_uring_submit(&st->ring);
+			ret = fdmon_iou_submit(st);
 		else
 			ret = fdmon_iou_submit_wait(st, deadline);
 		n += fdmon_iou_reap(ctx, st, ready, &done);
@@ -374,7 +408,7 @@ static bool fdmon_iou_need_wait(AioContext *ctx)
 		AioHandler *done = NULL;
 
 		fdmon_iou_fill_sq(st, &done);
-		io_uring_submit(&st->ring);
+		fdmon_iou_submit(st);
 		fdmon_iou_hand_back(ctx, done);
 	}
 	return io_uring_cq_ready(&st->ring) || fdmon_iou_work_pending(st) ||
@@ -394,7 +428,7 @@ static int fdmon_iou_add_sqe(AioContext *ctx, AioPrepSqeFunc *prep,
 	if (!sqe) {
 		/* The SQ is full: send what is there, without waiting. */
 		do {
-			ret = io_uring_submit(&st->ring);
+			ret = fdmon_iou_submit(st);
 		} while (ret == -EINTR);
 		sqe = io_uring_get_sqe(&st->ring);
 		if (!sqe)
@@ -661,7 +695,7 @@ static int fdmon_iou_gsource_fd(AioContext *ctx)
 	uint64_t cnt;
 
 	fdmon_iou_fill_sq(st, &done);
-	io_uring_submit(&st->ring);
+	fdmon_iou_submit(st);
 	fdmon_iou_hand_back(ctx, done);
 	if (!(st->setup_flags & IORING_SETUP_DEFER_TASKRUN))
 		return st->ring.ring_fd;

@@ -91,11 +91,26 @@ static unsigned int ring_entries(uint32_t iodepth)
 	return n < 4 ? 4 : n;
 }
 
+/* Stamp the requests in the SQ: they go to the kernel now. */
+static void uring_stamp_sq(struct uring *u)
+{
+	struct io_uring_sq *sq = &u->ring.sq;
+	int64_t now = aio_clock_get_ns(AIO_CLOCK_REALTIME);
+
+	for (unsigned int i = sq->sqe_head; i != sq->sqe_tail; i++) {
+		struct wl_io *io = (struct wl_io *)(uintptr_t)
+				   sq->sqes[i & sq->ring_mask].user_data;
+
+		io->submit_ns = now;
+	}
+}
+
 static int uring_submit(struct uring *u)
 {
 	int ret;
 
 	while (u->pending) {
+		uring_stamp_sq(u);
 		ret = io_uring_submit(&u->ring);
 		if (ret == -EINTR)
 			continue;
@@ -136,6 +151,7 @@ static bool uring_reap(struct wl_engine *e)
 	int64_t res[URING_REAP_BATCH];
 	bool progress = false;
 	unsigned int n, budget = io_uring_cq_ready(&u->ring);
+	int64_t now = budget ? aio_clock_get_ns(AIO_CLOCK_REALTIME) : 0;
 
 	u->in_reap = true;
 	while (budget && (n = io_uring_peek_batch_cqe(&u->ring, cqes,
@@ -150,6 +166,7 @@ static bool uring_reap(struct wl_engine *e)
 		u->inflight -= n;
 		for (unsigned int i = 0; i < n; i++) {
 			ios[i]->result = res[i];
+			ios[i]->reap_ns = now;
 			e->complete(ios[i], e->opaque);
 		}
 		progress = true;
@@ -250,6 +267,8 @@ static void uring_ctx_done(CqeHandler *h)
 	struct wl_io *io = r->io;
 
 	io->result = h->cqe.res;
+	io->submit_ns = h->submit_ns;
+	io->reap_ns = h->reap_ns;
 	r->next_free = u->free_reqs;
 	u->free_reqs = r;
 	u->inflight--;
@@ -294,6 +313,7 @@ static int uring_ctx_queue(struct wl_engine *e, struct wl_io *io)
 	if (!r)
 		return -ENOMEM;
 	r->io = io;
+	r->h.submit_ns = r->h.reap_ns = 0;
 	ret = aio_add_sqe(e->ctx, uring_ctx_prep, r, &r->h);
 	if (ret) {
 		r->next_free = u->free_reqs;

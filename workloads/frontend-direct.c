@@ -44,6 +44,7 @@ static void direct_queue(struct direct *d, struct wl_io *io)
 	int ret;
 
 	io->start_ns = aio_clock_get_ns(AIO_CLOCK_REALTIME);
+	io->submit_ns = io->reap_ns = 0;
 	io->result = 0;
 	ret = e->ops->queue(e, io);
 	switch (ret) {

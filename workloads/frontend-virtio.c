@@ -287,6 +287,7 @@ static void host_submit(struct virtio *v, struct wl_io *io)
 	int ret;
 
 	io->start_ns = now_ns();
+	io->submit_ns = io->reap_ns = 0;
 	io->result = 0;
 	ret = e->ops->queue(e, io);
 	switch (ret) {

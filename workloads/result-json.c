@@ -138,6 +138,17 @@ static json_t *result_obj(const struct wl_result *r)
 					wl_io_error_name((int)r->total.first_error) : ""));
 	if (r->has_guest_lat)
 		json_object_set_new(o, "guest_hist", hist_obj(&r->guest_lat));
+	if (r->total.staged) {
+		json_t *st = json_object();
+
+		json_object_set_new(st, "requests",
+				    json_integer((json_int_t)r->total.staged));
+		json_object_set_new(st, "hold_ns", lat_obj(&r->total.hold));
+		json_object_set_new(st, "device_ns", lat_obj(&r->total.device));
+		json_object_set_new(st, "dispatch_ns",
+				    lat_obj(&r->total.dispatch));
+		json_object_set_new(o, "stages", st);
+	}
 	return o;
 }
 

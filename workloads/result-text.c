@@ -82,6 +82,11 @@ void wl_result_print_text(const struct wl_result *r, FILE *f)
 		r->measured_ns / 1e9);
 	fprintf(f, "  bw        %.1f MiB/s\n", r->bw_bytes / (1024.0 * 1024));
 	print_lat(f, "lat", &r->total.lat);
+	if (r->total.staged) {
+		print_lat(f, " held", &r->total.hold);
+		print_lat(f, " device", &r->total.device);
+		print_lat(f, " dispatch", &r->total.dispatch);
+	}
 	if (r->has_guest_lat)
 		print_lat(f, "guest lat", &r->guest_lat);
 	fprintf(f, "  cpu       iothreads %.1f%%  guest %.1f%%  device %.1f%%  process %.1f%%\n",

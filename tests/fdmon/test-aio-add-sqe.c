@@ -12,6 +12,8 @@
  * order: nothing is submitted before the loop runs; CQE handlers run in
  * the dispatch phase of aio_poll, in CQE order, before BHs, with a copy
  * of their CQE and the loop's own user data (the caller's is replaced).
+ * batch: one aio_poll runs at most aio-max-batch CQE handlers; the rest
+ * keep the next aio_poll from blocking and run there, in order.
  * nested: a handler's nested aio_poll runs the handlers its parent left
  * pending, in order, and a CQE that arrives during the nested aio_poll.
  * other-thread: a thread other than the home thread is refused (-EPERM,
@@ -207,6 +209,27 @@ static void case_order(AioContext *ctx)
 	ASSERT_EQ(pipe_bytes(p[0]), 0);
 	close(p[0]);
 	close(p[1]);
+}
+
+static void case_batch(AioContext *ctx)
+{
+	struct tst t = { .ctx = ctx };
+	static const int want[] = { 0, 1, 2, 3, 4 };
+
+	aio_context_set_poll_params(ctx, 0, 0, 0);
+	ASSERT_EQ(aio_context_set_aio_params(ctx, 2), 0);
+	for (int i = 0; i < 5; i++) {
+		req_init(&t, &t.r[i], i);
+		add(&t, &t.r[i], prep_nop);
+	}
+	ASSERT_TRUE(aio_poll(ctx, true));
+	ASSERT_EQ(t.nlog, 2);
+	ASSERT_TRUE(aio_poll(ctx, true)); /* would block if none were left */
+	ASSERT_EQ(t.nlog, 4);
+	ASSERT_TRUE(aio_poll(ctx, false));
+	expect_log(&t, want, 5);
+	ASSERT_FALSE(aio_poll(ctx, false));
+	ASSERT_EQ(aio_context_set_aio_params(ctx, 0), 0);
 }
 
 /* Request 0's handler: a nested aio_poll runs 1 and 2 (left pending). */
@@ -660,6 +683,7 @@ static const struct {
 	case_fn *fn;
 } cases[] = {
 	{ "order", case_order },
+	{ "batch", case_batch },
 	{ "nested", case_nested },
 	{ "other-thread", case_other_thread },
 	{ "polled", case_polled },
