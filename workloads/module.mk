@@ -22,6 +22,7 @@ SH_TESTS += tests/workloads/real-safety.sh
 SH_TESTS += tests/workloads/real-output.sh
 SH_TESTS += tests/workloads/real-verify.sh
 SH_TESTS += tests/workloads/uring-taskrun.sh
+SH_TESTS += tests/workloads/uring-ring.sh
 SH_TESTS += tests/workloads/engine-bounded.sh
 SH_TESTS += tests/workloads/target-rules.sh
 # The hist: latency file, read strictly.
