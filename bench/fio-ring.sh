@@ -14,16 +14,27 @@
 # completion), aiotune's request latency (from the front end's queue()
 # call to the completion callback).
 #
+# aiotune's runs also split each request's latency into stages (held
+# before the system call that submits it, submit to reap: kernel, device
+# and wake-up, reaped to completed: behind other completions), printed
+# after the ratios.
+#
 # Environment: FILE (build/fio-compare.dat, 1 GiB of zeros, written
 # once), QDS ("1 32"), FLAGS (ring flag sets for the context ring, "none
-# coop single defer"), REPS (3), RUNTIME (2s), RAMP (500ms), POLL
-# (poll-max-ns, 0), PLACEMENT (irq-cpu), STRACE_RUNTIME (1s; 0 skips the
-# count), OUT (results/fio-ring-<time>: runs/, strace/, summary.txt).
+# coop single defer"), BATCHES (aio-max-batch values for the context
+# ring, "0": the default), OWN (1: include --uring-ring own), FIO (1:
+# include fio plain and batch), REPS (3), RUNTIME (2s), RAMP (500ms),
+# POLL (poll-max-ns, 0), PLACEMENT (irq-cpu), STRACE_RUNTIME (1s; 0 skips
+# the count), OUT (results/fio-ring-<time>: runs/, strace/,
+# summary.txt).
 set -eu
 A=${1:?usage: fio-ring.sh AIOTUNE}
 file=${FILE:-build/fio-compare.dat}
 qds=${QDS:-1 32}
 flags=${FLAGS:-none coop single defer}
+batches=${BATCHES:-0}
+own=${OWN:-1}
+with_fio=${FIO:-1}
 reps=${REPS:-3}
 runtime=${RUNTIME:-2s}
 ramp=${RAMP:-500ms}
@@ -45,17 +56,30 @@ for f in $flags; do
 		"none, coop, single, single,coop, defer" >&2; exit 2 ;;
 	esac
 done
+for b in $batches; do
+	case "$b" in
+	''|*[!0-9]*) echo "fio-ring: invalid aio-max-batch '$b' in BATCHES:" \
+		"allowed whole numbers (0: the default)" >&2; exit 2 ;;
+	esac
+done
 if [ ! -s "$file" ]; then
 	echo "fio-ring: writing $file (1 GiB of zeros, once)"
 	mkdir -p "$(dirname "$file")"
 	dd if=/dev/zero of="$file" bs=1M count=1024 conv=fsync status=none
 fi
 
+# ctx-FLAGS[-bBATCH] (+ for , in FLAGS), own, fio-plain, fio-batch.
 variants=""
+nb=$(echo $batches | wc -w)
 for f in $flags; do
-	variants="$variants ctx-$(echo "$f" | tr , +)"
+	for b in $batches; do
+		v="ctx-$(echo "$f" | tr , +)"
+		[ "$nb" -eq 1 ] || v="$v-b$b"
+		variants="$variants $v"
+	done
 done
-variants="$variants own fio-plain fio-batch"
+[ "$own" = 0 ] || variants="$variants own"
+[ "$with_fio" = 0 ] || variants="$variants fio-plain fio-batch"
 
 # run VARIANT QD RUNTIME RAMP: one point, its run JSON on stdout; $pre
 # (empty, or the strace command) goes in front of aiotune.
@@ -65,10 +89,15 @@ run() {
 		--ramp $4 --placement $placement --format json"
 	case "$1" in
 	ctx-*)
+		f=${1#ctx-}
+		b=$batches
+		case "$f" in
+		*-b*) b=${f#*-b} f=${f%-b*} ;;
+		esac
 		# shellcheck disable=SC2086
 		$pre "$A" run $common --poll-max-ns "$poll" \
-			--uring-ring context \
-			--ring-flags "$(echo "${1#ctx-}" | tr + ,)" ;;
+			--uring-ring context --aio-max-batch "$b" \
+			--ring-flags "$(echo "$f" | tr + ,)" ;;
 	own)
 		# shellcheck disable=SC2086
 		$pre "$A" run $common --poll-max-ns "$poll" --uring-ring own ;;
@@ -173,7 +202,8 @@ for qd in qds:
     fio = [v for v in rows if v.startswith("fio-")]
     ref = max(fio, key=lambda v: rows[v]["iops"]) if fio else None
     print(f"iodepth {qd} (medians of {max(r['n'] for r in rows.values())}"
-          f" runs; ratios against {ref}, fio's best by IOPS)")
+          " runs" + (f"; ratios against {ref}, fio's best by IOPS)"
+                     if ref else ")"))
     print(f"  {'variant':<16} {'IOPS':>8} {'(min-max)':>15} {'CPU/IO':>8}"
           f" {'p50':>8} {'p99':>8} {'calls/IO':>8}  ratios IOPS CPU p50 p99"
           "  top calls per I/O")
@@ -189,6 +219,21 @@ for qd in qds:
               f"{x['cpu']:6.1f}us {x['p50']:6.0f}us {x['p99']:6.0f}us "
               f"{sc[0] if sc else float('nan'):8.2f}  {rat:<19}"
               f"  {sc[1] if sc else '-'}")
+    print("  stages (aiotune; p50 / p99 in us): held before submission |"
+          " submit to reap | reaped to completed")
+    for v in variants:
+        runs = [json.load(open(f)) for f in
+                sorted(glob.glob(f"{out}/runs/{v}-qd{qd}-r*.json"))]
+        stg = [r["result"]["stages"] for r in runs
+               if r["result"].get("stages")]
+        if not stg:
+            continue
+        cols = []
+        for k in ("hold_ns", "device_ns", "dispatch_ns"):
+            cols.append("%7.1f / %7.1f" % (
+                med([s[k]["p50"] for s in stg]) / 1e3,
+                med([s[k]["p99"] for s in stg]) / 1e3))
+        print(f"  {v:<16} " + " | ".join(cols))
     print()
 print("latency: fio lat_ns (issue to completion, lat_percentiles=1);"
       " aiotune request latency (queue() to completion callback)")
