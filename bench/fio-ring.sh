@@ -168,7 +168,9 @@ def syscalls(d):
                 c[m.group(1)] += 1
         if best is None or c["io_uring_enter"] > best["io_uring_enter"]:
             best = c
-    ios = run["result"]["ios"]
+    # aiotune: every I/O of the run (ramp 0, window, drain); fio with
+    # ramp 0 counts them all in ios.
+    ios = run["result"].get("ios_all") or run["result"]["ios"]
     if not best or not ios:
         return None
     top = ", ".join(f"{k} {v / ios:.2f}" for k, v in best.most_common(3))
@@ -240,7 +242,7 @@ print("latency: fio lat_ns (issue to completion, lat_percentiles=1);"
 print("CPU/IO: the I/O thread's CPU (aiotune's IOThread, fio's usr+sys)"
       " per I/O")
 print("calls/IO: system calls of that thread over a separate run under"
-      " strace -ff with ramp 0, per I/O of that run (setup and drain"
-      " included)")
+      " strace -ff with ramp 0, per I/O it completed (its setup and"
+      " teardown calls included)")
 EOF
 echo "runs: $out/runs/"

@@ -71,7 +71,7 @@ static const char *fdmon_default_name(void)
  * "auto": the flag set that won make bench-fio's ring-flag comparison on
  * the development VM (README "The context ring", results/fio-compare-ref).
  */
-#define AIO_RING_AUTO (AIO_RING_DEFER | AIO_RING_SINGLE)
+#define AIO_RING_AUTO AIO_RING_SINGLE
 
 static const struct {
 	const char *name;

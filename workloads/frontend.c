@@ -59,6 +59,7 @@ void wl_fe_account(struct wl_fe *fe, const struct wl_io *io, int64_t now_ns)
 	struct wl_stats *s = fe->stats;
 	int64_t lat = now_ns - io->start_ns;
 
+	fe->ios_all++;
 	if (!s || !wl_fe_measuring(fe))
 		return;
 	s->ios++;

@@ -119,6 +119,7 @@ static json_t *result_obj(const struct wl_result *r)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "ios", json_integer((json_int_t)r->total.ios));
+	json_object_set_new(o, "ios_all", json_integer((json_int_t)r->ios_all));
 	json_object_set_new(o, "errors",
 			    json_integer((json_int_t)r->total.errors));
 	json_object_set_new(o, "measured_ns", json_integer(r->measured_ns));

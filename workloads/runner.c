@@ -463,6 +463,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 		sum_ns += w->t1 - w->t0;
 		wl_stats_merge(&r->total, &w->stats);
 		collect_fe_counters(r, &w->fe);
+		r->ios_all += w->fe.ios_all;
 		if (w->guest_lat.n) {
 			wl_hist_merge(&r->guest_lat, &w->guest_lat);
 			r->has_guest_lat = true;

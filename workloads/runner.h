@@ -44,6 +44,9 @@ struct wl_result {
 	struct wl_job job;
 	char start_time[32];   /* UTC, ISO 8601 */
 	int64_t measured_ns;   /* mean window length over IOThreads */
+	uint64_t ios_all;      /* completed over the whole run: ramp, window
+				  and drain (per-request figures of whole-run
+				  measurements, such as system calls) */
 	struct wl_stats total; /* all IOThreads */
 	struct wl_hist guest_lat;
 	bool has_guest_lat;
