@@ -24,8 +24,9 @@
  * a completion that arrives inside the window is found by polling, with
  * no blocking wait.
  * teardown: unref with requests queued (never submitted) and in flight
- * (cancelled): no handler runs, and neither request consumed the data
- * written to its pipe afterwards (ASan: nothing leaks, nothing is used
+ * (cancelled; on a plain context also one blocked in an io-wq worker):
+ * no handler runs, and no request consumed the data written to its pipe
+ * afterwards or waits on the FIFO (ASan: nothing leaks, nothing is used
  * after free).
  * gsource: a CQE handler runs from a glib iteration.
  */
@@ -499,7 +500,7 @@ static void run_iothread(const char *flags, const char *name, case_fn *fn)
 struct teardown {
 	struct tst t;
 	int p[2], q[2];
-	char fifo[160];
+	char fifo[160]; /* "": no open in an io-wq worker */
 };
 
 static void teardown_fifo(struct teardown *d)
@@ -519,11 +520,18 @@ static void teardown_setup(struct teardown *d, AioContext *ctx)
 	req_init(&d->t, &d->t.r[0], 0);
 	d->t.r[0].fd = d->p[0];
 	add(&d->t, &d->t.r[0], prep_read);
-	/* In flight in an io-wq worker, blocked in open(2): closing the
-	 * ring alone does not stop it at once. */
-	req_init(&d->t, &d->t.r[2], 2);
-	snprintf(d->t.r[2].path, sizeof(d->t.r[2].path), "%s", d->fifo);
-	add(&d->t, &d->t.r[2], prep_open_fifo);
+	/*
+	 * In flight in an io-wq worker, blocked in open(2): closing the ring
+	 * alone does not stop it at once. Plain contexts only: when the
+	 * thread that submitted it exits first (an IOThread), the kernel
+	 * (6.18) may fail to interrupt the worker and the exit hangs.
+	 */
+	if (d->fifo[0]) {
+		req_init(&d->t, &d->t.r[2], 2);
+		snprintf(d->t.r[2].path, sizeof(d->t.r[2].path), "%s",
+			 d->fifo);
+		add(&d->t, &d->t.r[2], prep_open_fifo);
+	}
 	ASSERT_FALSE(aio_poll(ctx, false)); /* submitted, nothing done */
 	/* Queued only (plain contexts): a read of data already there. */
 	req_init(&d->t, &d->t.r[1], 1);
@@ -558,11 +566,13 @@ static void teardown_check(struct teardown *d, bool q_queued_only)
 	ASSERT_EQ(read(d->p[0], &c, 1), 1);
 	ASSERT_EQ(c, 'x');
 	/* No reader is left waiting on the FIFO (it would leak an fd). */
-	fd = open(d->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0)
-		t_fail("the FIFO still had a reader after teardown");
-	ASSERT_EQ(errno, ENXIO);
-	unlink(d->fifo);
+	if (d->fifo[0]) {
+		fd = open(d->fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0)
+			t_fail("the FIFO still had a reader after teardown");
+		ASSERT_EQ(errno, ENXIO);
+		unlink(d->fifo);
+	}
 	for (int i = 0; i < 2; i++) {
 		close(d->p[i]);
 		close(d->q[i]);
@@ -610,7 +620,6 @@ static void case_teardown_iothread(const char *flags)
 	it.ctx = iothread_get_aio_context(io);
 	ft_pipe(d.p);
 	ft_pipe(d.q);
-	teardown_fifo(&d);
 	aio_bh_schedule_oneshot(it.ctx, teardown_in_thread, &it);
 	while (!atomic_load(&it.done))
 		t_sleep_ns(1000000);
