@@ -13,6 +13,7 @@
 #include <hwloc.h>
 
 #include "affinity/affinity.h"
+#include "affinity/host.h"
 
 /*
  * sys.c: the one place where hwloc, libnuma and the sched_* calls, which
@@ -27,6 +28,8 @@ int aff__getcpu(int *cpu, int *node);
 pid_t aff__gettid(void);
 /* Whether libnuma works here (numa_available() >= 0). */
 bool aff__numa_ok(void);
+/* libnuma's configured node count, or -ENOSYS without NUMA support. */
+int aff__numa_nodes(void);
 int aff__numa_node_of_cpu(int cpu);
 int aff__numa_alloc(enum aff_mem_kind kind, int node, size_t size,
 		    void **out);
@@ -52,10 +55,39 @@ void aff__strlcpy(char *dst, const char *src, size_t len);
 int aff__link_base(char *buf, size_t len, const char *path);
 
 /*
- * device.c internals, for tests: probe the disk named disk under a
- * filesystem root (root "" = this machine; a test passes a directory that
- * holds sys/ and proc/ trees). Fills the sysfs half of dev.
+ * The readers of host.h under a filesystem root (root "" = this machine;
+ * a test passes a directory that holds sys/ and proc/ trees). The public
+ * functions call them with "".
  */
+int aff__cpu_model(const char *root, char *buf, size_t len);
+/* The node<N> directories of sys/devices/system/node: count or -errno. */
+int aff__sysfs_numa_nodes(const char *root);
+int aff__host_setting(const char *root, enum aff_host_setting s, char *buf,
+		      size_t len);
+int aff__blockdev_name(const char *root, dev_t dev, char *name, size_t len);
+int aff__blockdev_disk(const char *root, dev_t dev, char *disk, size_t len);
+bool aff__blockdev_is_partition(const char *root, const char *name);
+int aff__blockdev_holder(const char *root, const char *name, char *holder,
+			 size_t len);
+int aff__blockdev_partitions(const char *root, const char *disk,
+			     struct aff_blockdev **out);
+int aff__loop_devices(const char *root, struct aff_blockdev **out);
+int aff__loop_backing_file(const char *root, const char *name, char *path,
+			   size_t len);
+bool aff__disk_has_stat(const char *root, const char *disk);
+int aff__disk_stat(const char *root, const char *disk,
+		   struct aff_disk_stat *out);
+int aff__disk_ctrl(const char *root, const char *disk, char *ctrl,
+		   size_t len);
+int aff__irq_counts(const char *root, const char *prefix,
+		    struct aff_irq_counts *out);
+
+/*
+ * device.c internals, for tests: dev set up for target with every fact
+ * unknown (-1, ""), as aff_device_probe starts; then probe the disk named
+ * disk under root. Fills the sysfs half of dev.
+ */
+void aff__device_init(struct aff_device *dev, const char *target);
 int aff__device_probe_disk(const char *root, const char *disk,
 			   struct aff_device *dev);
 /* irq.c: read the interrupts of controller dev->ctrl under root. */

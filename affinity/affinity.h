@@ -230,6 +230,7 @@ struct aff_device {
 	char pci[16];          /* PCI address of the controller, or "" */
 	char model[64];        /* model string, PCI id, or "" */
 	char firmware[32];     /* firmware revision, or "" */
+	char vendor[32];       /* device/vendor (SCSI, virtio), or "" */
 	int hw_queues;         /* /sys/block/X/mq entries; -1 unknown */
 	int poll_queues;       /* nvme poll_queues parameter; -1 unknown */
 	int io_poll;           /* queue/io_poll: 1, 0, or -1 unreadable */
@@ -239,6 +240,9 @@ struct aff_device {
 	int nr_requests;       /* -1 unknown */
 	int logical_block;     /* bytes, -1 unknown */
 	int rotational;        /* 1, 0, -1 unknown */
+	int max_hw_sectors_kb; /* largest request the device takes; -1 */
+	int nomerges;          /* queue/nomerges: 0, 1, 2; -1 unknown */
+	int rq_affinity;       /* queue/rq_affinity: 0, 1, 2; -1 unknown */
 	char mounted_on[256];  /* a mount point of the disk/partitions or "" */
 	char held_by[32];      /* a holder (dm-0) or "" */
 

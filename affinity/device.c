@@ -22,7 +22,7 @@
 
 #include "affinity/aff-internal.h"
 
-static void device_init(struct aff_device *d, const char *target)
+void aff__device_init(struct aff_device *d, const char *target)
 {
 	memset(d, 0, sizeof(*d));
 	aff__strlcpy(d->target, target, sizeof(d->target));
@@ -34,6 +34,9 @@ static void device_init(struct aff_device *d, const char *target)
 	d->nr_requests = -1;
 	d->logical_block = -1;
 	d->rotational = -1;
+	d->max_hw_sectors_kb = -1;
+	d->nomerges = -1;
+	d->rq_affinity = -1;
 	d->sysfs_node = -1;
 	d->hwloc_node = -1;
 	d->numa_node = -1;
@@ -164,16 +167,19 @@ static void read_queue(const char *root, struct aff_device *d)
 		d->logical_block = v;
 	if (!aff__read_int(&v, q, root, d->disk, "rotational"))
 		d->rotational = v;
+	if (!aff__read_int(&v, q, root, d->disk, "max_hw_sectors_kb"))
+		d->max_hw_sectors_kb = v;
+	if (!aff__read_int(&v, q, root, d->disk, "nomerges"))
+		d->nomerges = v;
+	if (!aff__read_int(&v, q, root, d->disk, "rq_affinity"))
+		d->rq_affinity = v;
 }
 
 static void read_controller(const char *root, struct aff_device *d)
 {
 	const char *dev = "%s/sys/block/%s/device/%s";
-	char path[PATH_MAX];
 
-	if (!aff__path(path, sizeof(path), "%s/sys/block/%s/device", root,
-		       d->disk))
-		aff__link_base(d->ctrl, sizeof(d->ctrl), path);
+	aff__disk_ctrl(root, d->disk, d->ctrl, sizeof(d->ctrl));
 	/* nvme: model and firmware_rev; SCSI: model and rev. */
 	aff__read_line(d->model, sizeof(d->model), dev, root, d->disk,
 		       "model");
@@ -181,6 +187,8 @@ static void read_controller(const char *root, struct aff_device *d)
 			   d->disk, "firmware_rev"))
 		aff__read_line(d->firmware, sizeof(d->firmware), dev, root,
 			       d->disk, "rev");
+	aff__read_line(d->vendor, sizeof(d->vendor), dev, root, d->disk,
+		       "vendor");
 }
 
 /* Driver, PCI address and a model from the PCI ids if none was found. */
@@ -369,7 +377,7 @@ int aff_device_probe(const char *target, struct aff_device *out)
 	dev_t dev;
 	int ret;
 
-	device_init(out, target);
+	aff__device_init(out, target);
 	if (!strncmp(target, "sim:", 4) || !strcmp(target, "sim")) {
 		aff__strlcpy(out->irq_note, "simulated target: no host device",
 			     sizeof(out->irq_note));
@@ -434,7 +442,7 @@ int aff_device_from_topo(const struct aff_topo *t, const char *name,
 {
 	const struct aff_iodev *io = aff_topo_find_iodev(t, name);
 
-	device_init(d, name);
+	aff__device_init(d, name);
 	if (!io)
 		return -ENOENT;
 	d->kind = AFF_DEV_BLOCK;

@@ -133,6 +133,16 @@ bool aff__numa_ok(void)
 	return numa_available() >= 0;
 }
 
+int aff__numa_nodes(void)
+{
+	int n;
+
+	if (!aff__numa_ok())
+		return -ENOSYS;
+	n = numa_num_configured_nodes();
+	return n > 0 ? n : -ENODATA;
+}
+
 int aff__numa_node_of_cpu(int cpu)
 {
 	int n;

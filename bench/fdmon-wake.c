@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "loop/aio.h"
+#include "util/util.h"
 
 #define WARMUP 100
 
@@ -134,7 +135,7 @@ int main(int argc, char **argv)
 		}
 		rounds = (int)r;
 	}
-	for (size_t i = 0; i < sizeof(fdmons) / sizeof(fdmons[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(fdmons); i++) {
 		int ret = bench(fdmons[i], rounds);
 
 		if (ret < 0) {

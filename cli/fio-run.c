@@ -225,7 +225,7 @@ static json_t *measure(int64_t timeout_ns)
 			WIFEXITED(status) ? WEXITSTATUS(status) :
 			WTERMSIG(status), last[0] ? last : "no message");
 	}
-	ret = fio_import_file(json_path, &runs, err, sizeof(err));
+	ret = res_fio_import_file(json_path, &runs, err, sizeof(err));
 	if (ret)
 		cli_die(1, "fio's output: %s", err);
 	if (json_array_size(runs) != 1)

@@ -133,7 +133,7 @@ static int cmd_import_fio(int argc, char **argv)
 		if (argv[i][0] == '-')
 			cli_bad_value("option", argv[i],
 				      "options before the files");
-		ret = fio_import_file(argv[i], &runs, err, sizeof(err));
+		ret = res_fio_import_file(argv[i], &runs, err, sizeof(err));
 		if (ret)
 			cli_die(ret == -ENOMEM ? 1 : CLI_EXIT_USAGE, "%s",
 				err);

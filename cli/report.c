@@ -344,13 +344,13 @@ static int fio_json_export(const char *dir, const char *output)
 		free(text);
 		if (ret)
 			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
-		if (fio_export_job(run, r->run_id, &job, err, sizeof(err)))
+		if (res_fio_export_job(run, r->run_id, &job, err, sizeof(err)))
 			cli_die(CLI_EXIT_USAGE, "%s: %s", path, err);
 		json_array_append_new(jobs, job);
 		json_decref(run);
 	}
-	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
-	text = doc ? fio_export_dumps(doc) : NULL;
+	doc = res_fio_export_doc(jobs, aiotune_version(), time(NULL));
+	text = doc ? res_fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");
 	if (output)

@@ -68,7 +68,7 @@ static void usage(FILE *f)
 "  --poll-shrink N     window shrink divisor, 0 = reset (default 0)\n"
 "  --poll-policy P     %s (default qemu)\n"
 "  --poll-weight N     weight policy EWMA shift, 0 = 3 (default 0)\n"
-"  --fdmon F           auto, poll, epoll, io_uring (default auto)\n"
+"  --fdmon F           %s (default auto)\n"
 "  --aio-max-batch N   requests batched per submission, 0 = engine default\n"
 "  --placement P       thread placement: none, compact, spread, same-core,\n"
 "                      smt-sibling, same-l3, device-local, remote-node,\n"
@@ -92,7 +92,7 @@ static void usage(FILE *f)
 "  --format F          stdout: text, json, csv, or fio-json (fio's JSON\n"
 "                      layout, one job) (default text)\n",
 		wl_engine_names(), wl_rw_names(), wl_frontend_names(),
-		poll_policy_names());
+		poll_policy_names(), aio_fdmon_names());
 }
 
 /* Copy a string option, refusing what does not fit. */
@@ -235,9 +235,9 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 					  "an integer 0-63 (0 = 3)");
 	} else if (!strcmp(flag, "--fdmon")) {
 		if (!val || !aio_fdmon_name_valid(val))
-			cli_bad_value(flag, val, "auto, poll, epoll, io_uring");
+			cli_bad_value(flag, val, aio_fdmon_names());
 		set_str(job->fdmon, sizeof(job->fdmon), flag, val,
-			"auto, poll, epoll, io_uring");
+			aio_fdmon_names());
 	} else if (!strcmp(flag, "--aio-max-batch")) {
 		job->aio_max_batch = int_in(flag, val, 0, 1 << 20,
 					    "an integer 0-1048576 (0 = engine default)");
@@ -353,12 +353,12 @@ static void print_fio_json(const char *run_text)
 
 	if (!run)
 		cli_die(1, "fio-json: the run JSON did not parse");
-	if (fio_export_job(run, "aiotune-run", &job, err, sizeof(err)))
+	if (res_fio_export_job(run, "aiotune-run", &job, err, sizeof(err)))
 		cli_die(1, "fio-json: %s", err);
 	jobs = json_array();
 	json_array_append_new(jobs, job);
-	doc = fio_export_doc(jobs, aiotune_version(), time(NULL));
-	text = doc ? fio_export_dumps(doc) : NULL;
+	doc = res_fio_export_doc(jobs, aiotune_version(), time(NULL));
+	text = doc ? res_fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");
 	fputs(text, stdout);

@@ -97,51 +97,126 @@ AioHandler *aio_ready_list_pop(AioHandlerList *list);
 void aio_add_ready_handler(AioHandlerList *list, AioHandler *node,
 			   int revents, bool poll_ready);
 
-/* fd-monitor backends (fdmon-*.c), chosen in fdmon.c. */
+/*
+ * fd-monitor backends (fdmon-poll.c, fdmon-epoll.c, fdmon-io_uring.c): how
+ * a context learns which handler fds are ready. One const table each,
+ * listed in fdmon.c's registry (every hook but upgrade is required);
+ * fdmon_choose() is the one place that picks one for a context and falls
+ * back to poll. docs/loop-contract.md section 1.3 (the table) and 6.4
+ * (each backend, the choice, the upgrade).
+ *
+ * Threads. A context has one loop thread at a time: the thread inside
+ * aio_poll() (the IOThread, or a thread holding aio_context_acquire) or
+ * running its GSource callbacks. wait, need_wait, upgrade and gsource_fd
+ * run only there. update runs in whichever thread calls
+ * aio_set_fd_handler(), possibly while the loop thread is blocked in wait.
+ * setup runs in the thread creating the context, destroy in the thread
+ * dropping its last reference, when no other thread can reach it.
+ *
+ * Locks. ctx->list_lock (AioLockCnt) guards the handler list: update is
+ * called with its mutex held (so two updates never overlap, and no walk
+ * starts); wait and need_wait are called with its count raised (nodes seen
+ * in the list stay allocated until the count drops, see
+ * aio_free_deleted_handlers); upgrade with the list held exclusively
+ * (count 0, mutex held: fdmon_try_upgrade). A backend that shares state
+ * between update and wait takes its own lock inside list_lock's mutex
+ * (io_uring: lock order list_lock's mutex, then the backend's).
+ *
+ * ctx->fdmon_ops itself changes after setup only by an upgrade (poll to
+ * epoll, loop thread) or an epoll fallback (epoll to poll, in update, any
+ * thread); both store it with release, readers outside the loop thread
+ * load it (aio_context_fdmon_name).
+ */
 typedef struct FDMonOps {
+	/* "poll", "epoll", "io_uring": recorded in AioStats.fdmon. */
 	const char *name;
-	/* Set up ctx->fdmon_state; 0 or -errno (the caller falls back). */
+	/*
+	 * Create the backend's state in ctx (fdmon_state, epollfd, ring), at
+	 * context creation, before any handler exists. 0, or -errno when
+	 * this host cannot have it (fdmon_choose falls back to poll).
+	 */
 	int (*setup)(AioContext *ctx);
-	/* Tear down. */
+	/*
+	 * Free what setup (or an upgrade) created, at context teardown,
+	 * after every handler was removed. The poll backend's destroy also
+	 * runs when another backend took over from it.
+	 */
 	void (*destroy)(AioContext *ctx);
-	/* list_lock held: add (old NULL), remove (new NULL) or replace. */
+	/*
+	 * A handler changed, list_lock's mutex held, any thread: old_node
+	 * NULL means new_node was added, new_node NULL means old_node was
+	 * removed (its events are 0 already), both mean new_node replaces
+	 * old_node (same fd). new_node is already at the head of the list;
+	 * old_node is unlinked or parked on the deleted list right after,
+	 * and stays allocated while a walk may see it. Must not wait for
+	 * the loop thread, which may be blocked in wait(): the caller calls
+	 * aio_notify() afterwards to wake it.
+	 */
 	void (*update)(AioContext *ctx, AioHandler *old_node,
 		       AioHandler *new_node);
-	/* Wait up to timeout_ns (-1 forever, 0 non-blocking); add ready nodes. */
+	/*
+	 * Loop thread, list_lock's count raised: wait up to timeout_ns (-1
+	 * forever, 0 not at all) until some handler fd is ready, and push
+	 * each ready node with its revents onto ready
+	 * (aio_add_ready_handler). Returns how many it pushed, or -errno
+	 * for a failure of the wait itself; an interrupted wait (EINTR)
+	 * returns 0. aio_poll ignores the value beyond that: the ready list
+	 * is what counts. The context's notifier is one of the fds, so
+	 * aio_notify() ends a blocking wait (section 4 of the contract).
+	 */
 	int (*wait)(AioContext *ctx, AioHandlerList *ready, int64_t timeout_ns);
-	/* Must wait() be called now? */
+	/*
+	 * Loop thread, list_lock's count raised: must wait() be called in
+	 * this iteration even though the timeout is 0? poll and epoll say
+	 * aio_poll_disabled() (some handler has no io_poll, so only the
+	 * kernel can see its readiness); io_uring says whether a completion
+	 * is there to reap or completion work is pending (and submits queued
+	 * changes and aio_add_sqe SQEs meanwhile, without waiting).
+	 */
 	bool (*need_wait)(AioContext *ctx);
 	/*
-	 * Optional. Take over from the poll backend when the fd count reaches
-	 * AIO_EPOLL_ENABLE_THRESHOLD: register every live handler and set
-	 * ctx->fdmon_ops to itself. Called with list_lock exclusively held.
+	 * Optional (epoll only). Loop thread, from the poll backend's wait,
+	 * list_lock held exclusively: take over from poll now that
+	 * AIO_EPOLL_ENABLE_THRESHOLD fds are live. Register every live
+	 * handler and store ctx->fdmon_ops = itself. True when done; false
+	 * leaves poll in charge (and may forbid later attempts).
 	 */
 	bool (*upgrade)(AioContext *ctx);
 	/*
-	 * GSource mode: one fd glib polls to learn that wait(ctx, ready, 0)
-	 * has work (epoll fd, ring fd), or -1: glib polls every handler fd.
+	 * GSource mode, loop thread (glib's prepare): one fd glib polls to
+	 * learn that wait(ctx, ready, 0) has work (epoll fd, ring fd), or
+	 * -1: glib polls every handler fd itself. io_uring submits its
+	 * queued changes first, so glib never sleeps with a handler unarmed
+	 * (and, for a DEFER_TASKRUN ring, gives an eventfd instead).
 	 */
 	int (*gsource_fd)(AioContext *ctx);
 	/*
-	 * Optional (io_uring): put one SQE on the context's ring, prepared
-	 * by prep, its user data pointing at cqe_handler; wait() queues its
-	 * CQE on ctx->cqe_head for aio_dispatch_cqe_handlers. Home thread
-	 * only (aio_add_sqe checked). 0 or -errno.
+	 * Optional (io_uring). Home thread (aio_add_sqe checked it): put
+	 * one SQE on the context's ring, prepared by prep, its user data
+	 * pointing at cqe_handler; wait() queues its CQE on ctx->cqe_head
+	 * for aio_dispatch_cqe_handlers. 0 or -errno (nothing queued).
 	 */
 	int (*add_sqe)(AioContext *ctx, AioPrepSqeFunc *prep, void *opaque,
 		       CqeHandler *cqe_handler);
 	/*
-	 * Optional: ctx's owner thread (an IOThread) is now running and is
-	 * the only one that will ever drive ctx; called there before its
-	 * first aio_poll. A ring set up for one issuer is enabled here.
+	 * Optional (io_uring). The owner thread of an owned context (an
+	 * IOThread), before its first aio_poll: it is the only one that
+	 * will ever drive ctx. A ring set up for one issuer is enabled here.
 	 */
 	void (*bind_thread)(AioContext *ctx);
-	/* Optional: the ring setup flags in force, "none" etc. (statistics) */
+	/* Optional (io_uring), any thread: the ring flags in force ("none"). */
 	const char *(*ring_flags)(AioContext *ctx);
 } FDMonOps;
 
 /* The registry of fd monitors, NULL-terminated (fdmon.c). */
 extern const FDMonOps *const fdmon_backends[];
+/*
+ * The same as a util_registry (util/registry.h), checked once at its
+ * first use: every hook but upgrade, add_sqe, bind_thread and ring_flags
+ * is required.
+ */
+struct util_registry;
+struct util_registry *fdmon_registry(void);
 
 extern const FDMonOps fdmon_poll_ops;
 
@@ -224,7 +299,58 @@ struct AioContext {
 	unsigned nhandlers;
 	atomic_uint handlers_gen; /* bumped by every aio_set_fd_handler */
 
-	/* Notification. */
+	/*
+	 * Notification: aio_notify() (any thread) wakes the loop thread, and
+	 * writes the eventfd only when the loop may be blocked. The protocol
+	 * is docs/loop-contract.md section 4; tests/model/aio_notify.pml
+	 * models it in Promela and tests/model/spin-notify.sh checks it with
+	 * spin (the correct protocol verifies, each broken variant named
+	 * below loses a wake-up).
+	 *
+	 * notify_me: non-zero while the loop thread may block, so that
+	 * aio_notify() must write the eventfd. Bits 1 and up count
+	 * aio_poll()'s blocking waits (+2 before, -2 after; only the loop
+	 * thread writes them, so a load and a store suffice); bit 0 is the
+	 * GSource path's (set by prepare with fetch_or, cleared by check
+	 * with fetch_and-release: glib may call prepare without check, so
+	 * it cannot be a count). Other threads only read it, in
+	 * aio_notify().
+	 *
+	 * notified: "there may be new work". Set by aio_notify() after the
+	 * caller published its work (BH flags, list link, timer); cleared
+	 * by aio_notify_accept() in the loop thread before it looks at that
+	 * work. The notifier handler's io_poll reads it, so a notify during
+	 * busy polling ends the polling without a system call.
+	 *
+	 * The barriers, and what each pairs with:
+	 *  (A) aio_poll (aio-posix.c), when it may block: notify_me += 2,
+	 *      full fence, load notified (true: timeout 0). The GSource
+	 *      prepare (gsource.c): fetch_or(notify_me, 1), full fence, then
+	 *      the BH and timer reads that compute glib's timeout.
+	 *  (B) aio_notify (async.c): release fence, notified = true, full
+	 *      fence, load notify_me (non-zero: write the eventfd).
+	 *      A's fence pairs with B's full fence (Dekker's pattern: each
+	 *      side stores, fences, loads the other's variable, so at least
+	 *      one sees the other's store): either the loop sees notified
+	 *      or the work and does not block, or aio_notify sees notify_me
+	 *      and its eventfd write ends the wait. Raising notify_me after
+	 *      looking (BUG_LATE_NOTIFY_ME in the model, what a missing
+	 *      fence allows) or skipping the write because notified was
+	 *      already set (BUG_SKIP_WHEN_NOTIFIED: the eventfd is cleared
+	 *      lazily) loses wake-ups.
+	 *  (C) B's release fence pairs with the full fence of
+	 *      aio_notify_accept() (notified = false, full fence), which
+	 *      follows the loop's load that saw notified set (A, or the
+	 *      notifier's io_poll): the notifier's work is then visible to
+	 *      the BH and timer reads after aio_notify_accept(). The clear
+	 *      comes before those reads, so a notify racing with it either
+	 *      has its work seen now or leaves notified set for the next
+	 *      iteration (which then does not block).
+	 *  (D) aio_poll lowers notify_me with a store-release after its wait
+	 *      (GSource check: the fetch_and-release), so the wait is over
+	 *      before notifiers may skip the eventfd write; a notify that
+	 *      sees the lowered value is caught by (C) instead.
+	 */
 	atomic_uint notify_me;
 	atomic_bool notified;
 	EventNotifier notifier;

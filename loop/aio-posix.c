@@ -633,7 +633,9 @@ bool aio_poll(AioContext *ctx, bool blocking)
 	progress = try_poll_mode(ctx, &ready, &timeout);
 
 	/* Raise notify_me only when we may block: a non-blocking pass
-	 * re-evaluates everything anyway, so aio_notify can skip the write. */
+	 * re-evaluates everything anyway, so aio_notify can skip the write.
+	 * (A) in aio-internal.h: the full fence pairs with aio_notify's (B),
+	 * so we see notified or aio_notify sees notify_me. */
 	use_notify_me = timeout != 0;
 	if (use_notify_me) {
 		me = atomic_load_explicit(&ctx->notify_me,
@@ -668,7 +670,8 @@ bool aio_poll(AioContext *ctx, bool blocking)
 	if (use_notify_me) {
 		me = atomic_load_explicit(&ctx->notify_me,
 					  memory_order_relaxed);
-		/* Finish the wait before telling notifiers we are awake. */
+		/* (D): finish the wait before telling notifiers we are
+		 * awake. */
 		atomic_store_explicit(&ctx->notify_me, me - 2,
 				      memory_order_release);
 	}

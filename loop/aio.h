@@ -295,13 +295,17 @@ size_t aio_context_get_window_trace(AioContext *ctx, AioWindowSample *out,
 /* ---- fd monitor choice -------------------------------------------------- */
 
 /*
- * Choose the fd monitor for contexts created from now on: "poll", "epoll",
- * "io_uring" or "auto" (io_uring, falling back to poll). The environment
- * variable AIOTUNE_FDMON sets the initial choice. -EINVAL if unknown.
+ * Choose the fd monitor for contexts created from now on: one of
+ * aio_fdmon_names(), that is "auto" (io_uring, falling back to poll) or a
+ * monitor of the registry (loop/fdmon.c: "io_uring", "epoll", "poll").
+ * The environment variable AIOTUNE_FDMON sets the initial choice.
+ * -EINVAL if unknown.
  */
 int aio_set_default_fdmon(const char *name);
 /* Whether name is a known fd monitor (or "auto"). */
 bool aio_fdmon_name_valid(const char *name);
+/* The allowed choices, "auto, io_uring, epoll, poll" (registry order). */
+const char *aio_fdmon_names(void);
 
 /*
  * Setup flags of the io_uring monitor's ring for contexts created from now

@@ -9,6 +9,7 @@
 
 #include "loop/aio-internal.h"
 #include "loop/thread-pool.h"
+#include "util/util.h"
 
 /* Default cost of one block + wake-up: the CPU time a blocking wait + wake
  * costs the blocked thread, about 20-30 us (docs/machine.md section 2). */
@@ -24,13 +25,16 @@ struct AioBH {
 
 /* ---- Notification ------------------------------------------------------ */
 
+/* The barriers (A)-(D) are explained above notify_me in aio-internal.h. */
 void aio_notify(AioContext *ctx)
 {
-	/* Publish the caller's writes (BH flags, list) before notified. */
+	/* (C): publish the caller's writes (BH flags, list) before notified;
+	 * pairs with the full fence of aio_notify_accept. */
 	atomic_thread_fence(memory_order_release);
 	atomic_store_explicit(&ctx->notified, true, memory_order_relaxed);
-	/* Order the notified store before the notify_me load (pairs with the
-	 * fence aio_poll issues after raising notify_me). */
+	/* (B): order the notified store before the notify_me load; pairs
+	 * with the fence aio_poll (or GSource prepare) issues after raising
+	 * notify_me. */
 	atomic_thread_fence(memory_order_seq_cst);
 	if (atomic_load_explicit(&ctx->notify_me, memory_order_relaxed)) {
 		event_notifier_set(&ctx->notifier);
@@ -41,7 +45,9 @@ void aio_notify(AioContext *ctx)
 void aio_notify_accept(AioContext *ctx)
 {
 	atomic_store_explicit(&ctx->notified, false, memory_order_relaxed);
-	/* Order the clear before later reads of BH flags and the like. */
+	/* (C): order the clear, and the loads that saw notified set, before
+	 * the reads of BH flags and timers that follow; pairs with
+	 * aio_notify's release fence. */
 	atomic_thread_fence(memory_order_seq_cst);
 }
 
@@ -53,8 +59,7 @@ static void aio_context_notifier_cb(EventNotifier *e)
 static bool aio_context_notifier_poll(void *opaque)
 {
 	EventNotifier *e = opaque;
-	AioContext *ctx = (AioContext *)((char *)e -
-					 offsetof(AioContext, notifier));
+	AioContext *ctx = container_of(e, AioContext, notifier);
 
 	return atomic_load_explicit(&ctx->notified, memory_order_relaxed);
 }

@@ -740,14 +740,49 @@ const FDMonOps fdmon_io_uring_ops = {
 
 #else /* !HAVE_LIBURING */
 
+/*
+ * Built without liburing: setup fails, so the context falls back to poll
+ * and no other hook is ever called; they exist because the registry
+ * requires every table to be whole.
+ */
 static int fdmon_iou_setup(AioContext *ctx)
 {
 	return -ENOSYS;
 }
 
+static void fdmon_iou_destroy(AioContext *ctx)
+{
+}
+
+static void fdmon_iou_update(AioContext *ctx, AioHandler *old_node,
+			     AioHandler *new_node)
+{
+}
+
+static int fdmon_iou_wait(AioContext *ctx, AioHandlerList *ready,
+			  int64_t timeout_ns)
+{
+	return -ENOSYS;
+}
+
+static bool fdmon_iou_need_wait(AioContext *ctx)
+{
+	return true;
+}
+
+static int fdmon_iou_gsource_fd(AioContext *ctx)
+{
+	return -1;
+}
+
 const FDMonOps fdmon_io_uring_ops = {
 	.name = "io_uring",
 	.setup = fdmon_iou_setup,
+	.destroy = fdmon_iou_destroy,
+	.update = fdmon_iou_update,
+	.wait = fdmon_iou_wait,
+	.need_wait = fdmon_iou_need_wait,
+	.gsource_fd = fdmon_iou_gsource_fd,
 };
 
 #endif

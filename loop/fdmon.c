@@ -7,8 +7,13 @@
 #include <string.h>
 
 #include "loop/aio-internal.h"
+#include "util/registry.h"
+#include "util/util.h"
 
 extern const FDMonOps fdmon_epoll_ops, fdmon_io_uring_ops;
+
+/* The choice that is no monitor: try them in the order below. */
+static const char fdmon_auto[] = "auto";
 
 /* In order of preference for "auto" (the last entry is the fallback). */
 const FDMonOps *const fdmon_backends[] = {
@@ -18,21 +23,60 @@ const FDMonOps *const fdmon_backends[] = {
 	NULL,
 };
 
+static const char *fdmon_name(size_t i)
+{
+	return fdmon_backends[i]->name;
+}
+
+/* The required hooks (aio-internal.h); the optional ones: upgrade,
+ * add_sqe, bind_thread, ring_flags. */
+static const char *fdmon_lacks(size_t i)
+{
+	const FDMonOps *ops = fdmon_backends[i];
+
+	if (!ops->setup)
+		return "setup";
+	if (!ops->destroy)
+		return "destroy";
+	if (!ops->update)
+		return "update";
+	if (!ops->wait)
+		return "wait";
+	if (!ops->need_wait)
+		return "need_wait";
+	if (!ops->gsource_fd)
+		return "gsource_fd";
+	return NULL;
+}
+
+static struct util_registry registry =
+	UTIL_REGISTRY_INIT("fd monitor", ARRAY_SIZE(fdmon_backends) - 1,
+			   fdmon_name, fdmon_lacks, fdmon_auto);
+
+struct util_registry *fdmon_registry(void)
+{
+	return &registry;
+}
+
 /* The choice for new contexts: NULL = auto. Set once from AIOTUNE_FDMON. */
 static const char *_Atomic default_fdmon;
 static atomic_bool default_from_env;
 
 static const FDMonOps *fdmon_find(const char *name)
 {
-	for (size_t i = 0; fdmon_backends[i]; i++)
-		if (strcmp(fdmon_backends[i]->name, name) == 0)
-			return fdmon_backends[i];
-	return NULL;
+	int i = util_registry_find(&registry, name);
+
+	return i < 0 ? NULL : fdmon_backends[i];
 }
 
 bool aio_fdmon_name_valid(const char *name)
 {
-	return name && (strcmp(name, "auto") == 0 || fdmon_find(name));
+	return util_registry_valid(&registry, name);
+}
+
+const char *aio_fdmon_names(void)
+{
+	return util_registry_names(&registry);
 }
 
 int aio_set_default_fdmon(const char *name)
@@ -42,7 +86,7 @@ int aio_set_default_fdmon(const char *name)
 	if (!name)
 		return -EINVAL;
 	atomic_store(&default_from_env, true); /* an explicit call wins */
-	if (strcmp(name, "auto") == 0) {
+	if (strcmp(name, fdmon_auto) == 0) {
 		atomic_store(&default_fdmon, NULL);
 		return 0;
 	}
@@ -60,7 +104,7 @@ static const char *fdmon_default_name(void)
 
 		if (env && *env && aio_set_default_fdmon(env) < 0)
 			fprintf(stderr, "aiotune: ignoring AIOTUNE_FDMON=%s: "
-				"allowed auto, poll, epoll, io_uring\n", env);
+				"allowed %s\n", env, aio_fdmon_names());
 	}
 	return atomic_load(&default_fdmon);
 }
@@ -145,7 +189,7 @@ const char *fdmon_ring_flags_name(unsigned flags)
 
 static int fdmon_try(AioContext *ctx, const FDMonOps *ops)
 {
-	int ret = ops->setup ? ops->setup(ctx) : 0;
+	int ret = ops->setup(ctx);
 
 	if (ret == 0)
 		ctx->fdmon_ops = ops;

@@ -72,6 +72,8 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
 	AioHandler *n;
 	int64_t ns;
 
+	/* (A) in aio-internal.h: raise bit 0, then a full fence pairing
+	 * with aio_notify's (B), before the BH and timer reads below. */
 	atomic_fetch_or(&ctx->notify_me, 1);
 	atomic_thread_fence(memory_order_seq_cst);
 
@@ -96,6 +98,7 @@ static gboolean aio_ctx_check(GSource *source)
 	AioContext *ctx = (AioContext *)source;
 	GArray *a = ctx->gsource_pfds;
 
+	/* (D), then (C) in aio-internal.h. */
 	atomic_fetch_and_explicit(&ctx->notify_me, ~1u, memory_order_release);
 	aio_notify_accept(ctx);
 

@@ -70,14 +70,22 @@ struct poll_policy_ops {
 			  const struct poll_params *p);
 };
 
+/*
+ * The registry (polling/registry.c, util/registry.h): checked once, at
+ * its first use: every policy has a name (unique), a desc, and at least
+ * one of event(), iteration() and window(), which set the window.
+ */
 /* The policy called name, or NULL. */
 const struct poll_policy_ops *poll_policy_find(const char *name);
 /* The default policy ("qemu"). */
 const struct poll_policy_ops *poll_policy_default(void);
 /* NULL-terminated list of all policies, in registry order. */
 const struct poll_policy_ops *const *poll_policy_all(void);
-/* Comma-separated names of all policies (for error messages). */
+/* Comma-separated names of all policies, in registry order (built once). */
 const char *poll_policy_names(void);
+/* The registry itself (its check, for tests). */
+struct util_registry;
+struct util_registry *poll_policy_registry(void);
 /* Window to poll for this iteration (clamped to [0, p->max_ns]). */
 int64_t poll_policy_window(const struct poll_policy_ops *ops,
 			   const struct poll_state *cs, int64_t max_handler_ns,

@@ -1,8 +1,9 @@
 /* registry.c: the one list of adaptive polling policies. */
-#include <pthread.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "polling/policy.h"
+#include "util/registry.h"
+#include "util/util.h"
 
 extern const struct poll_policy_ops poll_policy_qemu;
 extern const struct poll_policy_ops poll_policy_qemu_ctx;
@@ -23,8 +24,38 @@ static const struct poll_policy_ops *const policies[] = {
 	NULL,
 };
 
+static const char *policy_name(size_t i)
+{
+	return policies[i]->name;
+}
+
+/*
+ * The required parts (policy.h): a description, and a way to set the
+ * window: event(), iteration() or window().
+ */
+static const char *policy_lacks(size_t i)
+{
+	const struct poll_policy_ops *ops = policies[i];
+
+	if (!ops->desc)
+		return "desc";
+	if (!ops->event && !ops->iteration && !ops->window)
+		return "event, iteration or window";
+	return NULL;
+}
+
+static struct util_registry registry =
+	UTIL_REGISTRY_INIT("polling policy", ARRAY_SIZE(policies) - 1,
+			   policy_name, policy_lacks, NULL);
+
+struct util_registry *poll_policy_registry(void)
+{
+	return &registry;
+}
+
 const struct poll_policy_ops *const *poll_policy_all(void)
 {
+	util_registry_ready(&registry);
 	return policies;
 }
 
@@ -35,29 +66,14 @@ const struct poll_policy_ops *poll_policy_default(void)
 
 const struct poll_policy_ops *poll_policy_find(const char *name)
 {
-	for (size_t i = 0; name && policies[i]; i++)
-		if (strcmp(policies[i]->name, name) == 0)
-			return policies[i];
-	return NULL;
-}
+	int i = util_registry_find(&registry, name);
 
-static char names_buf[256];
-static pthread_once_t names_once = PTHREAD_ONCE_INIT;
-
-static void names_build(void)
-{
-	for (size_t i = 0; policies[i]; i++) {
-		if (i)
-			strcat(names_buf, ", ");
-		strcat(names_buf, policies[i]->name);
-	}
+	return i < 0 ? NULL : policies[i];
 }
 
 const char *poll_policy_names(void)
 {
-	/* Once, so that threads reporting errors at the same time agree. */
-	pthread_once(&names_once, names_build);
-	return names_buf;
+	return util_registry_names(&registry);
 }
 
 int64_t poll_policy_window(const struct poll_policy_ops *ops,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "qemu/qemu.h"
+#include "util/util.h"
 
 static const struct {
 	const char *engine, *aio, *peer;
@@ -13,7 +14,7 @@ static const struct {
 	{ "qemu-threads", "threads", "threads" },
 };
 
-#define NR_ENGINES (sizeof(engines) / sizeof(engines[0]))
+#define NR_ENGINES ARRAY_SIZE(engines)
 
 bool qm_engine_is_qemu(const char *e)
 {

@@ -64,7 +64,7 @@ int qm_fio_result(const char *text, enum wl_rw rw, json_t **out, char *why,
 			 start ? ": " : " (no '{')", start ? jerr.text : "");
 		return -EBADMSG;
 	}
-	if (fio_import_doc(doc, &runs, err, sizeof(err)) ||
+	if (res_fio_import_doc(doc, &runs, err, sizeof(err)) ||
 	    json_array_size(runs) != 1) {
 		snprintf(why, whylen, "the guest's fio output: %s",
 			 runs ? "not one job" : err);

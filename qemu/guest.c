@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "qemu/guest.h"
+#include "util/util.h"
 
 /* scripts/qemu-guest.sh beside the binary (build/ or build/asan/). */
 static int find_script(const char *override, char *buf, size_t size)
@@ -34,7 +35,7 @@ static int find_script(const char *override, char *buf, size_t size)
 		slash = strrchr(exe, '/');
 		if (slash)
 			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
 			if (snprintf(buf, size, "%s%s/qemu-guest.sh", exe,
 				     rel[i]) < (int)size && !access(buf, R_OK))
 				return 0;

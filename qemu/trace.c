@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "qemu/trace.h"
+#include "util/util.h"
 
 enum ev { EV_BEGIN, EV_END, EV_GROW, EV_SHRINK, EV_NONE };
 
@@ -81,7 +82,7 @@ static bool parse(const char *s, const char *end, struct line *l)
 	l->tid = (int)tid;
 	l->t_us = sec * 1000000 + usec;
 	l->ev = EV_NONE;
-	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
 		size_t n = strlen(events[i].name);
 
 		if ((size_t)(end - p) > n && !memcmp(p, events[i].name, n) &&

@@ -17,6 +17,7 @@
 
 #include "qemu/vm.h"
 #include "results/grid.h"
+#include "util/util.h"
 
 /* qboot: a firmware that boots a PVH kernel at once (qemu-system-data). */
 #define QM_QBOOT "/usr/share/qemu/qboot.rom"
@@ -135,7 +136,7 @@ char **qm_vm_argv(const struct qm_boot *b, const char *dir)
 	add(&a, "%s", bd);
 	add(&a, "-device");
 	add(&a, "virtio-blk-pci,id=vblk0,drive=disk0,iothread=io0");
-	for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
 		add(&a, "-trace");
 		add(&a, "%s", events[i]);
 	}

@@ -29,8 +29,9 @@
 
 #include "results/fio-export.h"
 #include "results/runjson.h"
+#include "util/util.h"
 
-const double fio_export_pcts[FIO_EXPORT_NR_PCTS] = {
+const double res_fio_export_pcts[RES_FIO_EXPORT_NR_PCTS] = {
 	1, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.5, 99.9, 99.95,
 	99.99,
 };
@@ -43,7 +44,7 @@ static const struct {
 	{ "p50", 50 }, { "p90", 90 }, { "p99", 99 }, { "p99_9", 99.9 },
 };
 
-#define NR_LAT_KEYS (sizeof(lat_keys) / sizeof(lat_keys[0]))
+#define NR_LAT_KEYS ARRAY_SIZE(lat_keys)
 
 static double num(json_t *o, const char *key)
 {
@@ -62,7 +63,7 @@ static json_int_t to_int(double v)
 	return isnan(v) ? 0 : (json_int_t)llround(v);
 }
 
-int fio_export_hist(json_t *result, struct wl_hist *h)
+int res_fio_export_hist(json_t *result, struct wl_hist *h)
 {
 	json_t *hist = json_object_get(result, "hist");
 	json_t *lat = json_object_get(result, "lat_ns");
@@ -130,7 +131,7 @@ static json_t *lat_head(json_int_t min, json_int_t max, double mean,
 	return o;
 }
 
-json_t *fio_export_lat(const struct wl_hist *h)
+json_t *res_fio_export_lat(const struct wl_hist *h)
 {
 	double mean = wl_hist_mean(h), var = 0;
 	json_t *o, *map;
@@ -149,10 +150,10 @@ json_t *fio_export_lat(const struct wl_hist *h)
 	o = lat_head((json_int_t)h->min, (json_int_t)h->max, mean, sqrt(var),
 		     (json_int_t)h->n);
 	map = json_object();
-	for (int i = 0; i < FIO_EXPORT_NR_PCTS; i++) {
-		pct_key(key, sizeof(key), fio_export_pcts[i]);
+	for (int i = 0; i < RES_FIO_EXPORT_NR_PCTS; i++) {
+		pct_key(key, sizeof(key), res_fio_export_pcts[i]);
 		json_object_set_new(map, key, json_integer((json_int_t)
-			wl_hist_percentile(h, fio_export_pcts[i])));
+			wl_hist_percentile(h, res_fio_export_pcts[i])));
 	}
 	json_object_set_new(o, "percentile", map);
 	return o;
@@ -284,7 +285,7 @@ static json_t *dir_obj(const struct dir_figs *d, json_t *lat)
 		json_object_set_new(o, "clat_ns", lat_head(0, 0, 0.0, 0.0, 0));
 		json_object_set_new(o, "lat_ns", lat_head(0, 0, 0.0, 0.0, 0));
 	}
-	for (size_t i = 0; i < sizeof(zeros) / sizeof(zeros[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(zeros); i++)
 		json_object_set_new(o, zeros[i].name, zeros[i].real ?
 				    json_real(0.0) : json_integer(0));
 	return o;
@@ -408,8 +409,7 @@ static json_t *job_opts(json_t *job, enum dir_mode mode)
 	if (json_is_integer(v))
 		opt_int(o, "randseed", v);
 	opt_str(o, "aiotune_engine", str(job, "engine"));
-	for (size_t i = 0; i < sizeof(extra_opts) / sizeof(extra_opts[0]);
-	     i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(extra_opts); i++) {
 		v = json_object_get(job, extra_opts[i]);
 		if (json_is_string(v))
 			opt_str(o, extra_opts[i], json_string_value(v));
@@ -503,8 +503,8 @@ static int64_t start_ms(const char *s)
 	return (int64_t)timegm(&tm) * 1000;
 }
 
-int fio_export_job(json_t *run, const char *jobname, json_t **out,
-		   char *err, size_t errlen)
+int res_fio_export_job(json_t *run, const char *jobname, json_t **out,
+		       char *err, size_t errlen)
 {
 	json_t *job = json_object_get(run, "job");
 	json_t *res = json_object_get(run, "result");
@@ -543,7 +543,7 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 	if (isnan(all.ios))
 		all.ios = 0;
 
-	ret = fio_export_hist(res, h);
+	ret = res_fio_export_hist(res, h);
 	if (ret == -EINVAL) {
 		snprintf(err, errlen, "result.hist is not a histogram with "
 			 "plat_bits %d and [index, count] buckets",
@@ -553,7 +553,7 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 		return ret;
 	}
 	if (!ret && h->n)
-		lat = fio_export_lat(h);
+		lat = res_fio_export_lat(h);
 	else
 		lat = lat_from_summary(json_object_get(res, "lat_ns"),
 				       all.ios);
@@ -649,14 +649,14 @@ int fio_export_job(json_t *run, const char *jobname, json_t **out,
 	return 0;
 }
 
-json_t *fio_export_doc(json_t *jobs, const char *version, time_t when)
+json_t *res_fio_export_doc(json_t *jobs, const char *version, time_t when)
 {
 	json_t *doc = json_object();
 	char buf[128];
 	struct tm tm;
 
 	snprintf(buf, sizeof(buf), "aiotune-%s-fio-%s",
-		 version ? version : "unknown", FIO_EXPORT_LAYOUT);
+		 version ? version : "unknown", RES_FIO_EXPORT_LAYOUT);
 	json_object_set_new(doc, "fio version", json_string(buf));
 	json_object_set_new(doc, "timestamp", json_integer((json_int_t)when));
 	json_object_set_new(doc, "timestamp_ms",
@@ -670,7 +670,7 @@ json_t *fio_export_doc(json_t *jobs, const char *version, time_t when)
 	return doc;
 }
 
-char *fio_export_dumps(json_t *doc)
+char *res_fio_export_dumps(json_t *doc)
 {
 	char *text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 				JSON_REAL_PRECISION(12));

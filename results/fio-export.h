@@ -22,11 +22,11 @@
 #include "workloads/hist.h"
 
 /* The fio release whose JSON layout the export follows. */
-#define FIO_EXPORT_LAYOUT "3.33"
+#define RES_FIO_EXPORT_LAYOUT "3.33"
 
 /* fio's default percentile_list (1:5:...:99.99). */
-#define FIO_EXPORT_NR_PCTS 17
-extern const double fio_export_pcts[FIO_EXPORT_NR_PCTS];
+#define RES_FIO_EXPORT_NR_PCTS 17
+extern const double res_fio_export_pcts[RES_FIO_EXPORT_NR_PCTS];
 
 /*
  * Rebuild the histogram of a run's "result" object: result.hist buckets
@@ -34,35 +34,35 @@ extern const double fio_export_pcts[FIO_EXPORT_NR_PCTS];
  * present. 0, -ENOENT when the run has no histogram, -EINVAL when it is
  * malformed (h is then empty).
  */
-int fio_export_hist(json_t *result, struct wl_hist *h);
+int res_fio_export_hist(json_t *result, struct wl_hist *h);
 
 /*
  * A fio latency object ("min", "max", "mean", "stddev", "N" and, when N
  * > 0, "percentile" keyed "%f" -> ns) from a histogram. The stddev uses
  * bucket midpoints (within the histogram's 0.78%).
  */
-json_t *fio_export_lat(const struct wl_hist *h);
+json_t *res_fio_export_lat(const struct wl_hist *h);
 
 /*
  * Convert one run object into a new fio job object called jobname.
  * 0, or -EINVAL with err when run is not a run object (format_version 1,
  * "job" and "result" with "iops") or its histogram is malformed.
  */
-int fio_export_job(json_t *run, const char *jobname, json_t **job,
-		   char *err, size_t errlen);
+int res_fio_export_job(json_t *run, const char *jobname, json_t **job,
+		       char *err, size_t errlen);
 
 /*
  * A new fio document holding jobs (a reference is taken): "fio version"
- * ("aiotune-<version>-fio-<FIO_EXPORT_LAYOUT>"), "timestamp",
+ * ("aiotune-<version>-fio-<RES_FIO_EXPORT_LAYOUT>"), "timestamp",
  * "timestamp_ms", "time" (of when), "global options", "jobs",
  * "disk_util". NULL when out of memory.
  */
-json_t *fio_export_doc(json_t *jobs, const char *version, time_t when);
+json_t *res_fio_export_doc(json_t *jobs, const char *version, time_t when);
 
 /*
  * The document as text: indented, ending with a newline, malloc'ed; NULL
  * when out of memory.
  */
-char *fio_export_dumps(json_t *doc);
+char *res_fio_export_dumps(json_t *doc);
 
 #endif

@@ -22,6 +22,7 @@
 #include "results/fio-import.h"
 #include "results/runjson.h"
 #include "util/file.h"
+#include "util/util.h"
 
 /*
  * Fields are read by type and range: a malformed value refuses the whole
@@ -210,7 +211,7 @@ static bool parse_time_ns(const char *s, int64_t *out)
 
 	if (!decimal(s, &v, &end))
 		return false;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcmp(end, units[i].unit) != 0)
 			continue;
 		v *= units[i].ns;
@@ -490,7 +491,7 @@ static json_t *run_obj(struct rd *r, json_t *doc, json_t *job,
 	return run;
 }
 
-int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
+int res_fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 {
 	json_t *jobs = json_object_get(doc, "jobs");
 	json_t *global = json_object_get(doc, "global options");
@@ -544,8 +545,8 @@ int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen)
 	return 0;
 }
 
-int fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
-		   size_t errlen)
+int res_fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
+		       size_t errlen)
 {
 	const char *start = memchr(text, '{', len);
 	json_error_t jerr;
@@ -562,13 +563,13 @@ int fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
 			 jerr.text);
 		return -EINVAL;
 	}
-	ret = fio_import_doc(doc, runs, err, errlen);
+	ret = res_fio_import_doc(doc, runs, err, errlen);
 	json_decref(doc);
 	return ret;
 }
 
-int fio_import_file(const char *path, json_t **runs, char *err,
-		    size_t errlen)
+int res_fio_import_file(const char *path, json_t **runs, char *err,
+			size_t errlen)
 {
 	char *text, msg[512];
 	size_t len;
@@ -577,7 +578,7 @@ int fio_import_file(const char *path, json_t **runs, char *err,
 	ret = util_read_file(path, RES_READ_MAX, &text, &len, err, errlen);
 	if (ret)
 		return ret;
-	ret = fio_import_buf(text, len, runs, msg, sizeof(msg));
+	ret = res_fio_import_buf(text, len, runs, msg, sizeof(msg));
 	free(text);
 	if (ret)
 		snprintf(err, errlen, "%s: %s", path, msg);

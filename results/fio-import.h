@@ -18,19 +18,19 @@
  * when doc is not fio output (no "jobs" or "client_stats" array, or a
  * job without "read"/"write" objects).
  */
-int fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen);
+int res_fio_import_doc(json_t *doc, json_t **runs, char *err, size_t errlen);
 /*
  * Parse and convert a fio JSON document of len bytes (text need not end
  * in a NUL). Text before the first '{' (fio warnings) is skipped. -EINVAL
  * with err "not JSON ..." or "not fio JSON ...".
  */
-int fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
-		   size_t errlen);
+int res_fio_import_buf(const char *text, size_t len, json_t **runs, char *err,
+		       size_t errlen);
 /*
  * Read (a regular file of at most RES_READ_MAX bytes) and convert a fio
  * JSON file. -EINVAL, -EFBIG or -errno with err naming the file.
  */
-int fio_import_file(const char *path, json_t **runs, char *err,
-		    size_t errlen);
+int res_fio_import_file(const char *path, json_t **runs, char *err,
+			size_t errlen);
 
 #endif

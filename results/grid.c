@@ -8,6 +8,7 @@
 
 #include "affinity/affinity.h"
 #include "cli/cli.h"
+#include "loop/aio.h"
 #include "polling/policy.h"
 #include "qemu/point.h"
 #include "qemu/qemu.h"
@@ -87,21 +88,6 @@ static bool valid_placement(const char *v)
 	return aff_placement_parse(v, &pl, err, sizeof(err)) == 0;
 }
 
-static const char *const fdmons[] = { "auto", "poll", "epoll", "io_uring" };
-
-static bool valid_fdmon(const char *v)
-{
-	for (size_t i = 0; i < sizeof(fdmons) / sizeof(fdmons[0]); i++)
-		if (strcmp(v, fdmons[i]) == 0)
-			return true;
-	return false;
-}
-
-static const char *allowed_fdmon(void)
-{
-	return "auto, poll, epoll, io_uring";
-}
-
 #define PT(f) offsetof(struct res_point, f), \
 	sizeof(((struct res_point *)0)->f)
 
@@ -131,8 +117,8 @@ static const struct dim_desc dims[RES_NR_DIMS] = {
 				  INT64_MAX, ',' },
 	[RES_DIM_POLL_WEIGHT] = { "poll-weight", K_COUNT, PT(poll_weight), 0,
 				  INT64_MAX, ',' },
-	[RES_DIM_FDMON] = { "fdmon", K_STR, PT(fdmon), 0, 0, ',', valid_fdmon,
-			    allowed_fdmon },
+	[RES_DIM_FDMON] = { "fdmon", K_STR, PT(fdmon), 0, 0, ',',
+			    aio_fdmon_name_valid, aio_fdmon_names },
 	[RES_DIM_RUNTIME] = { "runtime", K_DUR, PT(runtime_ns), 1000000,
 			      INT64_MAX, ',' },
 	[RES_DIM_RAMP] = { "ramp", K_DUR, PT(ramp_ns), 0, INT64_MAX, ',' },

@@ -1,100 +1,70 @@
-/* provenance.c: host and device facts for meta.json (procfs, sysfs). */
-#include <dirent.h>
-#include <limits.h>
+/*
+ * provenance.c: host and device facts for meta.json. affinity/ reads them
+ * (affinity/host.h, aff_device_probe); this file only names them.
+ */
+#include <errno.h>
 #include <stdbool.h>
-#include <numa.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "affinity/affinity.h"
+#include "affinity/host.h"
 #include "results/provenance.h"
+#include "util/util.h"
 
-/* First line of a small file, trailing newline cut; false if unreadable. */
-static bool read_line(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "r");
-	bool ok;
-
-	if (!f)
-		return false;
-	ok = fgets(buf, (int)size, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
-}
-
-static void set_file(json_t *o, const char *key, const char *path)
-{
-	char buf[256];
-
-	if (read_line(path, buf, sizeof(buf))) {
-		/* sysfs pads some strings (model) with spaces. */
-		size_t n = strlen(buf);
-
-		while (n && buf[n - 1] == ' ')
-			buf[--n] = '\0';
-		json_object_set_new(o, key, json_string(buf));
-	}
-}
-
-static void set_file_int(json_t *o, const char *key, const char *path)
+/* This process's timer slack (procfs), the default its children get. */
+static void set_timer_slack(json_t *o)
 {
 	char buf[64], *end;
 	long long v;
+	FILE *f = fopen("/proc/self/timerslack_ns", "re");
 
-	if (!read_line(path, buf, sizeof(buf)))
-		return;
-	v = strtoll(buf, &end, 10);
-	if (end != buf && !*end)
-		json_object_set_new(o, key, json_integer(v));
-}
-
-static void cpu_model(char *buf, size_t size)
-{
-	char line[512];
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	snprintf(buf, size, "unknown");
 	if (!f)
 		return;
-	while (fgets(line, sizeof(line), f)) {
-		char *colon = strchr(line, ':');
-
-		if (strncmp(line, "model name", 10) != 0 || !colon)
-			continue;
-		colon++;
-		while (*colon == ' ')
-			colon++;
-		colon[strcspn(colon, "\n")] = '\0';
-		snprintf(buf, size, "%s", colon);
-		break;
+	if (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		v = strtoll(buf, &end, 10);
+		if (end != buf && !*end)
+			json_object_set_new(o, "default_timer_slack_ns",
+					    json_integer(v));
 	}
 	fclose(f);
 }
 
-static int count_numa_nodes(void)
-{
-	DIR *d;
-	struct dirent *e;
-	int n = 0;
+static const struct {
+	const char *key;
+	enum aff_host_setting setting;
+	bool integer;
+} settings[] = {
+	{ "clocksource", AFF_HOST_CLOCKSOURCE, false },
+	{ "cpuidle_driver", AFF_HOST_CPUIDLE_DRIVER, false },
+	{ "cpuidle_governor", AFF_HOST_CPUIDLE_GOVERNOR, false },
+	{ "guest_halt_poll_ns", AFF_HOST_GUEST_HALT_POLL_NS, true },
+	{ "cpufreq_governor", AFF_HOST_CPUFREQ_GOVERNOR, false },
+};
 
-	if (numa_available() >= 0)
-		return numa_num_configured_nodes();
-	d = opendir("/sys/devices/system/node");
-	if (!d)
-		return 1;
-	while ((e = readdir(d)))
-		if (strncmp(e->d_name, "node", 4) == 0 &&
-		    e->d_name[4] >= '0' && e->d_name[4] <= '9')
-			n++;
-	closedir(d);
-	return n ? n : 1;
+static void set_settings(json_t *o)
+{
+	char buf[256], *end;
+	long long v;
+
+	for (size_t i = 0; i < ARRAY_SIZE(settings); i++) {
+		if (aff_host_setting(settings[i].setting, buf, sizeof(buf)))
+			continue;
+		if (!settings[i].integer) {
+			json_object_set_new(o, settings[i].key,
+					    json_string(buf));
+			continue;
+		}
+		v = strtoll(buf, &end, 10);
+		if (end != buf && !*end)
+			json_object_set_new(o, settings[i].key,
+					    json_integer(v));
+	}
 }
 
 void res_prov_utc_now(char *buf, size_t size)
@@ -122,113 +92,63 @@ json_t *res_prov_host(void)
 				    json_string(u.version));
 		json_object_set_new(o, "machine", json_string(u.machine));
 	}
-	cpu_model(buf, sizeof(buf));
+	if (aff_host_cpu_model(buf, sizeof(buf)))
+		snprintf(buf, sizeof(buf), "unknown");
 	json_object_set_new(o, "cpu_model", json_string(buf));
 	json_object_set_new(o, "cpus_online",
 			    json_integer(sysconf(_SC_NPROCESSORS_ONLN)));
 	json_object_set_new(o, "cpus_configured",
 			    json_integer(sysconf(_SC_NPROCESSORS_CONF)));
-	json_object_set_new(o, "numa_nodes", json_integer(count_numa_nodes()));
+	json_object_set_new(o, "numa_nodes",
+			    json_integer(aff_host_numa_nodes()));
 	/* The default slack of this host's processes; the runs set theirs
 	 * (meta.json run_timer_slack_ns). */
-	set_file_int(o, "default_timer_slack_ns", "/proc/self/timerslack_ns");
-	set_file(o, "clocksource",
-		 "/sys/devices/system/clocksource/clocksource0/"
-		 "current_clocksource");
-	set_file(o, "cpuidle_driver",
-		 "/sys/devices/system/cpu/cpuidle/current_driver");
-	set_file(o, "cpuidle_governor",
-		 "/sys/devices/system/cpu/cpuidle/current_governor_ro");
-	set_file_int(o, "guest_halt_poll_ns",
-		     "/sys/module/haltpoll/parameters/guest_halt_poll_ns");
-	set_file(o, "cpufreq_governor",
-		 "/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
+	set_timer_slack(o);
+	set_settings(o);
 	return o;
 }
 
-/* Name of the whole disk for block device dev ("vda" for vda1). */
-static bool disk_of(dev_t dev, char *disk, size_t size)
+static void set_str(json_t *o, const char *key, const char *v)
 {
-	char link[64], path[PATH_MAX + 16], real[PATH_MAX];
-	char *base;
-
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev),
-		 minor(dev));
-	if (!realpath(link, real))
-		return false;
-	/* A partition has a "partition" file; its parent is the disk. */
-	snprintf(path, sizeof(path), "%s/partition", real);
-	if (access(path, F_OK) == 0) {
-		char *slash = strrchr(real, '/');
-
-		if (slash)
-			*slash = '\0';
-	}
-	base = strrchr(real, '/');
-	if (!base)
-		return false;
-	snprintf(disk, size, "%s", base + 1);
-	return true;
+	if (*v)
+		json_object_set_new(o, key, json_string(v));
 }
 
-static int count_entries(const char *dir)
+static void set_int(json_t *o, const char *key, int v)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
+	if (v >= 0)
+		json_object_set_new(o, key, json_integer(v));
 }
 
-static void disk_facts(json_t *o, const char *disk)
+/* What sysfs says of the disk under the target (-1 and "" left out). */
+static void disk_facts(json_t *o, const struct aff_device *d)
 {
-	static const char *const str_files[][2] = {
-		{ "model", "device/model" },
-		{ "firmware", "device/firmware_rev" },
-		{ "vendor", "device/vendor" },
-		{ "scheduler", "queue/scheduler" },
-	};
-	static const char *const int_files[][2] = {
-		{ "nr_requests", "queue/nr_requests" },
-		{ "io_poll", "queue/io_poll" },
-		{ "io_poll_delay", "queue/io_poll_delay" },
-		{ "rotational", "queue/rotational" },
-		{ "logical_block_size", "queue/logical_block_size" },
-		{ "max_hw_sectors_kb", "queue/max_hw_sectors_kb" },
-		{ "nomerges", "queue/nomerges" },
-		{ "rq_affinity", "queue/rq_affinity" },
-	};
-	char path[PATH_MAX];
-	int n;
-
-	json_object_set_new(o, "disk", json_string(disk));
-	for (size_t i = 0; i < sizeof(str_files) / sizeof(str_files[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/block/%s/%s", disk,
-			 str_files[i][1]);
-		set_file(o, str_files[i][0], path);
-	}
-	for (size_t i = 0; i < sizeof(int_files) / sizeof(int_files[0]); i++) {
-		snprintf(path, sizeof(path), "/sys/block/%s/%s", disk,
-			 int_files[i][1]);
-		set_file_int(o, int_files[i][0], path);
-	}
-	snprintf(path, sizeof(path), "/sys/block/%s/mq", disk);
-	n = count_entries(path);
-	if (n >= 0)
-		json_object_set_new(o, "hw_queues", json_integer(n));
+	set_str(o, "disk", d->disk);
+	set_str(o, "partition", d->part);
+	set_str(o, "via", d->via);
+	set_str(o, "model", d->model);
+	set_str(o, "firmware", d->firmware);
+	set_str(o, "vendor", d->vendor);
+	set_str(o, "scheduler", d->scheduler);
+	set_int(o, "nr_requests", d->nr_requests);
+	set_int(o, "io_poll", d->io_poll);
+	if (d->io_poll_delay_known)
+		json_object_set_new(o, "io_poll_delay",
+				    json_integer(d->io_poll_delay));
+	set_int(o, "rotational", d->rotational);
+	set_int(o, "logical_block_size", d->logical_block);
+	set_int(o, "max_hw_sectors_kb", d->max_hw_sectors_kb);
+	set_int(o, "nomerges", d->nomerges);
+	set_int(o, "rq_affinity", d->rq_affinity);
+	set_int(o, "hw_queues", d->hw_queues);
 }
 
 json_t *res_prov_device(const char *target)
 {
 	json_t *o = json_object();
-	struct stat st;
-	char disk[NAME_MAX + 1];
+	const char *kind = "unknown";
+	struct aff_device *d;
+	int ret;
 
 	json_object_set_new(o, "target", json_string(target));
 	if (strncmp(target, "sim", 3) == 0 &&
@@ -237,18 +157,17 @@ json_t *res_prov_device(const char *target)
 		json_object_set_new(o, "model", json_string("simnvme"));
 		return o;
 	}
-	if (stat(target, &st) < 0) {
-		json_object_set_new(o, "kind", json_string("unknown"));
+	d = malloc(sizeof(*d));
+	if (!d)
 		return o;
-	}
-	if (S_ISBLK(st.st_mode)) {
-		json_object_set_new(o, "kind", json_string("block device"));
-		if (disk_of(st.st_rdev, disk, sizeof(disk)))
-			disk_facts(o, disk);
-	} else {
-		json_object_set_new(o, "kind", json_string("file"));
-		if (disk_of(st.st_dev, disk, sizeof(disk)))
-			disk_facts(o, disk);
-	}
+	ret = aff_device_probe(target, d);
+	if (d->kind == AFF_DEV_BLOCK)
+		kind = "block device";
+	else if (d->kind == AFF_DEV_FILE || ret == -ENODEV)
+		kind = "file"; /* -ENODEV: on tmpfs, overlay, ... */
+	json_object_set_new(o, "kind", json_string(kind));
+	if (d->kind != AFF_DEV_NONE && *d->disk)
+		disk_facts(o, d);
+	free(d);
 	return o;
 }

@@ -11,6 +11,7 @@
 #include "qemu/qemu.h"
 #include "results/fio-cmd.h"
 #include "results/recommend.h"
+#include "util/util.h"
 
 static const char *const obj_names[] = {
 	[RES_OBJ_BALANCED] = "balanced",
@@ -29,7 +30,7 @@ void res_rec_opts_init(struct res_rec_opts *o)
 
 int res_objective_parse(const char *s, enum res_objective *out)
 {
-	for (size_t i = 0; i < sizeof(obj_names) / sizeof(obj_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(obj_names); i++) {
 		if (strcmp(s, obj_names[i]) == 0) {
 			*out = (enum res_objective)i;
 			return 0;

@@ -7,6 +7,7 @@
 #include "results/atomic.h"
 #include "results/row.h"
 #include "util/file.h"
+#include "util/util.h"
 
 #define STR(f, d) { #f, RES_COL_STR, offsetof(struct res_row, f), \
 		    sizeof(((struct res_row *)0)->f), d }
@@ -25,13 +26,13 @@ static const struct res_col cols[] = {
 	STR(kernel, "kernel release (uname -r)"),
 	STR(version, "aiotune version that measured the run"),
 	STR(git, "git revision of that aiotune"),
-	STR(engine, "I/O engine (simnvme, io_uring, linux-aio, threads)"),
+	STR(engine, "I/O engine (a value of --engine)"),
 	STR(target, "device, file or simulated device (sim:...)"),
 	STR(rw, "access pattern (randread, randwrite, read, write, randrw)"),
 	I64(bs_bytes, "request size, bytes"),
 	I64(iodepth, "requests in flight per IOThread"),
 	I64(iothreads, "number of IOThreads (each with its own queue)"),
-	STR(frontend, "front end feeding the IOThread (direct, virtio)"),
+	STR(frontend, "front end feeding the IOThread (a value of --frontend)"),
 	STR(guest_think, "virtio guest time per completion (0, 5us, exp:5us)"),
 	STR(placement, "CPU placement of the threads"),
 	STR(poll_policy, "adaptive polling policy"),
@@ -39,7 +40,7 @@ static const struct res_col cols[] = {
 	I64(poll_grow, "poll-grow factor (0 = default, x2)"),
 	I64(poll_shrink, "poll-shrink divisor (0 = reset to 0)"),
 	I64(poll_weight, "poll-weight (weight policy; 0 = default)"),
-	STR(fdmon_requested, "fd monitor asked for (auto, poll, epoll, io_uring)"),
+	STR(fdmon_requested, "fd monitor asked for (a value of --fdmon)"),
 	STR(fdmon, "fd monitor actually used, after any fallback"),
 	I64(runtime_ns, "measured duration asked for, ns (ramp excluded)"),
 	I64(ramp_ns, "warm-up before measuring, ns (excluded from all figures)"),
@@ -82,7 +83,7 @@ static const struct res_col cols[] = {
 	STR(json, "the run's JSON (histogram, loop statistics), relative path"),
 };
 
-#define NR_COLS (sizeof(cols) / sizeof(cols[0]))
+#define NR_COLS ARRAY_SIZE(cols)
 
 const struct res_col *res_cols(size_t *n)
 {
@@ -313,7 +314,7 @@ static const char *const required[] = {
 static int check_header(const char *path, char **fields, int n, char *err,
 			size_t errlen)
 {
-	for (size_t k = 0; k < sizeof(required) / sizeof(required[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(required); k++) {
 		int i;
 
 		for (i = 0; i < n; i++)

@@ -7,6 +7,7 @@
 
 #include "qemu/compare.h"
 #include "results/summary.h"
+#include "util/util.h"
 
 static const char *const metric_cols[RES_NR_METRICS] = {
 	[RES_M_IOPS] = "iops",
@@ -49,7 +50,7 @@ static const struct {
 	{ "ramp_ns", "ramp-ns", false },
 };
 
-#define NR_SETTINGS (sizeof(settings) / sizeof(settings[0]))
+#define NR_SETTINGS ARRAY_SIZE(settings)
 
 static void setting_text(const struct res_row *r, size_t i, char *buf,
 			 size_t size)

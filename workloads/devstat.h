@@ -1,13 +1,14 @@
 /*
  * devstat.h: what a real block device did during a run, from the deltas of
- * /sys/block/<disk>/stat and of the device's rows of /proc/interrupts.
+ * its I/O counters (/sys/block/<disk>/stat) and of its rows of
+ * /proc/interrupts, both read by affinity/host.h.
  *
  * The disk is the one holding the target (wl_target.disk: "vda" for a file
- * on /dev/vda1). Interrupt rows are found from the disk's driver device:
- * /sys/block/<disk>/device resolves to ".../virtio1" or ".../nvme0", and
- * every /proc/interrupts row whose name starts with that ("virtio1-req.0",
- * "nvme0q3") is summed, per CPU. Disks without such a device (loop, zram,
- * dm) report their I/O counters and no interrupts (has_irqs false).
+ * on /dev/vda1). Interrupt rows are found from the disk's driver device
+ * (aff_disk_ctrl: "virtio1", "nvme0"): every /proc/interrupts row whose
+ * name starts with that ("virtio1-req.0", "nvme0q3") is summed, per CPU.
+ * Disks without such a device (loop, zram, dm) report their I/O counters
+ * and no interrupts (has_irqs false).
  */
 #ifndef AIOTUNE_WORKLOADS_DEVSTAT_H
 #define AIOTUNE_WORKLOADS_DEVSTAT_H
@@ -16,7 +17,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WL_DEVSTAT_MAX_CPUS 1024
+#include "affinity/affinity.h"
+
+#define WL_DEVSTAT_MAX_CPUS AFF_MAX_CPUS
 
 struct wl_devstat {
 	char disk[64];          /* "vda" */

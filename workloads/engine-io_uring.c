@@ -304,14 +304,14 @@ static struct uring_req *uring_req_get(struct wl_engine *e)
 	return r;
 }
 
-static int uring_ctx_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_ctx_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct uring *u = e->priv;
 	struct uring_req *r = uring_req_get(e);
 	int ret;
 
 	if (!r)
-		return -ENOMEM;
+		return wl_engine_q_fail(e, -ENOMEM);
 	r->io = io;
 	r->h.submit_ns = r->h.reap_ns = 0;
 	ret = aio_add_sqe(e->ctx, uring_ctx_prep, r, &r->h);
@@ -321,7 +321,9 @@ static int uring_ctx_queue(struct wl_engine *e, struct wl_io *io)
 		snprintf(e->err, sizeof(e->err), "aio_add_sqe: %s",
 			 strerror(-ret));
 		/* The SQ was full and the kernel took nothing: later. */
-		return ret == -EAGAIN || ret == -EBUSY ? WL_Q_BUSY : ret;
+		if (ret == -EAGAIN || ret == -EBUSY)
+			return WL_Q_BUSY;
+		return wl_engine_q_fail(e, ret);
 	}
 	u->inflight++;
 	return WL_Q_QUEUED;
@@ -535,21 +537,21 @@ fail:
 	return ret;
 }
 
-static int uring_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct uring *u = e->priv;
 	struct io_uring_sqe *sqe;
 	int ret;
 
 	if (!wl_real_io_allowed(&u->tgt, io))
-		return -EBADF;
+		return wl_engine_q_fail(e, -EBADF);
 	if (u->ctx_ring)
 		return uring_ctx_queue(e, io);
 	sqe = io_uring_get_sqe(&u->ring);
 	if (!sqe) {
 		ret = uring_submit(u);
 		if (ret)
-			return ret;
+			return wl_engine_q_fail(e, ret);
 		sqe = io_uring_get_sqe(&u->ring);
 		if (!sqe)
 			return WL_Q_BUSY;
@@ -565,8 +567,10 @@ static int uring_queue(struct wl_engine *e, struct wl_io *io)
 	u->inflight++;
 	if (u->hipri && u->inflight == 1)
 		aio_bh_schedule(u->reap_bh);
-	if (u->pending >= u->max_batch)
-		return uring_submit(u) ?: WL_Q_QUEUED;
+	if (u->pending >= u->max_batch) {
+		ret = uring_submit(u);
+		return ret ? wl_engine_q_fail(e, ret) : WL_Q_QUEUED;
+	}
 	if (u->pending == 1 && !u->in_reap)
 		aio_bh_schedule(u->submit_bh);
 	return WL_Q_QUEUED;
@@ -643,9 +647,10 @@ static int uring_init_missing(struct wl_engine *e)
 	return uring_missing(e->job, e->err, sizeof(e->err));
 }
 
-static int uring_queue_missing(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret uring_queue_missing(struct wl_engine *e,
+					 struct wl_io *io)
 {
-	return -ENOTSUP;
+	return wl_engine_q_fail(e, -ENOTSUP);
 }
 
 static void uring_cleanup_missing(struct wl_engine *e)

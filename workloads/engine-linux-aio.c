@@ -284,14 +284,14 @@ fail:
 	return ret;
 }
 
-static int laio_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret laio_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct laio *l = e->priv;
 	struct iocb *cb;
 	int ret;
 
 	if (!wl_real_io_allowed(&l->tgt, io))
-		return -EBADF;
+		return wl_engine_q_fail(e, -EBADF);
 	if (!l->nfree)
 		return WL_Q_BUSY;
 	cb = l->free[--l->nfree];
@@ -307,7 +307,7 @@ static int laio_queue(struct wl_engine *e, struct wl_io *io)
 	l->batch[l->pending++] = cb;
 	if (l->pending >= l->max_batch) {
 		ret = laio_submit(e);
-		return ret ? ret : WL_Q_QUEUED;
+		return ret ? wl_engine_q_fail(e, ret) : WL_Q_QUEUED;
 	}
 	if (l->pending == 1 && !l->in_reap)
 		aio_bh_schedule(l->submit_bh);
@@ -371,9 +371,10 @@ static int laio_init_missing(struct wl_engine *e)
 	return laio_missing(e->job, e->err, sizeof(e->err));
 }
 
-static int laio_queue_missing(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret laio_queue_missing(struct wl_engine *e,
+					struct wl_io *io)
 {
-	return -ENOTSUP;
+	return wl_engine_q_fail(e, -ENOTSUP);
 }
 
 static void laio_cleanup_missing(struct wl_engine *e)

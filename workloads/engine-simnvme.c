@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/simnvme-model.h"
 
@@ -270,16 +271,14 @@ static void sim_thread_reap(struct simnvme *s)
 static bool sim_thread_poll(void *opaque)
 {
 	EventNotifier *n = opaque;
-	struct simnvme *s = (struct simnvme *)((char *)n -
-					       offsetof(struct simnvme, irq));
+	struct simnvme *s = container_of(n, struct simnvme, irq);
 
 	return sim_cq_ready(s);
 }
 
 static void sim_thread_poll_ready(EventNotifier *n)
 {
-	sim_thread_reap((struct simnvme *)((char *)n -
-					   offsetof(struct simnvme, irq)));
+	sim_thread_reap(container_of(n, struct simnvme, irq));
 }
 
 static void sim_thread_read(EventNotifier *n)
@@ -290,16 +289,14 @@ static void sim_thread_read(EventNotifier *n)
 
 static void sim_poll_begin(EventNotifier *n)
 {
-	struct simnvme *s = (struct simnvme *)((char *)n -
-					       offsetof(struct simnvme, irq));
+	struct simnvme *s = container_of(n, struct simnvme, irq);
 
 	__atomic_store_n(&s->need_kick, 0, __ATOMIC_RELAXED);
 }
 
 static void sim_poll_end(EventNotifier *n)
 {
-	struct simnvme *s = (struct simnvme *)((char *)n -
-					       offsetof(struct simnvme, irq));
+	struct simnvme *s = container_of(n, struct simnvme, irq);
 
 	/* Pairs with the device's store of cq_tail then load of need_kick. */
 	__atomic_store_n(&s->need_kick, 1, __ATOMIC_SEQ_CST);
@@ -307,7 +304,7 @@ static void sim_poll_end(EventNotifier *n)
 		event_notifier_set(&s->irq);
 }
 
-static int sim_thread_queue(struct simnvme *s, struct wl_io *io)
+static enum wl_q_ret sim_thread_queue(struct simnvme *s, struct wl_io *io)
 {
 	uint32_t tail = s->sq_tail;
 
@@ -386,7 +383,7 @@ static int sim_init(struct wl_engine *e)
 	return 0;
 }
 
-static int sim_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret sim_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct simnvme *s = e->priv;
 
@@ -394,7 +391,7 @@ static int sim_queue(struct wl_engine *e, struct wl_io *io)
 		return sim_thread_queue(s, io);
 	if (sim_dev_submit(&s->dev, now_ns(), io->offset, io->len, io) < 0) {
 		snprintf(e->err, sizeof(e->err), "out of memory");
-		return -ENOMEM;
+		return wl_engine_q_fail(e, -ENOMEM);
 	}
 	if (!s->in_reap)
 		sim_arm(s);

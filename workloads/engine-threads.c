@@ -93,16 +93,16 @@ static int threads_init(struct wl_engine *e)
 	return 0;
 }
 
-static int threads_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret threads_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct threads *t = e->priv;
 	struct threads_req *r;
 
 	if (!wl_real_io_allowed(&t->tgt, io))
-		return -EBADF;
+		return wl_engine_q_fail(e, -EBADF);
 	r = malloc(sizeof(*r));
 	if (!r)
-		return -ENOMEM;
+		return wl_engine_q_fail(e, -ENOMEM);
 	r->e = e;
 	r->io = io;
 	r->fd = t->tgt.fd;
@@ -111,7 +111,7 @@ static int threads_queue(struct wl_engine *e, struct wl_io *io)
 	if (!thread_pool_submit(e->ctx, threads_work, r, threads_done, r)) {
 		free(r);
 		snprintf(e->err, sizeof(e->err), "thread_pool_submit failed");
-		return -ENOMEM;
+		return wl_engine_q_fail(e, -ENOMEM);
 	}
 	t->inflight++;
 	return WL_Q_QUEUED;

@@ -35,18 +35,20 @@
  * e->complete() for each, in the IOThread. Optional io_poll_begin/end
  * (aio_set_fd_poll) may suppress interrupts while the loop polls.
  *
- * queue() is tri-state, as fio's:
+ * queue() returns enum wl_q_ret, tri-state as fio's plus a failure:
  *   WL_Q_QUEUED     accepted; it completes later through e->complete()
  *                   (it may sit in a submission batch until commit()).
  *   WL_Q_COMPLETED  done synchronously: io->result is set, e->complete()
  *                   is NOT called; the caller accounts it itself.
  *   WL_Q_BUSY       no room now: nothing was done; retry the same io after
  *                   a completion (the engine must then have one in flight).
- *   -errno          fatal submission error; the run stops.
+ *   WL_Q_FAILED     fatal submission error; the run stops. The engine set
+ *                   e->q_err to the -errno (wl_engine_q_fail() does it)
+ *                   and may have put one line in e->err.
  * An I/O error of one request is not a queue() failure: it completes with
  * io->result = -errno (counted as an error by the front end).
  *
- * Hooks: Required: name, init, queue, cleanup.
+ * Hooks: Required: name, init, queue, cleanup (checked by the registry).
  *        Optional: desc, flags, check, prepare, commit (NULL: queue()
  *        submits at once), reap_max (hint only).
  * Batching: an engine that batches honours aio_context_get_aio_max_batch()
@@ -65,6 +67,7 @@
 #ifndef AIOTUNE_WORKLOADS_ENGINE_H
 #define AIOTUNE_WORKLOADS_ENGINE_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -93,10 +96,12 @@ struct wl_io {
 	struct wl_io *next;    /* free for the engine's lists while queued */
 };
 
+/* What queue() did with a request (see above). */
 enum wl_q_ret {
-	WL_Q_QUEUED = 0,
-	WL_Q_COMPLETED = 1,
-	WL_Q_BUSY = 2,
+	WL_Q_QUEUED,
+	WL_Q_COMPLETED,
+	WL_Q_BUSY,
+	WL_Q_FAILED,
 };
 
 /* Called in the IOThread once per completed request. */
@@ -137,6 +142,7 @@ struct wl_engine {
 	const char *ring;        /* io_uring: the ring requests go through,
 				    "context" or "own"; NULL otherwise */
 	char err[256];           /* why init() or a submission failed */
+	int q_err;               /* -errno of the last WL_Q_FAILED */
 };
 
 /* Engine flags. */
@@ -163,19 +169,36 @@ struct wl_engine_ops {
 		       size_t errlen);
 	/* Required: set up e (see above). 0 or -errno with e->err set. */
 	int (*init)(struct wl_engine *e);
-	/* Required: start one request; returns enum wl_q_ret or -errno. */
-	int (*queue)(struct wl_engine *e, struct wl_io *io);
+	/* Required: start one request (see enum wl_q_ret above). */
+	enum wl_q_ret (*queue)(struct wl_engine *e, struct wl_io *io);
 	/* Optional: submit what queue() batched. 0 or -errno. */
 	int (*commit)(struct wl_engine *e);
 	/* Required: release everything; nothing is in flight. */
 	void (*cleanup)(struct wl_engine *e);
 };
 
+/*
+ * For queue(): record the fatal submission error err (-errno; anything
+ * else counts as -EIO) in e->q_err and return WL_Q_FAILED.
+ */
+static inline enum wl_q_ret wl_engine_q_fail(struct wl_engine *e, int err)
+{
+	e->q_err = err < 0 ? err : -EIO;
+	return WL_Q_FAILED;
+}
+
+/*
+ * The registry (workloads/registry.c, util/registry.h): checked once, at
+ * its first use, for the required hooks above and unique names.
+ */
 /* The engine called name, or NULL. */
 const struct wl_engine_ops *wl_engine_find(const char *name);
 /* NULL-terminated list of all engines, in registry order. */
 const struct wl_engine_ops *const *wl_engine_all(void);
-/* Comma-separated engine names (for error messages). */
+/* Comma-separated engine names, in registry order (built once). */
 const char *wl_engine_names(void);
+/* The registry itself (its check, for tests). */
+struct util_registry;
+struct util_registry *wl_engine_registry(void);
 
 #endif

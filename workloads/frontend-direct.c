@@ -41,13 +41,11 @@ static void direct_fatal(struct direct *d, int ret, const char *what)
 static void direct_queue(struct direct *d, struct wl_io *io)
 {
 	struct wl_engine *e = d->fe->eng;
-	int ret;
 
 	io->start_ns = aio_clock_get_ns(AIO_CLOCK_REALTIME);
 	io->submit_ns = io->reap_ns = 0;
 	io->result = 0;
-	ret = e->ops->queue(e, io);
-	switch (ret) {
+	switch (e->ops->queue(e, io)) {
 	case WL_Q_QUEUED:
 		d->inflight++;
 		break;
@@ -66,8 +64,8 @@ static void direct_queue(struct direct *d, struct wl_io *io)
 		io->next = d->busy;
 		d->busy = io;
 		break;
-	default:
-		direct_fatal(d, ret < 0 ? ret : -EIO, "submission failed");
+	case WL_Q_FAILED:
+		direct_fatal(d, e->q_err, "submission failed");
 		break;
 	}
 }

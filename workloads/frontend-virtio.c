@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/util.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/target.h"
 
@@ -284,13 +285,11 @@ static void host_complete(struct wl_io *io, void *opaque)
 static void host_submit(struct virtio *v, struct wl_io *io)
 {
 	struct wl_engine *e = v->fe->eng;
-	int ret;
 
 	io->start_ns = now_ns();
 	io->submit_ns = io->reap_ns = 0;
 	io->result = 0;
-	ret = e->ops->queue(e, io);
-	switch (ret) {
+	switch (e->ops->queue(e, io)) {
 	case WL_Q_QUEUED:
 		v->host_inflight++;
 		break;
@@ -314,11 +313,10 @@ static void host_submit(struct virtio *v, struct wl_io *io)
 			v->busy_head = io;
 		v->busy_tail = io;
 		break;
-	default:
+	case WL_Q_FAILED:
 		/* Fatal: fail the request back so the guest never hangs. */
-		wl_fe_set_fatal(v->fe, ret < 0 ? ret : -EIO,
-				"submission failed");
-		io->result = ret < 0 ? ret : -EIO;
+		wl_fe_set_fatal(v->fe, e->q_err, "submission failed");
+		io->result = e->q_err;
 		v->host_inflight++;
 		host_complete(io, v);
 		break;
@@ -392,8 +390,7 @@ static void host_process(struct virtio *v)
 
 static void vq_kick_read(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	event_notifier_test_and_clear(n);
 	count(v, CNT(kick_dispatches));
@@ -403,8 +400,7 @@ static void vq_kick_read(EventNotifier *n)
 static bool vq_poll(void *opaque)
 {
 	EventNotifier *n = opaque;
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	return atomic_load_explicit(&v->avail_idx, memory_order_acquire) !=
 	       v->last_avail;
@@ -412,16 +408,14 @@ static bool vq_poll(void *opaque)
 
 static void vq_poll_ready(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	host_process(v);
 }
 
 static void vq_poll_begin(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	v->polling = true;
 	count(v, CNT(poll_sessions));
@@ -430,8 +424,7 @@ static void vq_poll_begin(EventNotifier *n)
 
 static void vq_poll_end(EventNotifier *n)
 {
-	struct virtio *v = (struct virtio *)((char *)n -
-					     offsetof(struct virtio, kick));
+	struct virtio *v = container_of(n, struct virtio, kick);
 
 	v->polling = false;
 	/* Work that arrived unannounced: make the fd say so. */
@@ -758,7 +751,7 @@ static void virtio_report(struct wl_fe *fe)
 		{ "verify_errors", CNT(verify_errors) },
 	};
 	struct virtio *v = fe->priv;
-	size_t n = sizeof(shown) / sizeof(shown[0]);
+	size_t n = ARRAY_SIZE(shown);
 
 	for (size_t i = 0; i < n && i < WL_FE_COUNTERS_MAX; i++) {
 		fe->counters[i].name = shown[i].name;

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "util/registry.h"
+#include "util/util.h"
 #include "workloads/frontend.h"
 
 extern const struct wl_frontend_ops wl_frontend_direct;
@@ -14,34 +16,52 @@ static const struct wl_frontend_ops *const frontends[] = {
 	NULL,
 };
 
+static const char *frontend_name(size_t i)
+{
+	return frontends[i]->name;
+}
+
+/* The required hooks (frontend.h). */
+static const char *frontend_lacks(size_t i)
+{
+	const struct wl_frontend_ops *ops = frontends[i];
+
+	if (!ops->start)
+		return "start";
+	if (!ops->stop)
+		return "stop";
+	if (!ops->idle)
+		return "idle";
+	if (!ops->cleanup)
+		return "cleanup";
+	return NULL;
+}
+
+static struct util_registry registry =
+	UTIL_REGISTRY_INIT("front end", ARRAY_SIZE(frontends) - 1,
+			   frontend_name, frontend_lacks, NULL);
+
+struct util_registry *wl_frontend_registry(void)
+{
+	return &registry;
+}
+
 const struct wl_frontend_ops *const *wl_frontend_all(void)
 {
+	util_registry_ready(&registry);
 	return frontends;
 }
 
 const struct wl_frontend_ops *wl_frontend_find(const char *name)
 {
-	if (!name)
-		return NULL;
-	for (size_t i = 0; frontends[i]; i++)
-		if (strcmp(frontends[i]->name, name) == 0)
-			return frontends[i];
-	return NULL;
+	int i = util_registry_find(&registry, name);
+
+	return i < 0 ? NULL : frontends[i];
 }
 
 const char *wl_frontend_names(void)
 {
-	static char buf[128];
-
-	if (!buf[0]) {
-		for (size_t i = 0; frontends[i]; i++) {
-			if (i)
-				strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
-			strncat(buf, frontends[i]->name,
-				sizeof(buf) - strlen(buf) - 1);
-		}
-	}
-	return buf;
+	return util_registry_names(&registry);
 }
 
 bool wl_fe_measuring(const struct wl_fe *fe)

@@ -16,7 +16,8 @@
  * wl_fe_set_measuring() (in the IOThread), then runs stop(), polls idle()
  * until it says true, and runs cleanup(), all in the IOThread.
  *
- * Hooks: Required: name, start, stop, idle, cleanup. Optional: desc, check.
+ * Hooks: Required: name, start, stop, idle, cleanup (checked by the
+ * registry). Optional: desc, check.
  *
  * Accounting: a front end calls wl_fe_account() in the IOThread for each
  * completed request (engine latency: queue to completion); a guest-side
@@ -89,12 +90,19 @@ struct wl_frontend_ops {
 	void (*cleanup)(struct wl_fe *fe);
 };
 
+/*
+ * The registry (workloads/frontend.c, util/registry.h): checked once, at
+ * its first use, for the required hooks above and unique names.
+ */
 /* The front end called name, or NULL. */
 const struct wl_frontend_ops *wl_frontend_find(const char *name);
 /* NULL-terminated list, registry order. */
 const struct wl_frontend_ops *const *wl_frontend_all(void);
-/* Comma-separated names (for error messages). */
+/* Comma-separated names, in registry order (built once). */
 const char *wl_frontend_names(void);
+/* The registry itself (its check, for tests). */
+struct util_registry;
+struct util_registry *wl_frontend_registry(void);
 
 /* Whether the measurement window is open (any thread). */
 bool wl_fe_measuring(const struct wl_fe *fe);

@@ -1,4 +1,7 @@
-/* measure.c: thread and process CPU time, host facts (see measure.h). */
+/*
+ * measure.c: thread and process CPU time, and the host facts of a result
+ * (read by affinity/host.h; see measure.h).
+ */
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
@@ -9,12 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "affinity/host.h"
 #include "workloads/measure.h"
-
-#ifdef HAVE_NUMA
-#include <numa.h>
-#endif
 
 static int64_t ts_ns(const struct timespec *ts)
 {
@@ -124,51 +123,16 @@ int64_t wl_process_cpu_ns(void)
 	return u + s;
 }
 
-int wl_node_of_cpu(int cpu)
-{
-#ifdef HAVE_NUMA
-	if (cpu >= 0 && numa_available() >= 0) {
-		int node = numa_node_of_cpu(cpu);
-
-		return node >= 0 ? node : 0;
-	}
-#endif
-	(void)cpu;
-	return 0;
-}
-
 void wl_host_probe(struct wl_host *h)
 {
 	struct utsname u;
-	char line[512];
-	FILE *f;
 
 	memset(h, 0, sizeof(*h));
 	if (uname(&u) == 0) {
 		snprintf(h->hostname, sizeof(h->hostname), "%s", u.nodename);
 		snprintf(h->kernel, sizeof(h->kernel), "%s", u.release);
 	}
-	f = fopen("/proc/cpuinfo", "r");
-	if (f) {
-		while (fgets(line, sizeof(line), f)) {
-			char *colon = strchr(line, ':');
-
-			if (strncmp(line, "model name", 10) || !colon)
-				continue;
-			colon++;
-			while (*colon == ' ' || *colon == '\t')
-				colon++;
-			colon[strcspn(colon, "\n")] = '\0';
-			snprintf(h->cpu_model, sizeof(h->cpu_model), "%s",
-				 colon);
-			break;
-		}
-		fclose(f);
-	}
+	aff_host_cpu_model(h->cpu_model, sizeof(h->cpu_model));
 	h->cpus = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	h->numa_nodes = 1;
-#ifdef HAVE_NUMA
-	if (numa_available() >= 0)
-		h->numa_nodes = numa_max_node() + 1;
-#endif
+	h->numa_nodes = aff_host_numa_nodes();
 }

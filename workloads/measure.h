@@ -32,8 +32,6 @@ int wl_cpu_sample_thread(pthread_t thread, pid_t tid,
 			 struct wl_cpu_sample *s);
 /* The process: utime + stime from /proc/self/stat, in ns. */
 int64_t wl_process_cpu_ns(void);
-/* NUMA node of cpu (0 without libnuma or when unknown). */
-int wl_node_of_cpu(int cpu);
 
 struct wl_host {
 	char hostname[128];
@@ -43,6 +41,10 @@ struct wl_host {
 	int numa_nodes;
 };
 
+/*
+ * Fill h: uname, the CPU model and NUMA node count (affinity/host.h; ""
+ * and 1 when unknown), the online CPUs.
+ */
 void wl_host_probe(struct wl_host *h);
 
 #endif

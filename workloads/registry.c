@@ -1,7 +1,8 @@
 /* registry.c: the one list of I/O engines (see engine.h). */
 #include <stddef.h>
-#include <string.h>
 
+#include "util/registry.h"
+#include "util/util.h"
 #include "workloads/engine.h"
 
 extern const struct wl_engine_ops wl_engine_simnvme;
@@ -17,32 +18,48 @@ static const struct wl_engine_ops *const engines[] = {
 	NULL,
 };
 
+static const char *engine_name(size_t i)
+{
+	return engines[i]->name;
+}
+
+/* The required hooks (engine.h). */
+static const char *engine_lacks(size_t i)
+{
+	const struct wl_engine_ops *ops = engines[i];
+
+	if (!ops->init)
+		return "init";
+	if (!ops->queue)
+		return "queue";
+	if (!ops->cleanup)
+		return "cleanup";
+	return NULL;
+}
+
+static struct util_registry registry =
+	UTIL_REGISTRY_INIT("engine", ARRAY_SIZE(engines) - 1, engine_name,
+			   engine_lacks, NULL);
+
+struct util_registry *wl_engine_registry(void)
+{
+	return &registry;
+}
+
 const struct wl_engine_ops *const *wl_engine_all(void)
 {
+	util_registry_ready(&registry);
 	return engines;
 }
 
 const struct wl_engine_ops *wl_engine_find(const char *name)
 {
-	if (!name)
-		return NULL;
-	for (size_t i = 0; engines[i]; i++)
-		if (strcmp(engines[i]->name, name) == 0)
-			return engines[i];
-	return NULL;
+	int i = util_registry_find(&registry, name);
+
+	return i < 0 ? NULL : engines[i];
 }
 
 const char *wl_engine_names(void)
 {
-	static char buf[256];
-
-	if (!buf[0]) {
-		for (size_t i = 0; engines[i]; i++) {
-			if (i)
-				strncat(buf, ", ", sizeof(buf) - strlen(buf) - 1);
-			strncat(buf, engines[i]->name,
-				sizeof(buf) - strlen(buf) - 1);
-		}
-	}
-	return buf;
+	return util_registry_names(&registry);
 }

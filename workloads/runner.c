@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "affinity/affinity.h"
+#include "affinity/host.h"
 #include "loop/iothread.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
@@ -480,7 +481,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 			delta_cpu(&t->cpu, &w->cpu0, &w->cpu1);
 			t->cpu_requested = w->cpu_req;
 			t->node_requested = w->node_req;
-			t->node_realized = wl_node_of_cpu(t->cpu.cpu);
+			t->node_realized = aff_node_of_cpu(t->cpu.cpu);
 			if (win > 0)
 				cpu_io += (double)t->cpu.cpu_ns * 100.0 / win;
 		}
@@ -497,7 +498,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 					   w->aux_cpu_req[j] :
 					   w->aux[j].cpu_requested;
 			t->node_requested = w->aux_node_req[j];
-			t->node_realized = wl_node_of_cpu(t->cpu.cpu);
+			t->node_realized = aff_node_of_cpu(t->cpu.cpu);
 			pct = win > 0 ? (double)t->cpu.cpu_ns * 100.0 / win : 0;
 			if (strcmp(t->role, "guest") == 0)
 				cpu_guest += pct;
@@ -587,8 +588,9 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	eng = wl_engine_find(job->engine);
 	ret = aio_set_default_fdmon(job->fdmon);
 	if (ret) {
-		snprintf(err, errlen, "invalid value '%s' for --fdmon: allowed auto, poll, epoll, io_uring",
-			 job->fdmon);
+		snprintf(err, errlen,
+			 "invalid value '%s' for --fdmon: allowed %s",
+			 job->fdmon, aio_fdmon_names());
 		return ret;
 	}
 	/* Checked above: the ring flags of the IOThreads' contexts. */

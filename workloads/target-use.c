@@ -17,13 +17,16 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "affinity/host.h"
+#include "util/util.h"
 #include "workloads/target.h"
 
-/* ---- sysfs helpers ------------------------------------------------------- */
+/* ---- helpers ------------------------------------------------------------ */
 
-static int read_sysfs_line(const char *path, char *buf, size_t len)
+/* The first line of a small procfs file, newline cut. 0 or -errno. */
+static int read_line(const char *path, char *buf, size_t len)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 
 	if (!f)
 		return -errno;
@@ -36,18 +39,6 @@ static int read_sysfs_line(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* The sysfs directory of dev: /sys/dev/block/MAJ:MIN, resolved. */
-static int sysfs_dev_dir(dev_t dev, char *dir)
-{
-	char link[64];
-
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev),
-		 minor(dev));
-	if (!realpath(link, dir))
-		return -ENOENT;
-	return 0;
-}
-
 /* dir/leaf into out; false when it does not fit. */
 static bool join_path(char *out, size_t len, const char *dir,
 		      const char *leaf)
@@ -57,57 +48,7 @@ static bool join_path(char *out, size_t len, const char *dir,
 	return n > 0 && (size_t)n < len;
 }
 
-static bool sysfs_is_partition(const char *dir)
-{
-	char p[PATH_MAX];
-
-	return join_path(p, sizeof(p), dir, "partition") &&
-	       access(p, F_OK) == 0;
-}
-
-int wl_disk_of_dev(dev_t dev, char *disk, size_t len)
-{
-	char dir[PATH_MAX];
-	char *slash;
-
-	if (sysfs_dev_dir(dev, dir))
-		return -ENOENT;
-	if (sysfs_is_partition(dir)) {
-		slash = strrchr(dir, '/');
-		if (!slash)
-			return -ENOENT;
-		*slash = '\0';
-	}
-	slash = strrchr(dir, '/');
-	snprintf(disk, len, "%.63s", slash ? slash + 1 : dir);
-	return 0;
-}
-
-/* ---- block devices ------------------------------------------------------- */
-
-/* First entry of <dir>/holders, if any. */
-static bool holder_of(const char *dir, char *who, size_t len)
-{
-	char p[PATH_MAX];
-	struct dirent *de;
-	bool found = false;
-	DIR *d;
-
-	if (!join_path(p, sizeof(p), dir, "holders"))
-		return false;
-	d = opendir(p);
-	if (!d)
-		return false;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(who, len, "%s", de->d_name);
-		found = true;
-		break;
-	}
-	closedir(d);
-	return found;
-}
+/* ---- block devices (their sysfs facts: affinity/host.h) ------------------ */
 
 /* Mount point of the filesystem on dev, from /proc/self/mountinfo. */
 static bool mounted_at(dev_t dev, char *where, size_t len)
@@ -167,104 +108,81 @@ static bool used_as_swap(bool blk, dev_t dev, ino_t ino, char *what,
 	return found;
 }
 
-/* One device (whole disk or partition): mounted, swap or held. */
-static bool one_dev_in_use(dev_t dev, const char *dir, const char *name,
-			   char *why, size_t whylen)
+/*
+ * One device (whole disk or partition): mounted, swap or held. name is
+ * its kernel name ("vda1"), or NULL when sysfs does not know it.
+ */
+static bool one_dev_in_use(dev_t dev, const char *name, char *why,
+			   size_t whylen)
 {
 	char what[4096];
+	char label[64];
 
+	if (name)
+		snprintf(label, sizeof(label), "%s", name);
+	else
+		snprintf(label, sizeof(label), "%u:%u", major(dev), minor(dev));
 	if (mounted_at(dev, what, sizeof(what))) {
-		snprintf(why, whylen, "%s is mounted on %s", name, what);
+		snprintf(why, whylen, "%s is mounted on %s", label, what);
 		return true;
 	}
 	if (used_as_swap(true, dev, 0, what, sizeof(what))) {
-		snprintf(why, whylen, "%s is in use as swap", name);
+		snprintf(why, whylen, "%s is in use as swap", label);
 		return true;
 	}
-	if (dir && holder_of(dir, what, sizeof(what))) {
+	if (name && !aff_blockdev_holder(name, what, sizeof(what))) {
 		snprintf(why, whylen, "%s is held by %s (device-mapper/md)",
-			 name, what);
+			 label, what);
 		return true;
 	}
 	return false;
 }
 
-/* The dev_t in <dir>/dev ("MAJ:MIN"). */
-static int sysfs_devt(const char *dir, dev_t *out)
+/* The partitions of the disk called disk: mounted, swap or held. */
+static bool partitions_in_use(const char *disk, char *why, size_t whylen)
 {
-	char p[PATH_MAX], val[64];
-	unsigned int maj, min;
-
-	if (!join_path(p, sizeof(p), dir, "dev") ||
-	    read_sysfs_line(p, val, sizeof(val)) ||
-	    sscanf(val, "%u:%u", &maj, &min) != 2)
-		return -ENOENT;
-	*out = makedev(maj, min);
-	return 0;
-}
-
-/* Partitions of the disk at dir: subdirectories with a "partition" file. */
-static bool partitions_in_use(const char *dir, char *why, size_t whylen)
-{
-	struct dirent *de;
+	struct aff_blockdev *parts;
+	int n = aff_blockdev_partitions(disk, &parts);
 	bool busy = false;
-	DIR *d = opendir(dir);
 
-	if (!d)
-		return false;
-	while (!busy && (de = readdir(d))) {
-		char sub[PATH_MAX];
-		dev_t part;
-
-		if (de->d_name[0] == '.' ||
-		    !join_path(sub, sizeof(sub), dir, de->d_name))
-			continue;
-		if (!sysfs_is_partition(sub) || sysfs_devt(sub, &part))
-			continue;
-		busy = one_dev_in_use(part, sub, de->d_name, why, whylen);
-	}
-	closedir(d);
+	for (int i = 0; i < n && !busy; i++)
+		busy = one_dev_in_use(parts[i].dev, parts[i].name, why,
+				      whylen);
+	if (n > 0)
+		free(parts);
 	return busy;
 }
 
 /*
  * dev itself, or for a whole disk one of its partitions: mounted, swap or
- * held. name gets the kernel's name of dev ("loop0") when known.
+ * held. name gets the kernel's name of dev ("loop0") when known, else
+ * "MAJ:MIN".
  */
 static bool dev_used_directly(dev_t dev, char *name, size_t namelen,
 			      char *why, size_t whylen)
 {
-	char dir[PATH_MAX];
-	const char *slash;
-	bool have_dir = sysfs_dev_dir(dev, dir) == 0;
+	bool known = aff_blockdev_name(dev, name, namelen) == 0;
 
-	if (have_dir) {
-		slash = strrchr(dir, '/');
-		snprintf(name, namelen, "%.63s", slash ? slash + 1 : dir);
-	} else {
+	if (!known)
 		snprintf(name, namelen, "%u:%u", major(dev), minor(dev));
-	}
-	if (one_dev_in_use(dev, have_dir ? dir : NULL, name, why, whylen))
+	if (one_dev_in_use(dev, known ? name : NULL, why, whylen))
 		return true;
-	if (have_dir && !sysfs_is_partition(dir))
-		return partitions_in_use(dir, why, whylen);
+	if (known && !aff_blockdev_is_partition(name))
+		return partitions_in_use(name, why, whylen);
 	return false;
 }
 
 /* ---- loop devices -------------------------------------------------------- */
 
 /*
- * The backing file of the loop device called name ("loop1"), from
- * /sys/block/<name>/loop/backing_file: its path and stat. -ENOENT when
- * name is no loop device, has no file or the file is gone (deleted).
+ * The backing file of the loop device called name ("loop1"): its path and
+ * stat. -ENOENT when name is no loop device, has no file or the file is
+ * gone (deleted).
  */
 static int loop_backing(const char *name, char *path, size_t len,
 			struct stat *st)
 {
-	char p[PATH_MAX];
-
-	snprintf(p, sizeof(p), "/sys/block/%.63s/loop/backing_file", name);
-	if (read_sysfs_line(p, path, len) || path[0] != '/' || stat(path, st))
+	if (aff_loop_backing_file(name, path, len) || stat(path, st))
 		return -ENOENT;
 	return 0;
 }
@@ -277,31 +195,25 @@ static int loop_backing(const char *name, char *path, size_t len,
 static bool loop_over_file_in_use(dev_t dev, ino_t ino, const char *skip,
 				  char *why, size_t whylen)
 {
-	struct dirent *de;
+	struct aff_blockdev *loops;
+	int n = aff_loop_devices(&loops);
 	bool busy = false;
-	DIR *d = opendir("/sys/block");
 
-	if (!d)
-		return false;
-	while (!busy && (de = readdir(d))) {
-		char path[PATH_MAX], sub[PATH_MAX], name[64], inner[4096];
+	for (int i = 0; i < n && !busy; i++) {
+		char path[PATH_MAX], name[64], inner[4096];
 		struct stat st;
-		dev_t ldev;
 
-		if (strncmp(de->d_name, "loop", 4) ||
-		    (skip && !strcmp(de->d_name, skip)) ||
-		    loop_backing(de->d_name, path, sizeof(path), &st) ||
+		if ((skip && !strcmp(loops[i].name, skip)) ||
+		    loop_backing(loops[i].name, path, sizeof(path), &st) ||
 		    st.st_dev != dev || st.st_ino != ino)
 			continue;
-		snprintf(sub, sizeof(sub), "/sys/block/%.63s", de->d_name);
-		if (sysfs_devt(sub, &ldev))
-			continue;
-		busy = dev_used_directly(ldev, name, sizeof(name), inner,
-					 sizeof(inner));
+		busy = dev_used_directly(loops[i].dev, name, sizeof(name),
+					 inner, sizeof(inner));
 		if (busy)
 			snprintf(why, whylen, "backs %s, and %s", name, inner);
 	}
-	closedir(d);
+	if (n > 0)
+		free(loops);
 	return busy;
 }
 
@@ -340,7 +252,7 @@ static bool open_elsewhere(dev_t dev, ino_t ino, char *who, size_t len)
 		closedir(fds);
 		if (found) {
 			snprintf(p, sizeof(p), "/proc/%.20s/comm", pe->d_name);
-			read_sysfs_line(p, comm, sizeof(comm));
+			read_line(p, comm, sizeof(comm));
 			snprintf(who, len, "process %.20s (%.63s)", pe->d_name,
 				 comm);
 		}
@@ -447,7 +359,7 @@ const char *wl_pseudo_fs(const char *path)
 
 	if (statfs(path, &sf))
 		return NULL;
-	for (size_t i = 0; i < sizeof(pseudo_fs) / sizeof(pseudo_fs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(pseudo_fs); i++)
 		if ((unsigned long)sf.f_type == pseudo_fs[i].magic)
 			return pseudo_fs[i].name;
 	return NULL;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <linux/fs.h>
 
+#include "affinity/host.h"
 #include "workloads/target.h"
 
 #define FILL_CHUNK (1U << 20)
@@ -549,8 +550,8 @@ int wl_target_open(struct wl_target *t, const char *path,
 		ret = -EINVAL;
 		goto fail;
 	}
-	if (wl_disk_of_dev(t->kind == WL_TARGET_BLOCK ? st.st_rdev : st.st_dev,
-			   t->disk, sizeof(t->disk)))
+	if (aff_blockdev_disk(t->kind == WL_TARGET_BLOCK ? st.st_rdev :
+			      st.st_dev, t->disk, sizeof(t->disk)))
 		t->disk[0] = '\0';
 	return 0;
 fail:

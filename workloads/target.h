@@ -112,12 +112,6 @@ bool wl_file_in_use(const struct stat *st, const char *path, char *why,
 /* The kernel-interface filesystem path is on ("sysfs"), or NULL. */
 const char *wl_pseudo_fs(const char *path);
 
-/*
- * Name of the whole disk that holds dev ("vda" for vda1 or for a file on
- * vda1): 0, or -ENOENT when dev is no block device (tmpfs, overlay).
- */
-int wl_disk_of_dev(dev_t dev, char *disk, size_t len);
-
 /* "256 MiB", "12 KiB", "4097 bytes": exact, in the largest whole unit. */
 void wl_size_str(uint64_t bytes, char *buf, size_t len);
 

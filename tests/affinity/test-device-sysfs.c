@@ -11,66 +11,8 @@
 #include <unistd.h>
 
 #include "affinity/aff-internal.h"
+#include "tests/affinity/fakesys.h"
 #include "tests/affinity/xml.h"
-
-static char root[256];
-
-static const char *at(const char *fmt, ...)
-{
-	static char paths[4][PATH_MAX];
-	static int k;
-	char rel[PATH_MAX - 512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	k = (k + 1) % 4;
-	snprintf(paths[k], PATH_MAX, "%s/%s", root, rel);
-	return paths[k];
-}
-
-static void mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(buf, 0755);
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		t_fail("mkdir %s: %s", buf, strerror(errno));
-}
-
-static void put(const char *path, const char *text)
-{
-	char dir[PATH_MAX];
-	FILE *f;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	mkdirs(dir);
-	f = fopen(path, "w");
-	if (!f)
-		t_fail("create %s: %s", path, strerror(errno));
-	fprintf(f, "%s\n", text);
-	fclose(f);
-}
-
-static void link_to(const char *target, const char *path)
-{
-	char dir[PATH_MAX];
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	mkdirs(dir);
-	if (symlink(target, path))
-		t_fail("symlink %s: %s", path, strerror(errno));
-}
 
 #define PCI0 "sys/devices/pci0000:40/0000:40:00.0"
 #define PCI1 "sys/devices/pci0000:80/0000:80:00.0"
@@ -95,6 +37,9 @@ static void build_tree(void)
 
 	/* Classic: the namespace under its controller under the PCI fn. */
 	queue(ns0);
+	put(at("%s/queue/max_hw_sectors_kb", ns0), "128");
+	put(at("%s/queue/nomerges", ns0), "0");
+	put(at("%s/queue/rq_affinity", ns0), "2");
 	put(at("%s/dev", ns0), "259:0");
 	put(at("%s/nvme0n1p1/dev", ns0), "259:1");
 	put(at("%s/nvme0n1p1/partition", ns0), "1");
@@ -148,11 +93,8 @@ static void build_tree(void)
 static void device_init(struct aff_device *d)
 {
 	/* As aff_device_probe sets it up before reading sysfs. */
-	memset(d, 0, sizeof(*d));
+	aff__device_init(d, "");
 	d->kind = AFF_DEV_BLOCK;
-	d->hw_queues = d->poll_queues = d->io_poll = d->io_poll_delay = -1;
-	d->nr_requests = d->logical_block = d->rotational = -1;
-	d->sysfs_node = d->hwloc_node = d->numa_node = d->irq_cpu = -1;
 }
 
 static void check_classic(void)
@@ -177,6 +119,10 @@ static void check_classic(void)
 	ASSERT_EQ(d.nr_requests, 1023);
 	ASSERT_EQ(d.logical_block, 512);
 	ASSERT_EQ(d.rotational, 0);
+	ASSERT_EQ(d.max_hw_sectors_kb, 128);
+	ASSERT_EQ(d.nomerges, 0);
+	ASSERT_EQ(d.rq_affinity, 2);
+	ASSERT_STREQ(d.vendor, "");
 	ASSERT_EQ(d.sysfs_node, 1);
 	ASSERT_TRUE(d.local_cpus_known);
 	ASSERT_EQ(aff_cpuset_format(&d.local_cpus, buf, sizeof(buf)), 0);
@@ -212,6 +158,9 @@ static void check_multipath(void)
 	ASSERT_STREQ(d.pci, "0000:80:00.0");
 	ASSERT_STREQ(d.model, "Subsys SSD");
 	ASSERT_STREQ(d.firmware, "2C");
+	/* Queue settings this tree lacks stay unknown. */
+	ASSERT_EQ(d.max_hw_sectors_kb, -1);
+	ASSERT_EQ(d.rq_affinity, -1);
 	ASSERT_EQ(d.sysfs_node, 0);
 	ASSERT_FALSE(d.local_cpus_known);
 	ASSERT_STREQ(d.mounted_on, "");

@@ -21,8 +21,7 @@
 
 #include "loop/aio.h"
 #include "tests/lib/test.h"
-
-#define FT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "util/util.h"
 
 static const char *ft_case;
 

@@ -156,7 +156,7 @@ static void case_remove(AioContext *ctx)
 	struct pipe_data d[8];
 	size_t i;
 
-	for (i = 0; i < FT_ARRAY_SIZE(d); i++) {
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		memset(&d[i], 0, sizeof(d[i]));
 		d[i].drain = true;
 		ft_pipe(d[i].p);
@@ -164,20 +164,20 @@ static void case_remove(AioContext *ctx)
 				   NULL, &d[i]);
 	}
 	ASSERT_FALSE(aio_poll(ctx, false)); /* armed, nothing ready */
-	for (i = 0; i < FT_ARRAY_SIZE(d); i++) {
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		ft_write_byte(d[i].p[1]);
 		if (i % 2)
 			aio_set_fd_handler(ctx, d[i].p[0], NULL, NULL, NULL,
 					   NULL, NULL);
 	}
 	ft_drain(ctx);
-	for (i = 0; i < FT_ARRAY_SIZE(d); i++)
+	for (i = 0; i < ARRAY_SIZE(d); i++)
 		ASSERT_EQ(d[i].reads, i % 2 ? 0 : 1);
-	for (i = 0; i < FT_ARRAY_SIZE(d); i++)
+	for (i = 0; i < ARRAY_SIZE(d); i++)
 		ft_write_byte(d[i].p[1]);
 	ASSERT_TRUE(aio_poll(ctx, true));
 	ft_drain(ctx);
-	for (i = 0; i < FT_ARRAY_SIZE(d); i++) {
+	for (i = 0; i < ARRAY_SIZE(d); i++) {
 		ASSERT_EQ(d[i].reads, i % 2 ? 0 : 2);
 		aio_set_fd_handler(ctx, d[i].p[0], NULL, NULL, NULL, NULL,
 				   NULL);
@@ -276,7 +276,7 @@ int main(void)
 	int ran = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t m = 0; m < FT_ARRAY_SIZE(fdmons); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(fdmons); m++) {
 		const char *name = fdmons[m];
 		static const struct {
 			const char *name;
@@ -299,7 +299,7 @@ int main(void)
 		ft_end();
 		aio_context_unref(ctx);
 
-		for (size_t i = 0; i < FT_ARRAY_SIZE(cases); i++) {
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 			ctx = ft_context_new(name);
 			ASSERT_NOT_NULL(ctx);
 			ft_begin(name, cases[i].name, 30);

@@ -152,7 +152,7 @@ static void case_many(const char *name)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t m = 0; m < FT_ARRAY_SIZE(fdmons); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(fdmons); m++) {
 		ft_begin(fdmons[m], "gsource/first-blocking", 20);
 		case_first_blocking(fdmons[m]);
 		ft_end();

@@ -103,7 +103,7 @@ static void case_fallback(void)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
-		.len = FT_ARRAY_SIZE(filter),
+		.len = ARRAY_SIZE(filter),
 		.filter = filter,
 	};
 	int status;

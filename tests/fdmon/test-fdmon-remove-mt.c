@@ -230,7 +230,7 @@ static void case_stress(AioContext *ctx)
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t m = 0; m < FT_ARRAY_SIZE(fdmons); m++) {
+	for (size_t m = 0; m < ARRAY_SIZE(fdmons); m++) {
 		AioContext *ctx = ft_context_new(fdmons[m]);
 
 		if (!ctx)

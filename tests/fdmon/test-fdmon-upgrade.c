@@ -285,7 +285,7 @@ int main(void)
 	};
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (size_t i = 0; i < FT_ARRAY_SIZE(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		ft_begin("upgrade", cases[i].name, 30);
 		cases[i].fn();
 		ft_end();

@@ -111,7 +111,7 @@ static json_t *export(json_t *run)
 	char err[256] = "";
 	json_t *job;
 
-	if (fio_export_job(run, "t", &job, err, sizeof(err)))
+	if (res_fio_export_job(run, "t", &job, err, sizeof(err)))
 		t_fail("export: %s", err);
 	return job;
 }
@@ -149,14 +149,14 @@ static void test_percentiles(void)
 	job = export(run);
 	clat = json_object_get(json_object_get(job, "read"), "clat_ns");
 	map = json_object_get(clat, "percentile");
-	ASSERT_EQ(json_object_size(map), FIO_EXPORT_NR_PCTS);
+	ASSERT_EQ(json_object_size(map), RES_FIO_EXPORT_NR_PCTS);
 	/* fio's "%f" keys. */
 	ASSERT_NOT_NULL(json_object_get(map, "1.000000"));
 	ASSERT_NOT_NULL(json_object_get(map, "99.000000"));
 	ASSERT_NOT_NULL(json_object_get(map, "99.500000"));
 	ASSERT_NOT_NULL(json_object_get(map, "99.990000"));
-	for (int i = 0; i < FIO_EXPORT_NR_PCTS; i++) {
-		double p = fio_export_pcts[i];
+	for (int i = 0; i < RES_FIO_EXPORT_NR_PCTS; i++) {
+		double p = res_fio_export_pcts[i];
 		size_t rank = (size_t)ceil(p / 100 * NS);
 		double exact = (double)samples[rank - 1], got;
 
@@ -355,24 +355,30 @@ static void test_errors_and_bad_input(void)
 
 	json_object_set_new(res, "hist", hist_json(&h, 5));
 	err[0] = '\0';
-	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_fio_export_job(run, "t", &job, err, sizeof(err)),
+		  -EINVAL);
 	ASSERT_NULL(job);
 	ASSERT_TRUE(strstr(err, "plat_bits") != NULL);
 	json_object_set_new(res, "hist", json_pack("{s:i, s:[[i, i]]}",
 		"plat_bits", 6, "buckets", WL_HIST_NR, 1));
-	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_fio_export_job(run, "t", &job, err, sizeof(err)),
+		  -EINVAL);
 	json_object_set_new(res, "hist", json_pack("{s:i, s:[[i, i]]}",
 		"plat_bits", 6, "buckets", 3, -1));
-	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_fio_export_job(run, "t", &job, err, sizeof(err)),
+		  -EINVAL);
 	json_object_set_new(run, "format_version", json_integer(2));
-	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_fio_export_job(run, "t", &job, err, sizeof(err)),
+		  -EINVAL);
 	ASSERT_TRUE(strstr(err, "not an aiotune run") != NULL);
 	json_object_set_new(run, "format_version", json_integer(1));
 	json_object_del(res, "iops");
-	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_fio_export_job(run, "t", &job, err, sizeof(err)),
+		  -EINVAL);
 	json_decref(run);
 	run = json_string("x");
-	ASSERT_EQ(fio_export_job(run, "t", &job, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(res_fio_export_job(run, "t", &job, err, sizeof(err)),
+		  -EINVAL);
 	json_decref(run);
 }
 
@@ -387,17 +393,17 @@ static void test_doc(void)
 	run = make_run(&h, "randread", NS, 0);
 	jobs = json_array();
 	json_array_append_new(jobs, export(run));
-	doc = fio_export_doc(jobs, "0.1.0", 1795960800);
+	doc = res_fio_export_doc(jobs, "0.1.0", 1795960800);
 	ASSERT_NOT_NULL(doc);
 	ver = json_string_value(json_object_get(doc, "fio version"));
-	ASSERT_STREQ(ver, "aiotune-0.1.0-fio-" FIO_EXPORT_LAYOUT);
+	ASSERT_STREQ(ver, "aiotune-0.1.0-fio-" RES_FIO_EXPORT_LAYOUT);
 	ASSERT_EQ(get(doc, "timestamp"), 1795960800);
 	ASSERT_EQ(get(doc, "timestamp_ms"), 1795960800000LL);
 	ASSERT_TRUE(json_is_string(json_object_get(doc, "time")));
 	ASSERT_TRUE(json_is_object(json_object_get(doc, "global options")));
 	ASSERT_TRUE(json_is_array(json_object_get(doc, "disk_util")));
 	ASSERT_TRUE(json_object_get(doc, "jobs") == jobs);
-	text = fio_export_dumps(doc);
+	text = res_fio_export_dumps(doc);
 	ASSERT_NOT_NULL(text);
 	ASSERT_EQ(text[strlen(text) - 1], '\n');
 	back = json_loads(text, 0, NULL);

@@ -29,7 +29,7 @@ static int convert(const char *opts, const char *rd, json_t **runs,
 		 " \"ctx\": 7 } ] }", opts, rd);
 	*runs = NULL;
 	err[0] = '\0';
-	return fio_import_buf(doc, strlen(doc), runs, err, errlen);
+	return res_fio_import_buf(doc, strlen(doc), runs, err, errlen);
 }
 
 #define GOOD_READ "\"iops\": 100.5, \"bw_bytes\": 411648, " \

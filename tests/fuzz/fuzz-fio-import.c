@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_write(path, data, size);
 	err[0] = '\0';
-	ret = fio_import_file(path, &runs, err, sizeof(err));
+	ret = res_fio_import_file(path, &runs, err, sizeof(err));
 	if (ret) {
 		FUZZ_ASSERT(ret < 0 && err[0]);
 		FUZZ_ASSERT(!runs);

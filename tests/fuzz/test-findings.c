@@ -41,8 +41,8 @@ static int import(const char *text, struct res_row *r)
 	char err[512];
 	int ret;
 
-	ret = fio_import_file(write_tmp("fio.json", text), &runs, err,
-			      sizeof(err));
+	ret = res_fio_import_file(write_tmp("fio.json", text), &runs, err,
+				  sizeof(err));
 	if (ret)
 		return ret;
 	ASSERT_EQ(json_array_size(runs), 1);

@@ -26,8 +26,8 @@
 
 #include "loop/aio.h"
 #include "tests/lib/test.h"
+#include "util/util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define LT_MS 1000000LL
 
 /* Bits of lt_case.fdmons. */

@@ -5,6 +5,7 @@
 #include "polling/hist.h"
 #include "polling/policy.h"
 #include "tests/lib/test.h"
+#include "util/util.h"
 
 #define WAKE 25000 /* what the policies assume a block delays an event */
 
@@ -150,7 +151,7 @@ static void test_registry(void)
 		ASSERT_TRUE(all[n]->event || all[n]->iteration ||
 			    all[n]->window);
 	}
-	ASSERT_EQ(n, sizeof(names) / sizeof(names[0]));
+	ASSERT_EQ(n, ARRAY_SIZE(names));
 	for (size_t i = 0; i < n; i++)
 		ASSERT_STREQ(all[i]->name, names[i]);
 	ASSERT_STREQ(poll_policy_names(),

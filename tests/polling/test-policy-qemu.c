@@ -5,6 +5,7 @@
  */
 #include "polling/policy.h"
 #include "tests/lib/test.h"
+#include "util/util.h"
 
 static const struct poll_policy_ops *qemu, *qemu_ctx;
 
@@ -29,7 +30,7 @@ static void test_sequence(void)
 	static const int64_t want[] = { 4000, 8000, 16000, 32000, 32768 };
 
 	ASSERT_EQ(hs.ns, 0);
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		/* A block time above the window but below max grows it. */
 		ASSERT_EQ(fire(&hs, &cs, &p, hs.ns + 1), POLL_GREW);
 		ASSERT_EQ(hs.ns, want[i]);
@@ -67,7 +68,7 @@ static void test_shrink_and_grow_factors(void)
 	struct poll_state hs = { .ns = 32768 }, cs = { 0 };
 	static const int64_t halves[] = { 16384, 8192, 4096, 2048, 1024 };
 
-	for (size_t i = 0; i < sizeof(halves) / sizeof(halves[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(halves); i++) {
 		ASSERT_EQ(fire(&hs, &cs, &p, 40000), POLL_SHRANK);
 		ASSERT_EQ(hs.ns, halves[i]);
 	}

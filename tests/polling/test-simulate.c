@@ -8,6 +8,7 @@
 
 #include "polling/simulate.h"
 #include "tests/lib/test.h"
+#include "util/util.h"
 
 #define MAXW 32768
 
@@ -69,7 +70,7 @@ static void test_fixed_and_off(void)
 	struct poll_sim_result r;
 	struct windows ws = { .wake = 1000 };
 
-	for (size_t i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(gaps); i++)
 		ASSERT_EQ(poll_trace_add(&t, gaps[i], 9), 0);
 	/* The first event blocks: no handler polls before it fired once. */
 	r = run("fixed", &t, &c, record, &ws);

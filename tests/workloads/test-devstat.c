@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "affinity/host.h"
 #include "tests/lib/test.h"
 #include "workloads/devstat.h"
 #include "workloads/target.h"
@@ -43,7 +44,7 @@ int main(void)
 	ASSERT_EQ(fstat(fd, &st), 0);
 	close(fd);
 
-	if (wl_disk_of_dev(st.st_dev, disk, sizeof(disk)))
+	if (aff_blockdev_disk(st.st_dev, disk, sizeof(disk)))
 		t_skip("%s is not on a block device", path);
 	fd = open(path, O_RDONLY | O_DIRECT);
 	if (fd < 0)

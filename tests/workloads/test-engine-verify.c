@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "tests/lib/test.h"
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/target.h"
 
@@ -54,7 +55,7 @@ static void run_ios(struct wl_engine *e, const int *order, int n,
 		while (next < n && next - (d->done - start_done) < DEPTH) {
 			struct wl_io *io = &ios[next];
 			int blk = order[next];
-			int ret;
+			enum wl_q_ret ret;
 
 			io->offset = (uint64_t)blk * BS;
 			io->len = BS;
@@ -177,7 +178,8 @@ static void one_engine(const struct wl_engine_ops *ops, const char *dir,
 	wio.len = BS;
 	wio.ddir = WL_DDIR_WRITE;
 	wio.buf = bufs[0];
-	ASSERT_LT(ops->queue(&e, &wio), 0);
+	ASSERT_EQ(ops->queue(&e, &wio), WL_Q_FAILED);
+	ASSERT_EQ(e.q_err, -EBADF);
 	ops->cleanup(&e);
 
 	for (int i = 0; i < NBLK; i++)
@@ -197,7 +199,7 @@ int main(void)
 
 	snprintf(dir, sizeof(dir), "%s/tmp", build ? build : t_tmpdir());
 	mkdir(dir, 0755);
-	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(engines); i++) {
 		one_engine(engines[i], dir, true);
 		one_engine(engines[i], dir, false);
 	}

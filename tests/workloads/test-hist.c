@@ -1,5 +1,6 @@
 /* test-hist.c: log-linear histogram layout, round trip and percentiles. */
 #include "tests/lib/test.h"
+#include "util/util.h"
 #include "workloads/hist.h"
 
 static struct wl_hist h, h2;
@@ -49,7 +50,7 @@ int main(void)
 		{ 50, 500000 }, { 90, 900000 }, { 99, 990000 },
 		{ 99.9, 999000 }, { 1, 10000 },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		double got = (double)wl_hist_percentile(&h, cases[i].p);
 
 		ASSERT_DBL(got, >=, cases[i].want * (1 - 1.0 / 128));

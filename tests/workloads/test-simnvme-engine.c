@@ -29,7 +29,7 @@ struct drv {
 
 static void issue(struct drv *d, struct wl_io *io)
 {
-	int ret;
+	enum wl_q_ret ret;
 
 	io->offset = (d->issued++ % 1024) * 4096;
 	io->len = 4096;

@@ -25,6 +25,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 
+#include "affinity/host.h"
 #include "tests/lib/test.h"
 #include "workloads/target.h"
 
@@ -267,7 +268,7 @@ static void test_root_device_in_use(void)
 	char why[512], disk[64];
 
 	ASSERT_EQ(stat("/", &st), 0);
-	if (wl_disk_of_dev(st.st_dev, disk, sizeof(disk))) {
+	if (aff_blockdev_disk(st.st_dev, disk, sizeof(disk))) {
 		printf("skip part: / is not on a block device (%u:%u)\n",
 		       major(st.st_dev), minor(st.st_dev));
 		return;

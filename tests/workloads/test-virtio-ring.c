@@ -62,7 +62,7 @@ static int null_init(struct wl_engine *e)
 	return 0;
 }
 
-static int null_queue(struct wl_engine *e, struct wl_io *io)
+static enum wl_q_ret null_queue(struct wl_engine *e, struct wl_io *io)
 {
 	struct nulleng *n = e->priv;
 
