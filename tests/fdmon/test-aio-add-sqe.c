@@ -706,13 +706,13 @@ int main(void)
 {
 	case_refused("poll");
 	case_refused("epoll");
-	for (size_t i = 0; i < FT_ARRAY_SIZE(cases); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		run_plain(cases[i].name, cases[i].fn);
 	run_plain("home-moves", case_home_moves);
 	case_teardown_plain();
 	case_gsource();
-	for (size_t f = 0; f < FT_ARRAY_SIZE(flag_sets); f++) {
-		for (size_t i = 0; i < FT_ARRAY_SIZE(cases); i++)
+	for (size_t f = 0; f < ARRAY_SIZE(flag_sets); f++) {
+		for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 			run_iothread(flag_sets[f], cases[i].name,
 				     cases[i].fn);
 		case_teardown_iothread(flag_sets[f]);
