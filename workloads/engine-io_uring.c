@@ -11,11 +11,11 @@
  * default) is context where the context's fd monitor has a ring and
  * --hipri is off (an IOPOLL ring cannot watch fds), else own.
  *
- * Own ring. Submission: queue() only prepares an SQE; prepared SQEs go to the kernel
- * in one io_uring_submit() when aio-max-batch of them are waiting, at
- * commit(), at the end of a completion callback that queued new ones, or at
- * the latest from a BH scheduled by the first unsubmitted SQE, so they are
- * batched per loop iteration.
+ * Own ring. Submission: queue() only prepares an SQE; prepared SQEs go to
+ * the kernel in one io_uring_submit() when aio-max-batch of them are
+ * waiting, at commit(), at the end of a completion callback that queued
+ * new ones, or at the latest from a BH scheduled by the first unsubmitted
+ * SQE, so they are batched per loop iteration.
  *
  * Completion: an eventfd is registered with the ring (the interrupt path,
  * for a loop that blocks). The loop's io_poll callback peeks the CQ ring in

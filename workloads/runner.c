@@ -367,7 +367,8 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
-	if (strcmp(job->uring_ring, "auto") && strcmp(job->uring_ring, "context") &&
+	if (strcmp(job->uring_ring, "auto") &&
+	    strcmp(job->uring_ring, "context") &&
 	    strcmp(job->uring_ring, "own")) {
 		snprintf(err, errlen, "invalid value '%s' for --uring-ring: "
 			 "allowed auto, context, own", job->uring_ring);
