@@ -6,11 +6,4 @@ APP_SRCS += affinity/caps.c affinity/cpuset.c affinity/device.c \
 	affinity/irq.c affinity/json.c affinity/mem.c affinity/pin.c \
 	affinity/host.c affinity/blockdev.c \
 	affinity/placement.c affinity/placement-parse.c affinity/sys.c \
-	affinity/topo.c affinity/util.c cli/topo.c
-TESTS += tests/affinity/test-cpuset.c tests/affinity/test-placement-parse.c \
-	tests/affinity/test-topo-xml.c tests/affinity/test-placement-2s.c \
-	tests/affinity/test-placement-small.c tests/affinity/test-device-sysfs.c \
-	tests/affinity/test-host-facts.c \
-	tests/affinity/test-pin.c tests/affinity/test-mem.c
-TSAN_TESTS += tests/affinity/test-pin.c
-SH_TESTS += tests/affinity/topo.sh
+	affinity/topo.c affinity/util.c

@@ -51,9 +51,9 @@ case "$reps" in
 esac
 for f in $flags; do
 	case "$f" in
-	none|coop|single|single,coop|defer) ;;
+	none|coop|single|single+coop|defer) ;;
 	*) echo "fio-ring: invalid ring flag set '$f' in FLAGS: allowed" \
-		"none, coop, single, single,coop, defer" >&2; exit 2 ;;
+		"none, coop, single, single+coop, defer" >&2; exit 2 ;;
 	esac
 done
 for b in $batches; do

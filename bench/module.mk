@@ -1,3 +1,6 @@
+# bench/: microbenchmarks (make bench): the fd monitors' wake-up and the
+# loop's basic costs.
+BENCHES += bench/fdmon-wake.c bench/loop-costs.c
 # bench/loop-peers: the loop's four basic costs (bench/loop-costs.c) beside
 # glib, libuv, libevent and libev (make bench-loop-peers). One program per
 # loop, the driver bench/loop-peers.c plus one adapter bench/peer-<name>.c:
@@ -22,6 +25,3 @@ $(BUILD)/bench/loop-peers-%: $(BUILD)/bench/loop-peers.o \
 		$(BUILD)/bench/peer-%.o $(BUILD)/libaioloop.a
 	$(quiet) LD $@
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS) $(LOOP_PEER_LIBS_$*)
-# tests/bench/loop-peers.sh runs every adapter's check (no timing).
-TEST_PROGS += $(LOOP_PEER_BINS)
-SH_TESTS += tests/bench/loop-peers.sh

@@ -7,7 +7,6 @@
 #define AIOTUNE_CLI_H
 
 #include <stdbool.h>
-#include <stdint.h>
 
 #define CLI_EXIT_USAGE 2
 /* A run this host cannot realize: nothing was measured (run, fio-run). */
@@ -63,19 +62,5 @@ void cli_check_output_file(const char *flag, const char *path);
  * of memory.
  */
 char *cli_join_args(const char *first, int argc, char *const *argv);
-
-/*
- * fio-style numbers. Sizes: 4k, 1m, 2g (powers of 1024), plain bytes.
- * Durations to ns: 10s, 500ms, 20us, 100ns, 1m (minute); a bare number is
- * in default_unit_ns (1e9 for --runtime, 1 for *-ns flags). Counts in ns
- * flags also take k/m suffixes (32k = 32768). All return 0 or -EINVAL
- * (-ERANGE on overflow).
- */
-int cli_parse_size(const char *s, uint64_t *out);
-int cli_parse_duration_ns(const char *s, int64_t default_unit_ns,
-			  int64_t *out);
-int cli_parse_int64(const char *s, int64_t *out);
-/* An integer that may use k/m/g suffixes (x1024): 32k -> 32768. */
-int cli_parse_count(const char *s, int64_t *out);
 
 #endif

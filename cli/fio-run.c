@@ -2,7 +2,7 @@
  * fio-run.c: `aiotune fio-run [run options]`: one point measured by fio
  * instead of aiotune's loop. It takes `aiotune run`'s options (what
  * `aiotune fio` hands each child), with --engine also accepting the fio
- * names of results/fio-cmd.h (fio-io_uring-sqpoll), runs fio with JSON
+ * names of workloads/fio-cmd.h (fio-io_uring-sqpoll), runs fio with JSON
  * output, and prints the run object of docs/run-json.md (tool "fio") or
  * a one-line summary. A point fio cannot express, or whose placement or
  * hipri this host cannot realize, exits 3 (skipped) with the reason.
@@ -23,11 +23,13 @@
 #include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "results/atomic.h"
-#include "results/fio-cmd.h"
 #include "results/fio-import.h"
 #include "results/provenance.h"
-#include "results/spawn.h"
+#include "results/runjson.h"
+#include "util/spawn.h"
+#include "util/version.h"
 #include "workloads/engine-real.h"
+#include "workloads/fio-cmd.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
 
@@ -62,7 +64,7 @@ static void remove_temp_files(void)
 static void clean_up(void)
 {
 	remove_temp_files();
-	res_argv_free(fargv);
+	util_argv_free(fargv);
 	fargv = NULL;
 }
 
@@ -114,10 +116,10 @@ static void usage(FILE *f)
 }
 
 /* Take --engine fio-... and --variant out of argv; the rest is run's. */
-static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
+static enum wl_fio_variant take_fio_args(int *argc, char **argv, char *engine,
 				      size_t size)
 {
-	enum fio_variant v = FIO_VAR_PLAIN;
+	enum wl_fio_variant v = WL_FIO_PLAIN;
 	bool variant_set = false;
 	int k = 1;
 
@@ -146,18 +148,19 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 			unsigned mask;
 			char err[256];
 
-			if (fio_variants_parse(val, &mask, err, sizeof(err)) ||
+			if (wl_fio_variants_parse(val, &mask, err,
+						  sizeof(err)) ||
 			    (mask & (mask - 1)))
 				cli_bad_value("--variant", val,
 					      "plain, sqpoll, hipri, batch");
-			v = (enum fio_variant)__builtin_ctz(mask);
+			v = (enum wl_fio_variant)__builtin_ctz(mask);
 			variant_set = true;
 			continue;
 		}
-		if (fio_engine_is_fio(val)) {
-			enum fio_variant ev;
+		if (wl_engine_is_fio(val)) {
+			enum wl_fio_variant ev;
 
-			if (fio_engine_split(val, engine, size, &ev))
+			if (wl_fio_engine_split(val, engine, size, &ev))
 				cli_bad_value("--engine", val, "io_uring, "
 					      "linux-aio, fio-io_uring, "
 					      "fio-io_uring-sqpoll, "
@@ -167,7 +170,7 @@ static enum fio_variant take_fio_args(int *argc, char **argv, char *engine,
 			if (variant_set && ev != v)
 				cli_die(CLI_EXIT_USAGE, "--engine %s and "
 					"--variant %s disagree: give one", val,
-					fio_variant_name(v));
+					wl_fio_variant_name(v));
 			v = ev;
 			argv[k++] = "--engine";
 			argv[k++] = engine;
@@ -208,8 +211,8 @@ static json_t *measure(int64_t timeout_ns)
 	json_t *runs, *run;
 	int status = 0, ret;
 
-	ret = res_spawn_wait(fargv, "/dev/null", log_path, timeout_ns, &stop,
-			     &status);
+	ret = util_spawn_wait(fargv, "/dev/null", log_path, timeout_ns, &stop,
+			      &status);
 	if (ret == -ECANCELED)
 		cli_die(128 + (int)stop, "stopped by signal %d", (int)stop);
 	if (ret == -ETIMEDOUT)
@@ -247,7 +250,7 @@ static int cmd_fio_run(int argc, char **argv)
 	struct wl_target claim;
 	struct sigaction sa;
 	struct wl_job job;
-	enum fio_variant v;
+	enum wl_fio_variant v;
 	const char *dim;
 	json_t *run, *jj;
 	int n, ret;
@@ -271,12 +274,12 @@ static int cmd_fio_run(int argc, char **argv)
 		ret = wl_job_prepare(&job, NULL, why, sizeof(why));
 	if (ret)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
-	if (!fio_expressible(&job, v, &dim, why, sizeof(why)))
+	if (!wl_fio_expressible(&job, v, &dim, why, sizeof(why)))
 		cli_die(CLI_EXIT_SKIPPED, "fio cannot run this point (%s): %s",
 			dim, why);
-	if (v == FIO_VAR_HIPRI && !fio_hipri_ok(job.target, why, sizeof(why)))
+	if (v == WL_FIO_HIPRI && !wl_fio_hipri_ok(job.target, why, sizeof(why)))
 		cli_die(CLI_EXIT_SKIPPED, "hipri skipped: %s", why);
-	ret = fio_placement_cpus(&job, cpus, sizeof(cpus), why, sizeof(why));
+	ret = wl_fio_placement_cpus(&job, cpus, sizeof(cpus), why, sizeof(why));
 	if (ret == -ENOTSUP)
 		cli_die(CLI_EXIT_SKIPPED, "placement '%s' skipped: %s",
 			job.placement, why);
@@ -285,7 +288,7 @@ static int cmd_fio_run(int argc, char **argv)
 			"'%s': %s", job.placement, why);
 
 	/*
-	 * A signal from here on stops fio (res_spawn_wait) or is acted on
+	 * A signal from here on stops fio (util_spawn_wait) or is acted on
 	 * after it; either way the temporary files go (atexit).
 	 */
 	memset(&sa, 0, sizeof(sa));
@@ -297,8 +300,8 @@ static int cmd_fio_run(int argc, char **argv)
 	atexit(clean_up);
 	make_temp(json_path, sizeof(json_path), ".json");
 	make_temp(log_path, sizeof(log_path), ".log");
-	fargv = fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
-			 json_path);
+	fargv = wl_fio_argv(fio && *fio ? fio : "fio", &job, v, cpus,
+			    json_path);
 	if (!fargv)
 		cli_die(1, "out of memory");
 
@@ -330,29 +333,29 @@ static int cmd_fio_run(int argc, char **argv)
 	remove_temp_files();
 
 	/* The run's settings are the point's, under the fio engine name. */
-	fio_engine_name(job.engine, v, name, sizeof(name), why, sizeof(why));
+	wl_fio_engine_name(job.engine, v, name, sizeof(name), why, sizeof(why));
 	snprintf(job.engine, sizeof(job.engine), "%s", name);
-	job.hipri = v == FIO_VAR_HIPRI;
+	job.hipri = v == WL_FIO_HIPRI;
 	/* No event loop: the polling settings do not apply (fio-cmd.h). */
 	job.poll_max_ns = 0;
 	snprintf(job.poll_policy, sizeof(job.poll_policy), "off");
 	job.poll_grow = 0;
 	job.poll_shrink = 0;
 	job.poll_weight = 0;
-	jj = wl_job_json(&job);
+	jj = res_job_json(&job);
 	for (n = 0; fargv[n]; n++)
 		;
 	text = cli_join_args("", n, fargv);
 	json_object_set_new(jj, "fio_command_line", json_string(text));
 	json_object_set_new(jj, "fio_cpus_allowed", json_string(cpus));
 	free(text);
-	res_argv_free(fargv);
+	util_argv_free(fargv);
 	fargv = NULL;
 	json_object_set_new(run, "job", jj);
 	json_object_set_new(run, "command_line", json_string(cmdline));
 	json_object_set_new(run, "aiotune_version",
-			    json_string(aiotune_version()));
-	json_object_set_new(run, "git", json_string(aiotune_git_rev()));
+			    json_string(util_version()));
+	json_object_set_new(run, "git", json_string(util_git_rev()));
 	json_object_set_new(run, "host", res_prov_host());
 	if (raw_fio_json) {
 		/* printed above */

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "results/atomic.h"
 #include "results/fio-import.h"
+#include "results/meta.h"
 #include "results/provenance.h"
 #include "results/row.h"
 #include "results/runjson.h"
@@ -191,15 +192,10 @@ static int cmd_import_fio(int argc, char **argv)
 	if (ret)
 		cli_die(1, "%s/results.csv: %s", out, strerror(-ret));
 
-	meta = json_object();
 	res_prov_utc_now(when, sizeof(when));
-	json_object_set_new(meta, "format_version",
-			    json_integer(RES_FORMAT_VERSION));
-	json_object_set_new(meta, "tool", json_string("aiotune"));
-	json_object_set_new(meta, "version", json_string(aiotune_version()));
-	json_object_set_new(meta, "git", json_string(aiotune_git_rev()));
-	json_object_set_new(meta, "command_line", json_string(cmdline));
-	json_object_set_new(meta, "start_time", json_string(when));
+	meta = res_meta_new(cmdline, when);
+	if (!meta)
+		cli_die(1, "out of memory");
 	json_object_set_new(meta, "imported_from", files);
 	json_object_set_new(meta, "runs", json_integer((json_int_t)t.n));
 	save_json(out, "meta.json", meta);

@@ -1,11 +1,5 @@
-# cli/: the aiotune command (main.c is linked separately)
-APP_SRCS += cli/commands.c cli/parse.c cli/version.c
-GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-# Rebuild version.o whenever the revision changes.
-$(BUILD)/cli/git-rev: FORCE
-	@mkdir -p $(dir $@)
-	@echo '$(GIT_REV)' | cmp -s - $@ || echo '$(GIT_REV)' > $@
-$(BUILD)/cli/version.o: $(BUILD)/cli/git-rev
-.PHONY: FORCE
-FORCE:
-$(BUILD)/cli/version.o: override CPPFLAGS += -DAIOTUNE_GIT_REV='"$(GIT_REV)"'
+# cli/: the aiotune command: the subcommand registry, argv parsing and the
+# one-line errors, one file per subcommand (main.c is linked separately).
+APP_SRCS += cli/commands.c cli/parse.c cli/version.c cli/run.c \
+	cli/qemu-run.c cli/fio-run.c cli/topo.c cli/sweep.c cli/plot.c \
+	cli/recommend.c cli/report.c cli/import-fio.c cli/simulate.c

@@ -1,7 +1,7 @@
 /*
  * plot.c: `aiotune plot DIR...`: the figures of one or more results
  * directories (overlaid when several), PNG and SVG, drawn by the gnuplot
- * scripts in plots/ (results/plot.h).
+ * scripts in plots/ (plots/plot.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "plots/plot.h"
 #include "results/atomic.h"
 #include "results/load.h"
-#include "results/plot.h"
 
 static void usage(FILE *f)
 {
@@ -32,8 +32,8 @@ static void usage(FILE *f)
 
 static int cmd_plot(int argc, char **argv)
 {
-	struct res_plot_opts o = { .png = true, .svg = true };
-	struct res_plot_out out;
+	struct plot_opts o = { .png = true, .svg = true };
+	struct plot_out out;
 	struct res_set *set = calloc(1, sizeof(*set));
 	char *dirs[RES_MAX_SOURCES];
 	char outdir[PATH_MAX], caption[1024], err[1024];
@@ -90,10 +90,10 @@ static int cmd_plot(int argc, char **argv)
 	}
 	if (res_set_load(set, dirs, ndirs, err, sizeof(err)))
 		cli_die(CLI_EXIT_USAGE, "%s", err);
-	res_plot_caption(set->dirs, set->n, &set->sum, caption,
-			 sizeof(caption));
-	if (res_plot(&set->sum, set->dirs, caption, &o, &out, err,
-		     sizeof(err)))
+	plot_caption(set->dirs, set->n, &set->sum, caption,
+		     sizeof(caption));
+	if (plot_draw(&set->sum, set->dirs, caption, &o, &out, err,
+		      sizeof(err)))
 		cli_die(1, "%s", err);
 	for (int i = 0; i < out.nfiles; i++)
 		printf("%s\n", out.files[i]);

@@ -25,15 +25,16 @@
 #include "qemu/point.h"
 #include "qemu/qemu.h"
 #include "results/provenance.h"
+#include "util/version.h"
 #include "workloads/job.h"
+#include "workloads/peer.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
+#include "workloads/units.h"
 
 void cli_run_parse(int argc, char **argv, struct wl_job *job);
 bool cli_run_is_qemu(int argc, char **argv);
 int cli_qemu_run(int argc, char **argv);
-const char *aiotune_version(void);
-const char *aiotune_git_rev(void);
 
 static volatile sig_atomic_t stop;
 
@@ -66,7 +67,7 @@ bool cli_run_is_qemu(int argc, char **argv)
 		bool hit;
 		const char *v = flag_val(argc, argv, &i, "--engine", &hit);
 
-		if (hit && v && qm_engine_is_qemu(v))
+		if (hit && v && wl_engine_is_qemu(v))
 			return true;
 	}
 	return false;
@@ -94,7 +95,7 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 		}
 		v = flag_val(*argc, argv, &i, "--boot-timeout", &hit);
 		if (hit) {
-			if (!v || cli_parse_duration_ns(v, 1000000000LL, &ns) ||
+			if (!v || wl_parse_duration_ns(v, 1000000000LL, &ns) ||
 			    ns < 1000000000LL)
 				cli_bad_value("--boot-timeout", v, "a duration "
 					      "of at least 1s, like 60s");
@@ -103,7 +104,7 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 		}
 		v = flag_val(*argc, argv, &i, "--guest-timeout", &hit);
 		if (hit) {
-			if (!v || cli_parse_duration_ns(v, 1000000000LL, &ns) ||
+			if (!v || wl_parse_duration_ns(v, 1000000000LL, &ns) ||
 			    ns < 0)
 				cli_bad_value("--guest-timeout", v, "a duration,"
 					      " like 30s or 0");
@@ -111,10 +112,10 @@ static void take_args(int *argc, char **argv, struct qm_opts *o,
 			continue;
 		}
 		v = flag_val(*argc, argv, &i, "--engine", &hit);
-		if (hit && v && qm_engine_is_qemu(v)) {
+		if (hit && v && wl_engine_is_qemu(v)) {
 			snprintf(engine, size, "%s", v);
 			argv[k++] = "--engine";
-			argv[k++] = (char *)qm_engine_peer(v);
+			argv[k++] = (char *)wl_qemu_engine_peer(v);
 			continue;
 		}
 		if (hit) {
@@ -214,8 +215,8 @@ int cli_qemu_run(int argc, char **argv)
 		cli_die(ret == -EINVAL ? CLI_EXIT_USAGE : 1, "%s", why);
 	json_object_set_new(run, "command_line", json_string(cmdline));
 	json_object_set_new(run, "aiotune_version",
-			    json_string(aiotune_version()));
-	json_object_set_new(run, "git", json_string(aiotune_git_rev()));
+			    json_string(util_version()));
+	json_object_set_new(run, "git", json_string(util_git_rev()));
 	json_object_set_new(run, "host", res_prov_host());
 	if (json) {
 		char *text = json_dumps(run, JSON_INDENT(2) |

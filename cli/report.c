@@ -15,15 +15,15 @@
 #include <jansson.h>
 
 #include "cli/cli.h"
+#include "plots/plot.h"
 #include "results/atomic.h"
 #include "results/fio-export.h"
-#include "results/grid.h"
 #include "results/load.h"
-#include "results/plot.h"
 #include "results/provenance.h"
 #include "results/recommend.h"
 #include "results/runjson.h"
 #include "util/file.h"
+#include "util/version.h"
 
 static const struct {
 	const char *name;
@@ -289,8 +289,8 @@ static const char *style =
 
 static void ensure_figures(struct res_set *set)
 {
-	struct res_plot_opts o = { .png = true, .svg = true };
-	struct res_plot_out out;
+	struct plot_opts o = { .png = true, .svg = true };
+	struct plot_out out;
 	char figdir[PATH_MAX], probe[PATH_MAX], caption[1024], err[1024];
 
 	if (res_join(figdir, sizeof(figdir), set->dirs[0], "figures") ||
@@ -299,9 +299,9 @@ static void ensure_figures(struct res_set *set)
 	if (res_path_exists(probe))
 		return;
 	o.outdir = figdir;
-	res_plot_caption(set->dirs, 1, &set->sum, caption, sizeof(caption));
-	if (res_plot(&set->sum, set->dirs, caption, &o, &out, err,
-		     sizeof(err)))
+	plot_caption(set->dirs, 1, &set->sum, caption, sizeof(caption));
+	if (plot_draw(&set->sum, set->dirs, caption, &o, &out, err,
+		      sizeof(err)))
 		fprintf(stderr, "aiotune: the report has no figures: %s\n",
 			err);
 }
@@ -349,7 +349,7 @@ static int fio_json_export(const char *dir, const char *output)
 		json_array_append_new(jobs, job);
 		json_decref(run);
 	}
-	doc = res_fio_export_doc(jobs, aiotune_version(), time(NULL));
+	doc = res_fio_export_doc(jobs, util_version(), time(NULL));
 	text = doc ? res_fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");

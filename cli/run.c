@@ -12,23 +12,22 @@
 
 #include <jansson.h>
 
-#include "affinity/affinity.h"
 #include "cli/cli.h"
 #include "loop/aio.h"
 #include "polling/policy.h"
 #include "results/fio-export.h"
+#include "results/runjson.h"
+#include "util/version.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
-#include "workloads/frontend-virtio.h"
 #include "workloads/job.h"
+#include "workloads/option.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
 
 /* A placement this host cannot realize: the point is skipped. */
 #define CLI_EXIT_SKIPPED 3
 
-const char *aiotune_version(void);
-const char *aiotune_git_rev(void);
 
 bool cli_run_is_qemu(int argc, char **argv);
 int cli_qemu_run(int argc, char **argv);
@@ -86,7 +85,7 @@ static void usage(FILE *f)
 "                      or auto: context where the fd monitor has a ring\n"
 "                      and no --hipri (default auto)\n"
 "  --ring-flags F      the context ring's setup flags: none, coop,\n"
-"                      single, single,coop, defer, auto (default auto)\n"
+"                      single, single+coop, defer, auto (default auto)\n"
 "  --seed N            PRNG seed for offsets and simulated latencies\n"
 "  --output DIR        write the full result to DIR/run.json\n"
 "  --format F          stdout: text, json, csv, or fio-json (fio's JSON\n"
@@ -95,188 +94,23 @@ static void usage(FILE *f)
 		poll_policy_names(), aio_fdmon_names());
 }
 
-/* Copy a string option, refusing what does not fit. */
-static void set_str(char *dst, size_t size, const char *flag,
-		    const char *val, const char *allowed)
-{
-	if (!val || !*val || strlen(val) >= size)
-		cli_bad_value(flag, val, allowed);
-	memcpy(dst, val, strlen(val) + 1);
-}
-
-static int64_t int_in(const char *flag, const char *val, int64_t lo,
-		      int64_t hi, const char *allowed)
-{
-	int64_t v;
-
-	if (cli_parse_count(val, &v) || v < lo || v > hi)
-		cli_bad_value(flag, val, allowed);
-	return v;
-}
-
-static int64_t dur_in(const char *flag, const char *val, int64_t unit,
-		      int64_t lo, const char *allowed)
-{
-	int64_t v;
-
-	if (cli_parse_duration_ns(val, unit, &v) || v < lo)
-		cli_bad_value(flag, val, allowed);
-	return v;
-}
-
-static uint64_t size_in(const char *flag, const char *val, uint64_t lo,
-			uint64_t hi, const char *allowed)
-{
-	uint64_t v;
-
-	if (cli_parse_size(val, &v) || v < lo || v > hi)
-		cli_bad_value(flag, val, allowed);
-	return v;
-}
-
-static bool bool_in(const char *flag, const char *val)
-{
-	if (val && (!strcmp(val, "1") || !strcmp(val, "true") ||
-		    !strcmp(val, "yes") || !strcmp(val, "on")))
-		return true;
-	if (val && (!strcmp(val, "0") || !strcmp(val, "false") ||
-		    !strcmp(val, "no") || !strcmp(val, "off")))
-		return false;
-	cli_bad_value(flag, val, "0, 1 (or true, false)");
-}
-
-static const char *const switches[] = {
-	"--allow-write", "--verify", "--hipri", NULL,
-};
-
-static bool is_switch(const char *flag)
-{
-	for (size_t i = 0; switches[i]; i++)
-		if (!strcmp(flag, switches[i]))
-			return true;
-	return false;
-}
-
+/* The job's options are workloads/option.h's; --output and --format run's. */
 static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 {
-	char allowed[512];
+	const struct wl_opt *o = NULL;
+	char err[1024];
 
-	if (!strcmp(flag, "--engine")) {
-		snprintf(allowed, sizeof(allowed), "%s", wl_engine_names());
-		set_str(job->engine, sizeof(job->engine), flag, val, allowed);
-		if (!wl_engine_find(job->engine))
-			cli_bad_value(flag, val, allowed);
-	} else if (!strcmp(flag, "--target")) {
-		set_str(job->target, sizeof(job->target), flag, val,
-			"a path or sim:... up to 1023 characters");
-	} else if (!strcmp(flag, "--rw")) {
-		if (wl_rw_parse(val, &job->rw))
-			cli_bad_value(flag, val, wl_rw_names());
-	} else if (!strcmp(flag, "--rwmixread")) {
-		job->rwmixread = (int)int_in(flag, val, 0, 100,
-					     "a percentage 0-100");
-	} else if (!strcmp(flag, "--bs")) {
-		job->bs = (uint32_t)size_in(flag, val, 1, 64ULL << 20,
-					    "a size from 1 to 64m, like 4k");
-	} else if (!strcmp(flag, "--iodepth")) {
-		job->iodepth = (uint32_t)int_in(flag, val, 1, 4096,
-						"an integer 1-4096");
-	} else if (!strcmp(flag, "--size")) {
-		job->size = size_in(flag, val, 1, UINT64_MAX,
-				    "a size above 0, like 1g");
-	} else if (!strcmp(flag, "--offset")) {
-		job->offset = size_in(flag, val, 0, UINT64_MAX,
-				      "a size, like 0 or 1m");
-	} else if (!strcmp(flag, "--runtime")) {
-		job->runtime_ns = dur_in(flag, val, 1000000000LL, 1,
-					 "a duration above 0, like 10s or 500ms");
-	} else if (!strcmp(flag, "--ramp")) {
-		job->ramp_ns = dur_in(flag, val, 1000000000LL, 0,
-				      "a duration, like 2s or 0");
-	} else if (!strcmp(flag, "--iothreads")) {
-		snprintf(allowed, sizeof(allowed), "an integer 1-%d",
-			 WL_MAX_IOTHREADS);
-		job->iothreads = (uint32_t)int_in(flag, val, 1,
-						  WL_MAX_IOTHREADS, allowed);
-	} else if (!strcmp(flag, "--frontend")) {
-		snprintf(allowed, sizeof(allowed), "%s", wl_frontend_names());
-		set_str(job->frontend, sizeof(job->frontend), flag, val,
-			allowed);
-		if (!wl_frontend_find(job->frontend))
-			cli_bad_value(flag, val, allowed);
-	} else if (!strcmp(flag, "--guest-think")) {
-		struct wl_think think;
-
-		/* A duration or a distribution (frontend-virtio.h). */
-		if (wl_think_parse(val, &think))
-			cli_bad_value(flag, val, WL_THINK_SYNTAX);
-		job->guest_think_ns = wl_think_mean_ns(&think);
-		set_str(job->guest_think, sizeof(job->guest_think), flag, val,
-			WL_THINK_SYNTAX);
-	} else if (!strcmp(flag, "--guest-poll-ns")) {
-		job->guest_poll_ns = dur_in(flag, val, 1, 0,
-					    "a duration in ns, like 0, 50000 or 50us");
-	} else if (!strcmp(flag, "--poll-max-ns")) {
-		job->poll_max_ns = dur_in(flag, val, 1, 0,
-					  "a duration in ns, like 32768, 32k or 20us");
-	} else if (!strcmp(flag, "--poll-grow")) {
-		job->poll_grow = int_in(flag, val, 0, INT64_MAX,
-					"an integer >= 0 (0 = 2)");
-	} else if (!strcmp(flag, "--poll-shrink")) {
-		job->poll_shrink = int_in(flag, val, 0, INT64_MAX,
-					  "an integer >= 0 (0 = reset)");
-	} else if (!strcmp(flag, "--poll-policy")) {
-		snprintf(allowed, sizeof(allowed), "%s", poll_policy_names());
-		if (!val || !poll_policy_find(val))
-			cli_bad_value(flag, val, allowed);
-		set_str(job->poll_policy, 32, flag, val, allowed);
-	} else if (!strcmp(flag, "--poll-weight")) {
-		job->poll_weight = int_in(flag, val, 0, 63,
-					  "an integer 0-63 (0 = 3)");
-	} else if (!strcmp(flag, "--fdmon")) {
-		if (!val || !aio_fdmon_name_valid(val))
-			cli_bad_value(flag, val, aio_fdmon_names());
-		set_str(job->fdmon, sizeof(job->fdmon), flag, val,
-			aio_fdmon_names());
-	} else if (!strcmp(flag, "--aio-max-batch")) {
-		job->aio_max_batch = int_in(flag, val, 0, 1 << 20,
-					    "an integer 0-1048576 (0 = engine default)");
-	} else if (!strcmp(flag, "--placement")) {
-		struct aff_placement pl;
-		char why[256];
-
-		if (!val)
-			cli_bad_value(flag, val, aff_placement_allowed());
-		if (aff_placement_parse(val, &pl, why, sizeof(why)))
-			cli_die(CLI_EXIT_USAGE, "--placement: %s", why);
-		set_str(job->placement, sizeof(job->placement), flag, val,
-			"a placement up to 255 characters");
-	} else if (!strcmp(flag, "--uring-taskrun")) {
-		if (!val || (strcmp(val, "coop") && strcmp(val, "signal")))
-			cli_bad_value(flag, val, "coop, signal");
-		set_str(job->uring_taskrun, sizeof(job->uring_taskrun), flag,
-			val, "coop, signal");
-	} else if (!strcmp(flag, "--uring-ring")) {
-		if (!val || (strcmp(val, "auto") && strcmp(val, "context") &&
-			     strcmp(val, "own")))
-			cli_bad_value(flag, val, "auto, context, own");
-		set_str(job->uring_ring, sizeof(job->uring_ring), flag, val,
-			"auto, context, own");
-	} else if (!strcmp(flag, "--ring-flags")) {
-		if (!aio_ring_flags_name_valid(val))
-			cli_bad_value(flag, val, "auto, none, coop, single, "
-				      "single,coop, defer");
-		set_str(job->ring_flags, sizeof(job->ring_flags), flag, val,
-			"auto, none, coop, single, single,coop, defer");
-	} else if (!strcmp(flag, "--direct")) {
-		job->direct = bool_in(flag, val);
-	} else if (!strcmp(flag, "--seed")) {
-		job->seed = (uint64_t)int_in(flag, val, 0, INT64_MAX,
-					     "an integer >= 0");
+	if (!strchr(flag, '_'))
+		o = wl_opt_find(flag + 2);
+	if (o) {
+		if (wl_opt_set(job, o, true, val, err, sizeof(err)))
+			cli_die(CLI_EXIT_USAGE, "%s", err);
 	} else if (!strcmp(flag, "--output")) {
 		cli_check_output_dir(flag, val);
-		set_str(job->output, sizeof(job->output), flag, val,
-			"a directory path up to 1023 characters");
+		if (strlen(val) >= sizeof(job->output))
+			cli_bad_value(flag, val, "a directory path up to 1023 "
+				      "characters");
+		strcpy(job->output, val);
 	} else if (!strcmp(flag, "--format")) {
 		if (val && !strcmp(val, "text"))
 			job->format = WL_FORMAT_TEXT;
@@ -304,6 +138,7 @@ void cli_run_parse(int argc, char **argv, struct wl_job *job)
 	wl_job_init(job);
 	fio_json = false;
 	for (int i = 1; i < argc; i++) {
+		const struct wl_opt *sw;
 		char flag[64];
 		const char *arg = argv[i], *eq, *val;
 
@@ -323,15 +158,10 @@ void cli_run_parse(int argc, char **argv, struct wl_job *job)
 			snprintf(flag, sizeof(flag), "%s", arg);
 			val = NULL;
 		}
-		if (is_switch(flag)) {
-			bool on = val ? bool_in(flag, val) : true;
-
-			if (!strcmp(flag, "--allow-write"))
-				job->allow_write = on;
-			else if (!strcmp(flag, "--verify"))
-				job->verify = on;
-			else
-				job->hipri = on;
+		/* --allow-write, --verify, --hipri: a bare flag means 1. */
+		sw = strchr(flag, '_') ? NULL : wl_opt_find(flag + 2);
+		if (sw && sw->is_switch && !val) {
+			wl_opt_store(job, sw, NULL, 1);
 			continue;
 		}
 		if (!val) {
@@ -357,7 +187,7 @@ static void print_fio_json(const char *run_text)
 		cli_die(1, "fio-json: %s", err);
 	jobs = json_array();
 	json_array_append_new(jobs, job);
-	doc = res_fio_export_doc(jobs, aiotune_version(), time(NULL));
+	doc = res_fio_export_doc(jobs, util_version(), time(NULL));
 	text = doc ? res_fio_export_dumps(doc) : NULL;
 	if (!text)
 		cli_die(1, "out of memory");
@@ -371,7 +201,7 @@ static void print_fio_json(const char *run_text)
 static int cmd_run(int argc, char **argv)
 {
 	struct wl_result *res;
-	struct wl_provenance prov;
+	struct res_run_prov prov;
 	struct wl_job job;
 	char err[512] = "";
 	char *cmdline, *json;
@@ -395,8 +225,8 @@ static int cmd_run(int argc, char **argv)
 	cmdline = cli_join_args("aiotune", argc, argv);
 	if (!res || !cmdline)
 		cli_die(1, "out of memory");
-	prov.version = aiotune_version();
-	prov.git = aiotune_git_rev();
+	prov.version = util_version();
+	prov.git = util_git_rev();
 	prov.command_line = cmdline;
 
 	ret = wl_run(&job, res, err, sizeof(err));
@@ -427,7 +257,7 @@ static int cmd_run(int argc, char **argv)
 		wl_result_print_csv(res, stdout);
 		break;
 	case WL_FORMAT_JSON:
-		json = wl_result_json(res, &prov);
+		json = res_run_json(res, &prov);
 		if (!json)
 			cli_die(1, "out of memory");
 		if (fio_json)
@@ -438,8 +268,8 @@ static int cmd_run(int argc, char **argv)
 		break;
 	}
 	if (job.output[0]) {
-		ret = wl_result_write_dir(res, &prov, job.output, err,
-					  sizeof(err));
+		ret = res_run_write_dir(res, &prov, job.output, err,
+					sizeof(err));
 		if (ret) {
 			fprintf(stderr, "aiotune: %s\n", err);
 			status = 1;

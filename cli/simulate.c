@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "polling/policy.h"
 #include "polling/simulate.h"
+#include "workloads/units.h"
 
 #define SIM_MAX_POLICIES 32
 
@@ -53,7 +54,7 @@ static int64_t ns_in(const char *flag, const char *val)
 {
 	int64_t v;
 
-	if (!val || cli_parse_duration_ns(val, 1, &v) || v < 0)
+	if (!val || wl_parse_duration_ns(val, 1, &v) || v < 0)
 		cli_bad_value(flag, val,
 			      "a duration >= 0: 32768, 32k, 20us (bare = ns, at most 9223372036854775807)");
 	return v;
@@ -64,7 +65,7 @@ static int64_t int_in(const char *flag, const char *val, int64_t hi,
 {
 	int64_t v;
 
-	if (!val || cli_parse_count(val, &v) || v < 0 || v > hi)
+	if (!val || wl_parse_count(val, &v) || v < 0 || v > hi)
 		cli_bad_value(flag, val, allowed);
 	return v;
 }

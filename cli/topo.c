@@ -12,8 +12,9 @@
 #include "affinity/aff-json.h"
 #include "affinity/affinity.h"
 #include "cli/cli.h"
-#include "workloads/target.h"
 #include "util/file.h"
+#include "workloads/target.h"
+#include "workloads/units.h"
 
 struct topo_opts {
 	const char *target;
@@ -52,7 +53,7 @@ static int count_in(const char *flag, const char *val)
 	int64_t v;
 
 	snprintf(allowed, sizeof(allowed), "an integer 0-%d", AFF_MAX_THREADS);
-	if (!val || cli_parse_int64(val, &v) || v < 0 || v > AFF_MAX_THREADS)
+	if (!val || wl_parse_int64(val, &v) || v < 0 || v > AFF_MAX_THREADS)
 		cli_bad_value(flag, val, allowed);
 	return (int)v;
 }

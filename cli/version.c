@@ -2,24 +2,11 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
-
-#ifndef AIOTUNE_GIT_REV
-#define AIOTUNE_GIT_REV "unknown"
-#endif
-
-const char *aiotune_version(void)
-{
-	return "0.1.0";
-}
-
-const char *aiotune_git_rev(void)
-{
-	return AIOTUNE_GIT_REV;
-}
+#include "util/version.h"
 
 static int cmd_version(int argc, char **argv)
 {
-	printf("aiotune %s (git %s)\n", aiotune_version(), aiotune_git_rev());
+	printf("aiotune %s (git %s)\n", util_version(), util_git_rev());
 	return 0;
 }
 

@@ -232,7 +232,7 @@ enum {
 	AIO_RING_DEFER = 4,  /* DEFER_TASKRUN | TASKRUN_FLAG (implies SINGLE) */
 };
 unsigned fdmon_ring_flags_default(void);
-/* "none", "coop", "single", "single,coop", "defer": names of AIO_RING_* */
+/* "none", "coop", "single", "single+coop", "defer": names of AIO_RING_* */
 const char *fdmon_ring_flags_name(unsigned flags);
 /* The ring flags in force on ctx's monitor, or "-" without a ring. */
 const char *aio_context_ring_flags_name(AioContext *ctx);

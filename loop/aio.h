@@ -256,7 +256,7 @@ typedef struct AioStats {
 	const char *policy;           /* adaptive policy name */
 	const char *ring_flags;       /* io_uring monitor: the ring's setup
 				       * flags ("none", "coop", "single",
-				       * "single,coop", "defer"); else "-" */
+				       * "single+coop", "defer"); else "-" */
 	uint64_t reserved[8];
 } AioStats;
 
@@ -310,7 +310,7 @@ const char *aio_fdmon_names(void);
 /*
  * Setup flags of the io_uring monitor's ring for contexts created from now
  * on: "none"; "coop" (COOP_TASKRUN | TASKRUN_FLAG: no IPI to a running
- * loop thread); "single" (SINGLE_ISSUER); "single,coop"; "defer"
+ * loop thread); "single" (SINGLE_ISSUER); "single+coop"; "defer"
  * (SINGLE_ISSUER | DEFER_TASKRUN | TASKRUN_FLAG: completion work runs only
  * when the loop thread waits or polls the ring); "auto" (the measured
  * default: README "The context ring"). single and defer bind the ring to
@@ -322,5 +322,7 @@ const char *aio_fdmon_names(void);
 int aio_set_default_ring_flags(const char *name);
 /* Whether name is a ring flag set above (or "auto"). */
 bool aio_ring_flags_name_valid(const char *name);
+/* The allowed choices, "auto, none, coop, single, single+coop, defer". */
+const char *aio_ring_flags_names(void);
 
 #endif

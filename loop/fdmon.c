@@ -124,7 +124,7 @@ static const struct {
 	{ "none", 0 },
 	{ "coop", AIO_RING_COOP },
 	{ "single", AIO_RING_SINGLE },
-	{ "single,coop", AIO_RING_SINGLE | AIO_RING_COOP },
+	{ "single+coop", AIO_RING_SINGLE | AIO_RING_COOP },
 	{ "defer", AIO_RING_SINGLE | AIO_RING_DEFER },
 };
 
@@ -145,6 +145,11 @@ bool aio_ring_flags_name_valid(const char *name)
 {
 	return name &&
 	       (strcmp(name, "auto") == 0 || ring_flags_find(name) >= 0);
+}
+
+const char *aio_ring_flags_names(void)
+{
+	return "auto, none, coop, single, single+coop, defer";
 }
 
 int aio_set_default_ring_flags(const char *name)
@@ -168,8 +173,8 @@ unsigned fdmon_ring_flags_default(void)
 
 		if (env && *env && aio_set_default_ring_flags(env) < 0)
 			fprintf(stderr, "aiotune: ignoring AIOTUNE_RING_FLAGS="
-				"%s: allowed auto, none, coop, single, "
-				"single,coop, defer\n", env);
+				"%s: allowed %s\n", env,
+				aio_ring_flags_names());
 	}
 	i = atomic_load(&ring_flags_choice);
 	return i < 0 ? AIO_RING_AUTO : ring_flag_sets[i].flags;

@@ -1,7 +1,7 @@
 # iops.gp: IOPS vs poll-max-ns, one line per curve (iodepth, ...), error
 # bars from the spread (min-max) of the repetitions.
 # usage: gnuplot -c iops.gp CURVES.dat OUT.png|OUT.svg CAPTION
-# CURVES.dat is written by `aiotune plot` (results/plot.c).
+# CURVES.dat is written by `aiotune plot` (plots/plot.c).
 if (ARGC != 3) {
 	print "usage: gnuplot -c iops.gp CURVES.dat OUT.png|OUT.svg CAPTION"
 	exit status 2

@@ -1,45 +1,29 @@
-/* engine.c: QEMU's engine names, its policy, the run's options (qemu.h). */
+/* engine.c: QEMU's aio= modes, its policy, the run's options (qemu.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "qemu/qemu.h"
 #include "util/util.h"
+#include "workloads/peer.h"
 
+/* QEMU's -blockdev aio= mode for the aiotune engine of the same kind. */
 static const struct {
-	const char *engine, *aio, *peer;
-} engines[] = {
-	{ "qemu", "native", "linux-aio" },
-	{ "qemu-io_uring", "io_uring", "io_uring" },
-	{ "qemu-threads", "threads", "threads" },
+	const char *peer, *aio;
+} aio_modes[] = {
+	{ "linux-aio", "native" },
+	{ "io_uring", "io_uring" },
+	{ "threads", "threads" },
 };
-
-#define NR_ENGINES ARRAY_SIZE(engines)
-
-bool qm_engine_is_qemu(const char *e)
-{
-	return qm_engine_aio(e) != NULL;
-}
 
 const char *qm_engine_aio(const char *e)
 {
-	for (size_t i = 0; i < NR_ENGINES; i++)
-		if (e && !strcmp(e, engines[i].engine))
-			return engines[i].aio;
-	return NULL;
-}
+	const char *peer = wl_qemu_engine_peer(e);
 
-const char *qm_engine_peer(const char *e)
-{
-	for (size_t i = 0; i < NR_ENGINES; i++)
-		if (e && !strcmp(e, engines[i].engine))
-			return engines[i].peer;
+	for (size_t i = 0; peer && i < ARRAY_SIZE(aio_modes); i++)
+		if (!strcmp(peer, aio_modes[i].peer))
+			return aio_modes[i].aio;
 	return NULL;
-}
-
-const char *qm_engine_names(void)
-{
-	return "qemu, qemu-io_uring, qemu-threads";
 }
 
 const char *qm_policy_of_version(int major, int minor)

@@ -19,7 +19,8 @@
 #include "qemu/fio-result.h"
 #include "qemu/proc.h"
 #include "qemu/run-internal.h"
-#include "results/fio-cmd.h"
+#include "util/spawn.h"
+#include "workloads/fio-cmd.h"
 
 int qm__find_threads(struct ctx *c)
 {
@@ -170,7 +171,7 @@ static char *guest_fio_args(const struct wl_job *job)
 	/* fio in the guest submits with libaio, as most guests' fio does. */
 	snprintf(g.engine, sizeof(g.engine), "linux-aio");
 	g.iothreads = 1;
-	argv = fio_argv("fio", &g, FIO_VAR_PLAIN, NULL, "/tmp/fio.json");
+	argv = wl_fio_argv("fio", &g, WL_FIO_PLAIN, NULL, "/tmp/fio.json");
 	if (!argv)
 		return NULL;
 	for (int i = 1; argv[i]; i++)
@@ -188,7 +189,7 @@ static char *guest_fio_args(const struct wl_job *job)
 				strcat(line, " ");
 		}
 	}
-	res_argv_free(argv);
+	util_argv_free(argv);
 	return line;
 }
 

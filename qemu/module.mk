@@ -1,13 +1,7 @@
 # qemu/: QEMU itself as a measured peer (`aiotune run --engine qemu`):
 # the guest's VM under a keeper, QMP, the console protocol, QEMU's trace
 # events and /proc CPU times (public API: qemu/qemu.h).
-APP_SRCS += qemu/accel.c qemu/compare.c qemu/conio.c qemu/console.c \
+APP_SRCS += qemu/accel.c qemu/conio.c qemu/console.c \
 	qemu/engine.c qemu/fio-result.c qemu/guest.c qemu/point.c qemu/proc.c \
 	qemu/measure.c qemu/qmp.c qemu/result.c qemu/run.c qemu/session.c \
-	qemu/trace.c qemu/vm.c \
-	qemu/window.c cli/qemu-run.c
-TESTS += tests/qemu/test-qm-trace.c tests/qemu/test-qm-console.c \
-	tests/qemu/test-qm-window.c tests/qemu/test-qm-accel.c
-SH_TESTS += tests/qemu/guest-image.sh tests/qemu/qemu-bad-input.sh \
-	tests/qemu/qemu-faults.sh \
-	tests/qemu/qemu-e2e.sh
+	qemu/trace.c qemu/vm.c qemu/window.c

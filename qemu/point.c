@@ -1,11 +1,11 @@
 /* point.c: a QEMU point's fixed settings and checks (point.h). */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "qemu/point.h"
 #include "qemu/qemu.h"
+#include "workloads/peer.h"
 #include "workloads/runner.h"
 
 const char *qm_binary_policy(const char *qemu)
@@ -33,18 +33,6 @@ const char *qm_binary_policy(const char *qemu)
 	}
 	snprintf(cached_for, sizeof(cached_for), "%s", qemu);
 	return cached;
-}
-
-void qm_point_normalize(struct res_point *p)
-{
-	const char *q = getenv("AIOTUNE_QEMU");
-
-	if (!qm_engine_is_qemu(p->engine))
-		return;
-	snprintf(p->frontend, sizeof(p->frontend), "virtio");
-	snprintf(p->guest_think, sizeof(p->guest_think), "0");
-	snprintf(p->poll_policy, sizeof(p->poll_policy), "%s",
-		 qm_binary_policy(q && *q ? q : "qemu-system-x86_64"));
 }
 
 int qm_job_check(const struct wl_job *job, char *err, size_t errlen)
@@ -85,7 +73,7 @@ int qm_job_check(const struct wl_job *job, char *err, size_t errlen)
 	}
 	/* The target as the engine of the same kind would check it. */
 	snprintf(j.engine, sizeof(j.engine), "%s",
-		 qm_engine_peer(job->engine));
+		 wl_qemu_engine_peer(job->engine));
 	snprintf(j.frontend, sizeof(j.frontend), "direct");
 	return wl_job_check(&j, err, errlen);
 }

@@ -1,21 +1,17 @@
 /*
- * point.h: QEMU points in a sweep. A qemu engine's point has what a QEMU
- * guest has, whatever the grid said: the virtio front end (virtio-blk),
- * no guest think time, and the poll policy of the installed QEMU
- * (qm_policy_of_version); the grid's values are replaced, so results and
- * figures say what ran. The checks are `aiotune run`'s, with the target
- * checked as the engine of the same kind would (qm_engine_peer).
+ * point.h: what a QEMU point may be. A QEMU guest has the virtio front
+ * end (virtio-blk), no guest think time and the poll policy of the
+ * installed QEMU (qm_policy_of_version); the sweep gives its points these
+ * (sweep/grid.c). The checks are `aiotune run`'s, with the target
+ * checked as the engine of the same kind would (wl_qemu_engine_peer).
  */
 #ifndef AIOTUNE_QEMU_POINT_H
 #define AIOTUNE_QEMU_POINT_H
 
 #include <stddef.h>
 
-#include "results/grid.h"
 #include "workloads/job.h"
 
-/* Give a qemu engine's point its fixed settings (others unchanged). */
-void qm_point_normalize(struct res_point *p);
 /*
  * Whether job (its engine a qemu one) can be run: 0, -EINVAL with one
  * line (bad settings, a target that cannot be used), -ENOTSUP (more

@@ -10,9 +10,9 @@
  * result (results/fio-import.h), QEMU's trace events its loop statistics
  * (trace.h), /proc its IOThread's and vCPUs' CPU (proc.h).
  *
- * Engine names: "qemu" (the disk with aio=native, Linux AIO, as
- * aiotune's linux-aio engine), "qemu-io_uring" (aio=io_uring) and
- * "qemu-threads" (aio=threads, QEMU's thread pool).
+ * Engine names (workloads/peer.h): "qemu" (the disk with aio=native,
+ * Linux AIO, as aiotune's linux-aio engine), "qemu-io_uring"
+ * (aio=io_uring) and "qemu-threads" (aio=threads, QEMU's thread pool).
  */
 #ifndef AIOTUNE_QEMU_QEMU_H
 #define AIOTUNE_QEMU_QEMU_H
@@ -26,14 +26,11 @@
 
 #include "workloads/job.h"
 
-/* Whether engine is one of QEMU's ("qemu", "qemu-io_uring", ...). */
-bool qm_engine_is_qemu(const char *engine);
-/* Its -blockdev aio= mode ("native"), or NULL. */
+/*
+ * Its -blockdev aio= mode ("native"), or NULL when engine is not one of
+ * QEMU's (workloads/peer.h names them).
+ */
 const char *qm_engine_aio(const char *engine);
-/* aiotune's engine of the same kind ("linux-aio"), or NULL. */
-const char *qm_engine_peer(const char *engine);
-/* "qemu, qemu-io_uring, qemu-threads". */
-const char *qm_engine_names(void);
 /*
  * The poll policy of aiotune that QEMU version (major, minor) runs:
  * "qemu-ctx" (one window per AioContext) before 10.0, "qemu" (one per

@@ -20,6 +20,7 @@
 #include "qemu/proc.h"
 #include "qemu/run-internal.h"
 #include "qemu/trace.h"
+#include "results/runjson.h"
 #include "workloads/result.h"
 
 static double pct(int64_t d_ns, int64_t span_us)
@@ -147,7 +148,7 @@ int qm__build_run(struct ctx *c, struct measured *m,
 		 qm_policy_of_version(major, minor));
 	snprintf(rj.guest_think, sizeof(rj.guest_think), "0");
 	rj.guest_think_ns = 0;
-	jj = wl_job_json(&rj);
+	jj = res_job_json(&rj);
 	json_object_set_new(jj, "accel", json_string(c->boot.accel));
 	json_object_set_new(run, "job", jj);
 	json_object_set_new(run, "tool", json_string("qemu"));

@@ -35,7 +35,7 @@
 #define QM_MEM_MB 512      /* the initramfs (about 90 MB) lives in RAM */
 /*
  * A TCG boot of this guest took 7-27 s on the 2-vCPU development VM
- * (results/qemu-ref); KVM boots it faster, or, nested, never: 20 s bounds
+ * (results/ref/qemu-ref); KVM boots it faster, or, nested, never: 20 s bounds
  * the probe.
  */
 #define QM_KVM_PROBE_NS 20000000000LL

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "qemu/vm.h"
-#include "results/grid.h"
+#include "util/spawn.h"
 #include "util/util.h"
 
 /* qboot: a firmware that boots a PVH kernel at once (qemu-system-data). */
@@ -146,7 +146,7 @@ char **qm_vm_argv(const struct qm_boot *b, const char *dir)
 	add(&a, "%s/trace.log", dir);
 	free(bd);
 	if (a.oom) {
-		res_argv_free(a.v);
+		util_argv_free(a.v);
 		return NULL;
 	}
 	return a.v;
@@ -301,7 +301,7 @@ int qm_vm_start(const struct qm_boot *b, const char *dir, pid_t owner,
 	qm_vm_key(b, vm->key, sizeof(vm->key));
 	if (pipe2(p, O_CLOEXEC) < 0) {
 		e = errno;
-		res_argv_free(argv);
+		util_argv_free(argv);
 		snprintf(why, whylen, "pipe: %s", strerror(e));
 		return -e;
 	}
@@ -311,7 +311,7 @@ int qm_vm_start(const struct qm_boot *b, const char *dir, pid_t owner,
 		e = errno;
 		close(p[0]);
 		close(p[1]);
-		res_argv_free(argv);
+		util_argv_free(argv);
 		snprintf(why, whylen, "fork: %s", strerror(e));
 		return -e;
 	}
@@ -320,7 +320,7 @@ int qm_vm_start(const struct qm_boot *b, const char *dir, pid_t owner,
 		keeper(argv, dir, owner, p[1]);
 	}
 	close(p[1]);
-	res_argv_free(argv);
+	util_argv_free(argv);
 	vm->keeper = k;
 	n = read(p[0], &q, sizeof(q));
 	if (n == sizeof(q)) {

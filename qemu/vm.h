@@ -53,7 +53,7 @@ struct qm_vm {
 	bool busy;                  /* a run is using it (or died doing so) */
 };
 
-/* The argv QEMU runs with (NULL-terminated, malloc'ed; res_argv_free). */
+/* The argv QEMU runs with (NULL-terminated, malloc'ed; util_argv_free). */
 char **qm_vm_argv(const struct qm_boot *b, const char *dir);
 /* The boot settings as one line: equal keys boot the same VM. */
 void qm_vm_key(const struct qm_boot *b, char *buf, size_t size);

@@ -16,7 +16,7 @@
  * The largest results file read (results.csv, meta.json, runs/<id>.json,
  * a fio JSON document): 64 MiB, some 100 000 rows of results.csv (a row
  * is about 600 bytes; the committed sweeps have 150 rows in 110 KiB) and
- * 400 times the largest run JSON committed (results/uring-taskrun-ref,
+ * 400 times the largest run JSON committed (results/ref/uring-taskrun-ref,
  * 146 KiB).
  */
 #define RES_READ_MAX (64 * UTIL_MIB)

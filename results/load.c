@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "results/atomic.h"
-#include "results/fio-cmd.h"
 #include "results/load.h"
+#include "workloads/fio-cmd.h"
 
 /* Whether the string field at off differs between the directories. */
 static bool differs(const struct res_set *s, size_t off)
@@ -40,7 +40,7 @@ static bool one_engine(const struct res_table *t)
 static bool all_fio(const struct res_table *t)
 {
 	for (size_t k = 0; k < t->n; k++)
-		if (!fio_engine_is_fio(t->rows[k].engine))
+		if (!wl_engine_is_fio(t->rows[k].engine))
 			return false;
 	return true;
 }

@@ -1,27 +1,8 @@
-# results/: the results schema and writers, sweep plan, summaries, the
-# recommendation and the gnuplot driver; the sweep, plot, recommend and
-# report subcommands (cli/) are listed here too.
+# results/: the results format (the run JSON written and read, CSV rows,
+# meta.json's header, provenance, crash-safe writes, loading a results
+# directory), analysis (summaries, knees, the recommendation, QEMU beside
+# aiotune) and fio import and export; reference data in results/ref/.
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
-	results/grid.c results/jobfile.c results/plan.c results/spawn.c \
-	results/claim.c \
+	results/runjson-write.c results/meta.c results/load.c \
 	results/provenance.c results/summary.c results/recommend.c \
-	results/plot.c results/load.c results/fio-import.c \
-	results/fio-cmd.c
-APP_SRCS += cli/sweep.c cli/plot.c cli/recommend.c \
-	cli/report.c cli/import-fio.c cli/fio-run.c
-TESTS += tests/sweep/test-results.c tests/sweep/test-jobfile.c \
-	tests/sweep/test-knee.c
-SH_TESTS += tests/sweep/sweep-fake.sh tests/sweep/sweep-resume.sh \
-	tests/sweep/sweep-claim.sh tests/sweep/sweep-args.sh \
-	tests/sweep/e2e-simnvme.sh tests/fio/import-fio.sh \
-	tests/sweep/reproduce-quick.sh tests/sweep/recommend-fixtures.sh \
-	tests/fio/fio-sweep.sh
-# fio JSON export: aiotune run/report --format fio-json.
-APP_SRCS += results/fio-export.c
-TESTS += tests/fio/test-fio-export.c tests/fio/test-fio-cmd.c
-SH_TESTS += tests/fio/export-fio.sh
-# A sweep's targets: created once, --allow-write for its runs.
-APP_SRCS += results/targets.c
-# Strict readers of user data: fio JSON fields, results.csv, recommend options.
-TESTS += tests/fio/test-fio-import.c tests/fio/test-results-load.c
-SH_TESTS += tests/fio/bad-results.sh tests/fio/fio-run.sh
+	results/qemu-compare.c results/fio-import.c results/fio-export.c

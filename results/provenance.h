@@ -23,8 +23,5 @@ json_t *res_prov_host(void);
 json_t *res_prov_device(const char *target);
 /* Current UTC time as ISO 8601 ("2026-11-23T14:00:00Z"). */
 void res_prov_utc_now(char *buf, size_t size);
-/* aiotune's version and git revision (cli/version.c). */
-const char *aiotune_version(void);
-const char *aiotune_git_rev(void);
 
 #endif

@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/grid.h"
-#include "qemu/compare.h"
-#include "qemu/qemu.h"
-#include "results/fio-cmd.h"
+#include "results/qemu-compare.h"
 #include "results/recommend.h"
 #include "util/util.h"
+#include "workloads/fio-cmd.h"
+#include "workloads/peer.h"
 
 static const char *const obj_names[] = {
 	[RES_OBJ_BALANCED] = "balanced",
@@ -72,14 +71,14 @@ const char *res_objective_name(enum res_objective o)
 /* A curve measured by fio. */
 static bool is_fio(const struct res_summary *s, const struct res_series *c)
 {
-	return fio_engine_is_fio(s->aggs[c->pts[0]].key.engine);
+	return wl_engine_is_fio(s->aggs[c->pts[0]].key.engine);
 }
 
 /* A peer's curve (fio, QEMU): never a candidate for the window. */
 static bool is_peer(const struct res_summary *s, const struct res_series *c)
 {
 	return is_fio(s, c) ||
-	       qm_engine_is_qemu(s->aggs[c->pts[0]].key.engine);
+	       wl_engine_is_qemu(s->aggs[c->pts[0]].key.engine);
 }
 
 static double med(const struct res_agg *a, enum res_metric m)
@@ -725,7 +724,7 @@ static double cpu_per_io_us(const struct res_agg *a)
 /* Whether aiotune curve c runs fio curve p's workload. */
 static bool same_workload(const struct res_row *c, const struct res_row *p)
 {
-	const char *peer = fio_peer_engine(p->engine);
+	const char *peer = wl_fio_engine_peer(p->engine);
 
 	return peer && !strcmp(c->engine, peer) && !strcmp(c->rw, p->rw) &&
 	       !strcmp(c->target, p->target) && c->bs_bytes == p->bs_bytes &&
@@ -853,7 +852,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 		fprintf(f, "\n%s\n\n", r->explain);
 		print_settings(f, r, md);
 	} else if (!r->nknees && r->npeers) {
-		fprintf(f, qm_summary_has_qemu(s) ?
+		fprintf(f, res_summary_has_qemu(s) ?
 			"No recommendation: only peers' runs here (fio has no "
 			"poll window; QEMU's are not used to choose one): give "
 			"an aiotune sweep's directory too.\n" :
@@ -864,7 +863,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}
 	print_baseline(f, s, r, md);
-	qm_compare_print(f, s, &r->opts, md);   /* qemu/compare.h */
+	res_qemu_compare_print(f, s, &r->opts, md);
 	for (int i = 0; i < r->nwarn; i++)
 		fprintf(f, "%swarning: %s\n", md ? "- " : "", r->warn[i]);
 }

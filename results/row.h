@@ -20,6 +20,8 @@
 
 #define RES_NAME_MAX 64
 #define RES_TARGET_MAX 256
+/* A placement as affinity/ parses it (AFF_SPEC_MAX). */
+#define RES_PLACEMENT_MAX 256
 
 struct res_row {
 	int64_t format_version;
@@ -43,7 +45,7 @@ struct res_row {
 	int64_t iothreads;
 	char frontend[RES_NAME_MAX];
 	char guest_think[RES_NAME_MAX];
-	char placement[RES_NAME_MAX];
+	char placement[RES_PLACEMENT_MAX];
 	char poll_policy[RES_NAME_MAX];
 	int64_t poll_max_ns;
 	int64_t poll_grow;
@@ -51,6 +53,10 @@ struct res_row {
 	int64_t poll_weight;
 	char fdmon_requested[RES_NAME_MAX];
 	char fdmon[RES_NAME_MAX];
+	char uring_ring_requested[RES_NAME_MAX];
+	char uring_ring[RES_NAME_MAX];
+	char ring_flags_requested[RES_NAME_MAX];
+	char ring_flags[RES_NAME_MAX];
 	int64_t runtime_ns;
 	int64_t ramp_ns;
 

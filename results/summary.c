@@ -1,11 +1,12 @@
 /* summary.c: medians over repetitions, curves over poll-max-ns. */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu/compare.h"
+#include "results/qemu-compare.h"
 #include "results/summary.h"
 #include "util/util.h"
 
@@ -46,6 +47,8 @@ static const struct {
 	{ "poll_shrink", "poll-shrink", true },
 	{ "poll_weight", "poll-weight", true },
 	{ "fdmon_requested", "fdmon", false },
+	{ "uring_ring_requested", "uring-ring", false },
+	{ "ring_flags_requested", "ring-flags", false },
 	{ "runtime_ns", "runtime-ns", false },
 	{ "ramp_ns", "ramp-ns", false },
 };
@@ -227,7 +230,7 @@ static int make_series(struct res_summary *s)
 {
 	bool vary[NR_SETTINGS] = { false };
 	char x[RES_TARGET_MAX], y[RES_TARGET_MAX];
-	bool any_qemu = qm_summary_has_qemu(s);
+	bool any_qemu = res_summary_has_qemu(s);
 
 	for (size_t i = 0; i < NR_SETTINGS; i++) {
 		for (size_t k = 1; k < s->naggs && !vary[i]; k++) {
@@ -264,8 +267,8 @@ static int make_series(struct res_summary *s)
 			if (!c->pts)
 				return -ENOMEM;
 			label_of(s, a, vary, -1, c->label, sizeof(c->label));
-			qm_label_note(&a->key, any_qemu, c->label,
-				      sizeof(c->label));   /* qemu/compare.h */
+			res_qemu_label_note(&a->key, any_qemu, c->label,
+					    sizeof(c->label));
 			label_of(s, a, vary, 0, c->workload,
 				 sizeof(c->workload));
 			label_of(s, a, vary, 1, c->config, sizeof(c->config));
@@ -334,4 +337,14 @@ const struct res_agg *res_series_at(const struct res_summary *s,
 		if (s->aggs[c->pts[i]].key.poll_max_ns == p)
 			return &s->aggs[c->pts[i]];
 	return NULL;
+}
+
+void res_fmt_ns_short(int64_t ns, char *buf, size_t size)
+{
+	if (ns != 0 && ns % (1024 * 1024) == 0)
+		snprintf(buf, size, "%" PRId64 "m", ns / (1024 * 1024));
+	else if (ns != 0 && ns % 1024 == 0)
+		snprintf(buf, size, "%" PRId64 "k", ns / 1024);
+	else
+		snprintf(buf, size, "%" PRId64, ns);
 }

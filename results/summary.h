@@ -82,4 +82,7 @@ struct res_stat res_stat_of(double *v, size_t n);
 const struct res_agg *res_series_at(const struct res_summary *s,
 				    const struct res_series *c, int64_t p);
 
+/* "16k" for 16384, "0", "1500" for non-multiples of 1024. */
+void res_fmt_ns_short(int64_t ns, char *buf, size_t size);
+
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """qemu-compare.py DIR: QEMU's IOThread beside aiotune's loop, per iodepth
 and poll-max-ns, from a sweep's results directory (a job file like
-results/qemu-ref/qemu-ref.ini: QEMU runs and aiotune virtio runs of the
+sweep/jobs/qemu/qemu-ref.ini: QEMU runs and aiotune virtio runs of the
 same workload). Prints markdown tables of medians over the repetitions:
 
   IOPS; poll attempts and hits per I/O and the hit rate; window grows and

@@ -1,11 +1,11 @@
 #!/bin/sh
 # quick-sweep.sh AIOTUNE: the main job (make run): the quick sweep of
-# results/jobs/quick.ini on the simulated NVMe device, then its figures,
+# sweep/jobs/quick.ini on the simulated NVMe device, then its figures,
 # its report and the recommendation. Ctrl-C stops after the current run;
 # the sweep then prints how to resume it.
 set -eu
 A=$1
-job=results/jobs/quick.ini
+job=sweep/jobs/quick.ini
 
 echo "== aiotune: quick sweep ($job) =="
 dir=$("$A" sweep --job "$job")

@@ -6,7 +6,7 @@
 # default poll-max-ns 32768), reproduced on the simulated NVMe device with
 # the virtio front end, and the same experiment on devices of other
 # latencies and on this machine's real disk. Job files:
-# results/jobs/reproduce/*.ini (each states its device, its source and
+# sweep/jobs/reproduce/*.ini (each states its device, its source and
 # its numbers). For each device: a sweep into DIR/<device>/, its figures
 # (aiotune plot), its recommendation (recommendation.txt, balanced
 # objective; recommendation-throughput.txt), then across devices:
@@ -57,7 +57,7 @@ done
 [ $# -eq 1 ] || usage
 A=$1
 [ -x "$A" ] || { echo "reproduce.sh: '$A' is not an executable aiotune" >&2; exit 2; }
-jobs=results/jobs/reproduce
+jobs=sweep/jobs/reproduce
 if [ -n "$analyze" ]; then
 	[ -d "$analyze" ] || {
 		echo "reproduce.sh: --analyze '$analyze' is not a directory" >&2
@@ -360,7 +360,7 @@ if command -v gnuplot >/dev/null &&
    [ -s "$out/figures/knees-qd1.dat" ] && [ -s "$out/figures/knees-qd32.dat" ]; then
 	for ext in png svg; do
 		for what in gain cpu; do
-			gnuplot -c scripts/reproduce-knees.gp \
+			gnuplot -c plots/reproduce-knees.gp \
 				"$out/figures/knees-qd1.dat" \
 				"$out/figures/knees-qd32.dat" \
 				"$out/figures/$what.$ext" "$what" "$caption"

@@ -47,10 +47,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
 #include "util/util.h"
 #include "workloads/frontend-virtio.h"
 #include "workloads/target.h"
+#include "workloads/units.h"
 
 #define CACHELINE 64
 /* How long cleanup() waits for the guest's last requests. */
@@ -152,7 +152,7 @@ static int64_t now_ns(void)
 
 static int parse_dur(const char *s, int64_t *out)
 {
-	return cli_parse_duration_ns(s, 1000, out) || *out < 0 ? -EINVAL : 0;
+	return wl_parse_duration_ns(s, 1000, out) || *out < 0 ? -EINVAL : 0;
 }
 
 int64_t wl_think_mean_ns(const struct wl_think *t)

@@ -78,7 +78,7 @@ struct wl_job {
 	char ring_flags[16];           /* the context ring's setup flags
 					  (aio_set_default_ring_flags):
 					  "auto", "none", "coop", "single",
-					  "single,coop", "defer",
+					  "single+coop", "defer",
 					  --ring-flags */
 	uint64_t seed;                 /* PRNG seed for offsets and latencies */
 

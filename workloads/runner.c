@@ -21,8 +21,10 @@
 #include "affinity/affinity.h"
 #include "affinity/host.h"
 #include "loop/iothread.h"
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
+#include "workloads/option.h"
 #include "workloads/runner.h"
 
 /* How long stop() may take to drain in-flight requests. */
@@ -367,18 +369,17 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
-	if (strcmp(job->uring_ring, "auto") &&
-	    strcmp(job->uring_ring, "context") &&
-	    strcmp(job->uring_ring, "own")) {
-		snprintf(err, errlen, "invalid value '%s' for --uring-ring: "
-			 "allowed auto, context, own", job->uring_ring);
-		return -EINVAL;
-	}
-	if (!aio_ring_flags_name_valid(job->ring_flags)) {
-		snprintf(err, errlen, "invalid value '%s' for --ring-flags: "
-			 "allowed auto, none, coop, single, single,coop, defer",
-			 job->ring_flags);
-		return -EINVAL;
+	/* Jobs built in code (tests, the sweep) pass the option table too. */
+	{
+		static const char *const words[] = { "uring-ring",
+						     "ring-flags" };
+		const char *vals[] = { job->uring_ring, job->ring_flags };
+		int64_t num;
+
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			if (wl_opt_parse(wl_opt_find(words[i]), true, vals[i],
+					 &num, err, errlen))
+				return -EINVAL;
 	}
 	if (eng->check) {
 		ret = eng->check(job, err, errlen);

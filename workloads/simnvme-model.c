@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "config.h"
-#include "cli/cli.h"
+#include "util/file.h"
 #include "workloads/hist.h"
 #include "workloads/simnvme-model.h"
-#include "util/file.h"
+#include "workloads/units.h"
 
 #ifdef HAVE_JANSSON
 #include <jansson.h>
@@ -18,7 +18,7 @@
 
 static int parse_dur(const char *s, int64_t *out)
 {
-	int ret = cli_parse_duration_ns(s, 1, out);
+	int ret = wl_parse_duration_ns(s, 1, out);
 
 	return ret ? ret : *out > SIM_MAX_DUR_NS ? -ERANGE : 0;
 }
@@ -427,17 +427,17 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		return sim_lat_parse(val, &s->lat, err, errlen);
 	} else if (strcmp(key, "channels") == 0) {
 		allowed = "an integer 1-1024";
-		if (cli_parse_int64(val, &v) || v < 1 || v > SIM_MAX_CHANNELS)
+		if (wl_parse_int64(val, &v) || v < 1 || v > SIM_MAX_CHANNELS)
 			goto bad;
 		s->channels = (uint32_t)v;
 	} else if (strcmp(key, "size") == 0) {
 		allowed = "a size of at least 4k, like 1g";
-		if (cli_parse_size(val, &u) || u < 4096)
+		if (wl_parse_size(val, &u) || u < 4096)
 			goto bad;
 		s->size = u;
 	} else if (strcmp(key, "lba") == 0) {
 		allowed = "a power of two from 1 to 64k, like 512 or 4k";
-		if (cli_parse_size(val, &u) || !u || u > 65536 || (u & (u - 1)))
+		if (wl_parse_size(val, &u) || !u || u > 65536 || (u & (u - 1)))
 			goto bad;
 		s->lba = (uint32_t)u;
 	} else if (strcmp(key, "err") == 0) {
@@ -474,7 +474,7 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 		if (!sep)
 			goto bad;
 		*sep = '\0';
-		if (cli_parse_int64(buf, &v) || v < 1 || v > 255 ||
+		if (wl_parse_int64(buf, &v) || v < 1 || v > 255 ||
 		    parse_dur(sep + 1, &s->coal_ns))
 			goto bad;
 		s->coal_count = (uint32_t)v;
@@ -488,7 +488,7 @@ static int spec_set(struct sim_spec *s, const char *key, const char *val,
 			goto bad;
 	} else if (strcmp(key, "cpu") == 0) {
 		allowed = "a CPU number 0-4095";
-		if (cli_parse_int64(val, &v) || v < 0 || v > 4095)
+		if (wl_parse_int64(val, &v) || v < 0 || v > 4095)
 			goto bad;
 		s->cpu = (int)v;
 	} else {

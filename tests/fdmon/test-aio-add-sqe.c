@@ -4,7 +4,7 @@
  *
  * Every case runs on a plain context of the io_uring monitor (driven by
  * this thread) and, except where noted, inside an IOThread once per ring
- * flag set (none, coop, single, single,coop, defer), where the IOThread
+ * flag set (none, coop, single, single+coop, defer), where the IOThread
  * is the home thread and the ring may be bound to it.
  *
  * refused: monitors without a ring (poll, epoll) answer -ENOTSUP and never
@@ -424,9 +424,9 @@ static bool kernel_has(const char *flags)
 	unsigned f = 0;
 	struct io_uring ring;
 
-	if (!strcmp(flags, "coop") || !strcmp(flags, "single,coop"))
+	if (!strcmp(flags, "coop") || !strcmp(flags, "single+coop"))
 		f |= IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
-	if (!strcmp(flags, "single") || !strcmp(flags, "single,coop"))
+	if (!strcmp(flags, "single") || !strcmp(flags, "single+coop"))
 		f |= IORING_SETUP_SINGLE_ISSUER;
 	if (!strcmp(flags, "defer"))
 		f |= IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN |
@@ -699,7 +699,7 @@ static const struct {
 };
 
 static const char *const flag_sets[] = {
-	"none", "coop", "single", "single,coop", "defer",
+	"none", "coop", "single", "single+coop", "defer",
 };
 
 int main(void)

@@ -1,5 +1,6 @@
 /*
- * test-fio-cmd.c: grid points as fio runs them (results/fio-cmd.h):
+ * test-fio-cmd.c: jobs and grid points as fio runs them
+ * (workloads/fio-cmd.h, sweep/fio-grid.h):
  * engine names both ways, the fio options built for a job, and the fio
  * grid of a mixed aiotune grid (what is kept, collapsed and noted), with
  * the device's hipri support decided by the test.
@@ -9,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "results/fio-cmd.h"
+#include "sweep/fio-grid.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
+#include "workloads/fio-cmd.h"
 
 static bool has_arg(char **argv, const char *want)
 {
@@ -31,47 +34,48 @@ static bool has_prefix(char **argv, const char *prefix)
 static void test_names(void)
 {
 	char name[64], eng[64], why[256];
-	enum fio_variant v;
+	enum wl_fio_variant v;
 
-	ASSERT_EQ(fio_engine_name("io_uring", FIO_VAR_PLAIN, name,
-				  sizeof(name), why, sizeof(why)), 0);
+	ASSERT_EQ(wl_fio_engine_name("io_uring", WL_FIO_PLAIN, name,
+				     sizeof(name), why, sizeof(why)), 0);
 	ASSERT_STREQ(name, "fio-io_uring");
-	ASSERT_EQ(fio_engine_name("io_uring", FIO_VAR_SQPOLL, name,
-				  sizeof(name), why, sizeof(why)), 0);
+	ASSERT_EQ(wl_fio_engine_name("io_uring", WL_FIO_SQPOLL, name,
+				     sizeof(name), why, sizeof(why)), 0);
 	ASSERT_STREQ(name, "fio-io_uring-sqpoll");
-	ASSERT_EQ(fio_engine_name("linux-aio", FIO_VAR_PLAIN, name,
-				  sizeof(name), why, sizeof(why)), 0);
+	ASSERT_EQ(wl_fio_engine_name("linux-aio", WL_FIO_PLAIN, name,
+				     sizeof(name), why, sizeof(why)), 0);
 	ASSERT_STREQ(name, "fio-libaio");
-	ASSERT_EQ(fio_engine_name("linux-aio", FIO_VAR_HIPRI, name,
-				  sizeof(name), why, sizeof(why)), -ENOTSUP);
+	ASSERT_EQ(wl_fio_engine_name("linux-aio", WL_FIO_HIPRI, name,
+				     sizeof(name), why, sizeof(why)), -ENOTSUP);
 	ASSERT_NOT_NULL(strstr(why, "io_uring option"));
-	ASSERT_EQ(fio_engine_name("simnvme", FIO_VAR_PLAIN, name,
-				  sizeof(name), why, sizeof(why)), -ENOTSUP);
+	ASSERT_EQ(wl_fio_engine_name("simnvme", WL_FIO_PLAIN, name,
+				     sizeof(name), why, sizeof(why)), -ENOTSUP);
 	ASSERT_NOT_NULL(strstr(why, "simulated"));
-	ASSERT_EQ(fio_engine_name("threads", FIO_VAR_PLAIN, name,
-				  sizeof(name), why, sizeof(why)), -ENOTSUP);
+	ASSERT_EQ(wl_fio_engine_name("threads", WL_FIO_PLAIN, name,
+				     sizeof(name), why, sizeof(why)), -ENOTSUP);
 
-	ASSERT_EQ(fio_engine_split("fio-io_uring-hipri", eng, sizeof(eng),
-				   &v), 0);
+	ASSERT_EQ(wl_fio_engine_split("fio-io_uring-hipri", eng, sizeof(eng),
+				      &v), 0);
 	ASSERT_STREQ(eng, "io_uring");
-	ASSERT_EQ(v, FIO_VAR_HIPRI);
-	ASSERT_EQ(fio_engine_split("fio-libaio", eng, sizeof(eng), &v), 0);
+	ASSERT_EQ(v, WL_FIO_HIPRI);
+	ASSERT_EQ(wl_fio_engine_split("fio-libaio", eng, sizeof(eng), &v), 0);
 	ASSERT_STREQ(eng, "linux-aio");
-	ASSERT_EQ(v, FIO_VAR_PLAIN);
-	ASSERT_EQ(fio_engine_split("fio-libaio-batch", eng, sizeof(eng), &v),
+	ASSERT_EQ(v, WL_FIO_PLAIN);
+	ASSERT_EQ(wl_fio_engine_split("fio-libaio-batch", eng, sizeof(eng), &v),
 		  0);
 	ASSERT_STREQ(eng, "linux-aio");
-	ASSERT_EQ(v, FIO_VAR_BATCH);
-	ASSERT_EQ(fio_engine_split("fio-libaio-sqpoll", eng, sizeof(eng), &v),
+	ASSERT_EQ(v, WL_FIO_BATCH);
+	ASSERT_EQ(wl_fio_engine_split("fio-libaio-sqpoll", eng, sizeof(eng),
+				      &v), -EINVAL);
+	ASSERT_EQ(wl_fio_engine_split("io_uring", eng, sizeof(eng), &v),
 		  -EINVAL);
-	ASSERT_EQ(fio_engine_split("io_uring", eng, sizeof(eng), &v), -EINVAL);
 
-	ASSERT_STREQ(fio_peer_engine("fio-io_uring-sqpoll"), "io_uring");
-	ASSERT_STREQ(fio_peer_engine("fio-libaio"), "linux-aio");
-	ASSERT_NULL(fio_peer_engine("fio-psync"));
-	ASSERT_NULL(fio_peer_engine("io_uring"));
-	ASSERT_TRUE(fio_engine_is_fio("fio-psync"));
-	ASSERT_FALSE(fio_engine_is_fio("simnvme"));
+	ASSERT_STREQ(wl_fio_engine_peer("fio-io_uring-sqpoll"), "io_uring");
+	ASSERT_STREQ(wl_fio_engine_peer("fio-libaio"), "linux-aio");
+	ASSERT_NULL(wl_fio_engine_peer("fio-psync"));
+	ASSERT_NULL(wl_fio_engine_peer("io_uring"));
+	ASSERT_TRUE(wl_engine_is_fio("fio-psync"));
+	ASSERT_FALSE(wl_engine_is_fio("simnvme"));
 }
 
 static void test_variants(void)
@@ -79,14 +83,14 @@ static void test_variants(void)
 	unsigned mask;
 	char err[256];
 
-	ASSERT_EQ(fio_variants_parse("plain,hipri", &mask, err, sizeof(err)),
+	ASSERT_EQ(wl_fio_variants_parse("plain,hipri", &mask, err, sizeof(err)),
 		  0);
-	ASSERT_EQ(mask, (1u << FIO_VAR_PLAIN) | (1u << FIO_VAR_HIPRI));
-	ASSERT_EQ(fio_variants_parse("plain,sqpol", &mask, err, sizeof(err)),
+	ASSERT_EQ(mask, (1u << WL_FIO_PLAIN) | (1u << WL_FIO_HIPRI));
+	ASSERT_EQ(wl_fio_variants_parse("plain,sqpol", &mask, err, sizeof(err)),
 		  -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "'plain,sqpol'"));
 	ASSERT_NOT_NULL(strstr(err, "plain, sqpoll, hipri, batch"));
-	ASSERT_EQ(fio_variants_parse("", &mask, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(wl_fio_variants_parse("", &mask, err, sizeof(err)), -EINVAL);
 }
 
 static void test_argv(void)
@@ -108,9 +112,9 @@ static void test_argv(void)
 	job.ramp_ns = 250000LL;
 	job.direct = true;
 	job.seed = 42;
-	ASSERT_TRUE(fio_expressible(&job, FIO_VAR_PLAIN, &dim, why,
-				    sizeof(why)));
-	a = fio_argv("/usr/bin/fio", &job, FIO_VAR_PLAIN, "1,3", "o.json");
+	ASSERT_TRUE(wl_fio_expressible(&job, WL_FIO_PLAIN, &dim, why,
+				       sizeof(why)));
+	a = wl_fio_argv("/usr/bin/fio", &job, WL_FIO_PLAIN, "1,3", "o.json");
 	ASSERT_NOT_NULL(a);
 	ASSERT_STREQ(a[0], "/usr/bin/fio");
 	ASSERT_TRUE(has_arg(a, "--filename=/data/f"));
@@ -135,42 +139,42 @@ static void test_argv(void)
 	ASSERT_FALSE(has_prefix(a, "--hipri"));
 	ASSERT_FALSE(has_prefix(a, "--sqthread_poll"));
 	ASSERT_FALSE(has_prefix(a, "--iodepth_batch"));
-	res_argv_free(a);
-	a = fio_argv("fio", &job, FIO_VAR_BATCH, "", "o.json");
+	util_argv_free(a);
+	a = wl_fio_argv("fio", &job, WL_FIO_BATCH, "", "o.json");
 	ASSERT_TRUE(has_arg(a, "--ioengine=libaio"));
 	ASSERT_TRUE(has_arg(a, "--iodepth_batch_submit=32"));
 	ASSERT_TRUE(has_arg(a, "--iodepth_batch_complete_max=32"));
-	res_argv_free(a);
+	util_argv_free(a);
 
 	snprintf(job.engine, sizeof(job.engine), "io_uring");
 	job.rw = WL_RW_RANDREAD;
 	job.iothreads = 1;
 	job.direct = false;
-	a = fio_argv("fio", &job, FIO_VAR_SQPOLL, "", "o.json");
+	a = wl_fio_argv("fio", &job, WL_FIO_SQPOLL, "", "o.json");
 	ASSERT_NOT_NULL(a);
 	ASSERT_TRUE(has_arg(a, "--ioengine=io_uring"));
 	ASSERT_TRUE(has_arg(a, "--sqthread_poll=1"));
 	ASSERT_TRUE(has_arg(a, "--direct=0"));
 	ASSERT_FALSE(has_prefix(a, "--rwmixread"));
 	ASSERT_FALSE(has_prefix(a, "--cpus_allowed"));
-	res_argv_free(a);
-	a = fio_argv("fio", &job, FIO_VAR_HIPRI, NULL, "o.json");
+	util_argv_free(a);
+	a = wl_fio_argv("fio", &job, WL_FIO_HIPRI, NULL, "o.json");
 	ASSERT_TRUE(has_arg(a, "--hipri=1"));
-	res_argv_free(a);
+	util_argv_free(a);
 
 	/* What fio cannot express, and which setting says so. */
 	snprintf(job.frontend, sizeof(job.frontend), "virtio");
-	ASSERT_FALSE(fio_expressible(&job, FIO_VAR_PLAIN, &dim, why,
-				     sizeof(why)));
+	ASSERT_FALSE(wl_fio_expressible(&job, WL_FIO_PLAIN, &dim, why,
+					sizeof(why)));
 	ASSERT_STREQ(dim, "frontend");
 	snprintf(job.frontend, sizeof(job.frontend), "direct");
 	snprintf(job.target, sizeof(job.target), "sim:lat=fixed:15us");
-	ASSERT_FALSE(fio_expressible(&job, FIO_VAR_PLAIN, &dim, why,
-				     sizeof(why)));
+	ASSERT_FALSE(wl_fio_expressible(&job, WL_FIO_PLAIN, &dim, why,
+					sizeof(why)));
 	ASSERT_STREQ(dim, "target");
 	snprintf(job.engine, sizeof(job.engine), "simnvme");
-	ASSERT_FALSE(fio_expressible(&job, FIO_VAR_PLAIN, &dim, why,
-				     sizeof(why)));
+	ASSERT_FALSE(wl_fio_expressible(&job, WL_FIO_PLAIN, &dim, why,
+					sizeof(why)));
 	ASSERT_STREQ(dim, "engine");
 }
 
@@ -185,10 +189,10 @@ static bool hipri_no(const char *target, char *why, size_t whylen)
 	return false;
 }
 
-static struct res_point point(const char *engine, const char *frontend,
+static struct sw_point point(const char *engine, const char *frontend,
 			      int64_t iodepth, int64_t poll_max_ns)
 {
-	struct res_point p;
+	struct sw_point p;
 
 	memset(&p, 0, sizeof(p));
 	snprintf(p.section, sizeof(p.section), "s");
@@ -210,7 +214,7 @@ static struct res_point point(const char *engine, const char *frontend,
 	return p;
 }
 
-static const struct fio_note *find_note(const struct fio_grid *g,
+static const struct sw_fio_note *find_note(const struct sw_fio_grid *g,
 					const char *what)
 {
 	for (int i = 0; i < g->nnotes; i++)
@@ -219,7 +223,7 @@ static const struct fio_note *find_note(const struct fio_grid *g,
 	return NULL;
 }
 
-static int count_engine(const struct fio_grid *g, const char *engine)
+static int count_engine(const struct sw_fio_grid *g, const char *engine)
 {
 	int n = 0;
 
@@ -230,9 +234,9 @@ static int count_engine(const struct fio_grid *g, const char *engine)
 
 static void test_grid(void)
 {
-	struct res_point in[16];
-	struct fio_grid g;
-	unsigned all = (1u << FIO_NR_VARIANTS) - 1;
+	struct sw_point in[16];
+	struct sw_fio_grid g;
+	unsigned all = (1u << WL_FIO_NR_VARIANTS) - 1;
 	size_t n = 0;
 
 	/* io_uring and linux-aio at QD1/32, each at three windows. */
@@ -250,7 +254,7 @@ static void test_grid(void)
 	snprintf(in[n].guest_think, sizeof(in[n].guest_think), "5us");
 	n++;
 
-	ASSERT_EQ(fio_grid_build(in, n, all, hipri_yes, &g), 0);
+	ASSERT_EQ(sw_fio_grid_build(in, n, all, hipri_yes, &g), 0);
 	/* Windows collapse: 2 iodepths x (4 io_uring + 2 libaio variants). */
 	ASSERT_EQ(g.n, 12);
 	ASSERT_EQ(count_engine(&g, "fio-io_uring"), 2);
@@ -270,28 +274,28 @@ static void test_grid(void)
 	ASSERT_NOT_NULL(find_note(&g, "poll-max-ns=32k,64k"));
 	/* libaio simply has no variants: not a skip worth listing. */
 	ASSERT_NULL(find_note(&g, "engine=linux-aio variant sqpoll"));
-	fio_grid_free(&g);
+	sw_fio_grid_free(&g);
 
 	/* The device cannot poll: hipri noted with the device's reason. */
-	ASSERT_EQ(fio_grid_build(in, n, all, hipri_no, &g), 0);
+	ASSERT_EQ(sw_fio_grid_build(in, n, all, hipri_no, &g), 0);
 	ASSERT_EQ(g.n, 10);
 	ASSERT_EQ(count_engine(&g, "fio-io_uring-hipri"), 0);
 	ASSERT_NOT_NULL(find_note(&g, "hipri on /data/f"));
 	ASSERT_NOT_NULL(strstr(find_note(&g, "hipri on /data/f")->why,
 			       "no poll queues"));
-	fio_grid_free(&g);
+	sw_fio_grid_free(&g);
 
 	/* Only the plain variant asked for. */
-	ASSERT_EQ(fio_grid_build(in, n, 1u << FIO_VAR_PLAIN, hipri_yes, &g),
+	ASSERT_EQ(sw_fio_grid_build(in, n, 1u << WL_FIO_PLAIN, hipri_yes, &g),
 		  0);
 	ASSERT_EQ(g.n, 4);
-	fio_grid_free(&g);
+	sw_fio_grid_free(&g);
 
 	/* Nothing expressible: no points, the reasons noted. */
-	ASSERT_EQ(fio_grid_build(&in[n - 4], 3, all, hipri_yes, &g), 0);
+	ASSERT_EQ(sw_fio_grid_build(&in[n - 4], 3, all, hipri_yes, &g), 0);
 	ASSERT_EQ(g.n, 0);
 	ASSERT_GE(g.nnotes, 3);
-	fio_grid_free(&g);
+	sw_fio_grid_free(&g);
 }
 
 /* fio splits --filename at ':'; a ':' of the path is escaped as "\\:". */
@@ -303,15 +307,15 @@ static void test_filename_colon(void)
 	wl_job_init(&job);
 	snprintf(job.engine, sizeof(job.engine), "io_uring");
 	snprintf(job.target, sizeof(job.target), "/data/a:b:c");
-	a = fio_argv("fio", &job, FIO_VAR_PLAIN, "", "o.json");
+	a = wl_fio_argv("fio", &job, WL_FIO_PLAIN, "", "o.json");
 	ASSERT_NOT_NULL(a);
 	ASSERT_TRUE(has_arg(a, "--filename=/data/a\\:b\\:c"));
-	res_argv_free(a);
+	util_argv_free(a);
 	/* A leading ':' (fio would drop it) and "\\:" already in the name. */
 	snprintf(job.target, sizeof(job.target), ":x\\:y");
-	a = fio_argv("fio", &job, FIO_VAR_PLAIN, "", "o.json");
+	a = wl_fio_argv("fio", &job, WL_FIO_PLAIN, "", "o.json");
 	ASSERT_TRUE(has_arg(a, "--filename=\\:x\\\\:y"));
-	res_argv_free(a);
+	util_argv_free(a);
 }
 
 int main(void)

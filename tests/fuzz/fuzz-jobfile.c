@@ -1,5 +1,5 @@
 /*
- * fuzz-jobfile.c: INI job files (results/jobfile.c, results/grid.c). An
+ * fuzz-jobfile.c: INI job files (sweep/jobfile.c, sweep/grid.c). An
  * accepted file must expand to points whose values are within each
  * dimension's limits, survive text -> value -> text, make a job `aiotune
  * run` accepts the syntax of, and become run arguments that parse back to
@@ -14,23 +14,25 @@
 
 #include "affinity/affinity.h"
 #include "cli/cli.h"
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "tests/fuzz/fuzz.h"
+#include "util/spawn.h"
 #include "workloads/job.h"
+#include "workloads/units.h"
 
 #define NAME "fuzz.ini"
 /* Points checked one by one (a grid may hold 100000). */
 #define CHECK_POINTS 32
 
-static void check_section(const struct res_section *s)
+static void check_section(const struct sw_section *s)
 {
-	for (int d = 0; d < RES_NR_DIMS; d++)
+	for (int d = 0; d < SW_NR_DIMS; d++)
 		FUZZ_ASSERT(s->dims[d].n >= 0 &&
-			    s->dims[d].n <= RES_MAX_VALUES);
+			    s->dims[d].n <= SW_MAX_VALUES);
 }
 
 /* The limits grid.c documents in its error messages. */
-static void check_limits(const struct res_point *p)
+static void check_limits(const struct sw_point *p)
 {
 	struct aff_placement pl;
 	char err[512];
@@ -48,25 +50,25 @@ static void check_limits(const struct res_point *p)
 }
 
 /* text -> value -> text for every dimension. */
-static void check_values(const struct res_point *p)
+static void check_values(const struct sw_point *p)
 {
-	struct res_point q;
+	struct sw_point q;
 	char buf[RES_TARGET_MAX];
 
 	memset(&q, 0, sizeof(q));
-	for (int d = 0; d < RES_NR_DIMS; d++) {
-		res_point_value(p, (enum res_dim)d, buf, sizeof(buf));
-		if (res_point_set_value(&q, (enum res_dim)d, buf))
+	for (int d = 0; d < SW_NR_DIMS; d++) {
+		sw_point_value(p, (enum sw_dim)d, buf, sizeof(buf));
+		if (sw_point_set_value(&q, (enum sw_dim)d, buf))
 			fuzz_fail("%s: its own value '%s' is refused",
-				  res_dim_key((enum res_dim)d), buf);
+				  sw_dim_key((enum sw_dim)d), buf);
 	}
-	FUZZ_ASSERT(res_point_equal(p, &q));
+	FUZZ_ASSERT(sw_point_equal(p, &q));
 }
 
 /* The arguments of `aiotune run` give back the point's numbers. */
-static void check_args(const struct res_point *p)
+static void check_args(const struct sw_point *p)
 {
-	char **argv = res_point_run_args(p);
+	char **argv = sw_point_run_args(p);
 	int64_t v;
 
 	FUZZ_ASSERT(argv);
@@ -75,67 +77,67 @@ static void check_args(const struct res_point *p)
 
 		FUZZ_ASSERT(argv[i + 1]);
 		if (!strcmp(key, "runtime")) {
-			FUZZ_ASSERT(!cli_parse_duration_ns(argv[i + 1],
-							   1000000000, &v));
+			FUZZ_ASSERT(!wl_parse_duration_ns(argv[i + 1],
+							  1000000000, &v));
 			FUZZ_ASSERT(v == p->runtime_ns);
 		} else if (!strcmp(key, "ramp")) {
-			FUZZ_ASSERT(!cli_parse_duration_ns(argv[i + 1],
-							   1000000000, &v));
+			FUZZ_ASSERT(!wl_parse_duration_ns(argv[i + 1],
+							  1000000000, &v));
 			FUZZ_ASSERT(v == p->ramp_ns);
 		} else if (!strcmp(key, "poll-max-ns")) {
-			FUZZ_ASSERT(!cli_parse_duration_ns(argv[i + 1], 1,
-							   &v));
+			FUZZ_ASSERT(!wl_parse_duration_ns(argv[i + 1], 1,
+							  &v));
 			FUZZ_ASSERT(v == p->poll_max_ns);
 		} else if (!strcmp(key, "iodepth")) {
-			FUZZ_ASSERT(!cli_parse_count(argv[i + 1], &v));
+			FUZZ_ASSERT(!wl_parse_count(argv[i + 1], &v));
 			FUZZ_ASSERT(v == p->iodepth);
 		}
 	}
-	res_argv_free(argv);
+	util_argv_free(argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct res_grid g;
+	struct sw_grid g;
 	struct wl_job job;
 	char err[1024];
 	int ret;
 
-	res_grid_init(&g);
+	sw_grid_init(&g);
 	err[0] = '\0';
-	ret = res_grid_parse_job(&g, NAME, (const char *)data, size, err,
-				 sizeof(err));
+	ret = sw_grid_parse_job(&g, NAME, (const char *)data, size, err,
+				sizeof(err));
 	if (ret) {
 		/* Refused: one message naming the file. */
 		FUZZ_ASSERT(ret < 0);
 		FUZZ_ASSERT(!strncmp(err, NAME ":", strlen(NAME ":")));
-		res_grid_free(&g);
+		sw_grid_free(&g);
 		return 0;
 	}
 	FUZZ_ASSERT(g.repetitions >= 1 && g.repetitions <= 1000);
-	FUZZ_ASSERT(g.nsections >= 0 && g.nsections <= RES_MAX_SECTIONS);
+	FUZZ_ASSERT(g.nsections >= 0 && g.nsections <= SW_MAX_SECTIONS);
 	FUZZ_ASSERT(g.name[0] && !strpbrk(g.name, " \t/"));
 	check_section(&g.global);
 	for (int i = 0; i < g.nsections; i++)
 		check_section(g.sections[i]);
-	ret = res_grid_expand(&g, NULL, err, sizeof(err));
+	ret = sw_grid_expand(&g, NULL, err, sizeof(err));
 	if (ret) {
 		FUZZ_ASSERT(ret == -E2BIG || ret == -ENOMEM);
-		res_grid_free(&g);
+		sw_grid_free(&g);
 		return 0;
 	}
 	FUZZ_ASSERT(g.npoints >= 1);
 	for (size_t i = 0; i < g.npoints; i++) {
-		const struct res_point *p = &g.points[i];
+		const struct sw_point *p = &g.points[i];
 
 		check_limits(p);
 		if (i >= CHECK_POINTS)
 			continue;
 		check_values(p);
 		check_args(p);
-		if (res_point_job(p, &job, err, sizeof(err)))
+		if (sw_point_job(p, &job, err, sizeof(err)))
 			fuzz_fail("point %zu: %s", i, err);
 	}
-	res_grid_free(&g);
+	sw_grid_free(&g);
 	return 0;
 }

@@ -10,7 +10,7 @@ A=${AIOTUNE:?}
 fail() { echo "FAIL: $*"; exit 1; }
 command -v python3 >/dev/null || { echo "skip: python3 is not installed"; exit 77; }
 n=0
-for ref in results/reproduce results/reproduce-loaded; do
+for ref in results/ref/reproduce results/ref/reproduce-loaded; do
 	for d in "$ref"/*/; do
 		csv=${d}results.csv
 		[ -s "$csv" ] || continue

@@ -8,7 +8,8 @@
 #   file is wanted;
 # - job files: missing, a directory, not a regular file (/dev/zero, a
 #   FIFO: they used to hang), too big, and a grid error naming the file;
-# - an unknown option is called unknown, a missing value missing;
+# - an unknown option is called unknown, a missing value missing, and
+#   --accel is known;
 # - a single-value flag given twice (it used to keep the last one
 #   silently), while the grid flags of sweep still add up;
 # - --resume with --seed, --repetitions, --name or a job file that
@@ -110,6 +111,13 @@ refused "unknown option '--bogus'" $A fio --bogus
 refused "missing value for --iodepth" $A sweep --iodepth
 refused "missing value for --output" $A plot "$tmp/s" --output
 grep -q "(missing)" "$tmp/e" && fail "'(missing)' said: $(cat "$tmp/e")"
+
+# --accel, the QEMU points' accelerator, is an option of sweep and fio,
+# as their --help says (it used to be called unknown).
+refused "invalid value 'fast' for --accel: allowed auto, kvm, tcg" \
+	$A sweep --accel fast --dry-run
+$A sweep --accel tcg --poll-max-ns 0 --iodepth 1 --dry-run >/dev/null \
+	2>"$tmp/e" || fail "--accel tcg refused: $(cat "$tmp/e")"
 
 # A single-value flag given twice, in every subcommand.
 refused "--seed" $A sweep --seed 1 --seed 2 --dry-run

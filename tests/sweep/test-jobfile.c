@@ -2,7 +2,7 @@
  * test-jobfile.c: INI job files: [global] defaults and sweep options, one
  * sweep per section, flags that override them; every kind of bad file
  * refused with the right file:line and the bad value named; and what is
- * read as a job file at all (res_job_read).
+ * read as a job file at all (sw_job_read).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -11,8 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "results/grid.h"
+#include "sweep/grid.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
 
 static const char *write_job(const char *name, const char *text)
 {
@@ -39,14 +40,14 @@ static void test_good(void)
 		"runtime = 500ms\n"
 		"ramp_time = 0\n"
 		);
-	struct res_grid g;
+	struct sw_grid g;
 	char err[512];
 
 	/* ramp_time is not a key: unknown keys are errors. */
-	res_grid_init(&g);
-	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), -EINVAL);
+	sw_grid_init(&g);
+	ASSERT_EQ(sw_grid_load_job(&g, p, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "good.ini:8: unknown key 'ramp_time'"));
-	res_grid_free(&g);
+	sw_grid_free(&g);
 
 	p = write_job("good.ini",
 		"; a comment\n"
@@ -67,14 +68,14 @@ static void test_good(void)
 		"poll-max-ns = 8k\n"
 		"iothreads = 1,2\n"
 		"placement = spread,same-core\n");
-	res_grid_init(&g);
-	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), 0);
+	sw_grid_init(&g);
+	ASSERT_EQ(sw_grid_load_job(&g, p, err, sizeof(err)), 0);
 	ASSERT_EQ(g.repetitions, 2);
 	ASSERT_TRUE(g.seed_set);
 	ASSERT_EQ(g.seed, 99);
 	ASSERT_STREQ(g.name, "nightly");
 	ASSERT_EQ(g.nsections, 2);
-	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
+	ASSERT_EQ(sw_grid_expand(&g, NULL, err, sizeof(err)), 0);
 	/* qd1: 2 targets x 3 polls; deep: 2 targets x 2 x 2 x 1. */
 	ASSERT_EQ(g.npoints, 6 + 8);
 	ASSERT_STREQ(g.points[0].section, "qd1");
@@ -89,48 +90,48 @@ static void test_good(void)
 
 	/* Flags given beside the file override every section. */
 	{
-		struct res_section over;
+		struct sw_section over;
 
 		memset(&over, 0, sizeof(over));
-		ASSERT_EQ(res_section_set(&over, RES_DIM_RUNTIME, "2s", err,
-					  sizeof(err)), 0);
-		ASSERT_EQ(res_section_set(&over, RES_DIM_IODEPTH, "4", err,
-					  sizeof(err)), 0);
-		ASSERT_EQ(res_grid_expand(&g, &over, err, sizeof(err)), 0);
+		ASSERT_EQ(sw_section_set(&over, SW_DIM_RUNTIME, "2s", false,
+					 err, sizeof(err)), 0);
+		ASSERT_EQ(sw_section_set(&over, SW_DIM_IODEPTH, "4", false, err,
+					 sizeof(err)), 0);
+		ASSERT_EQ(sw_grid_expand(&g, &over, err, sizeof(err)), 0);
 		ASSERT_EQ(g.npoints, 14);
 		for (size_t i = 0; i < g.npoints; i++) {
 			ASSERT_EQ(g.points[i].runtime_ns, 2000000000LL);
 			ASSERT_EQ(g.points[i].iodepth, 4);
 		}
-		for (int d = 0; d < RES_NR_DIMS; d++)
+		for (int d = 0; d < SW_NR_DIMS; d++)
 			for (int i = 0; i < over.dims[d].n; i++)
 				free(over.dims[d].str[i]);
 	}
-	res_grid_free(&g);
+	sw_grid_free(&g);
 
 	/* Only [global]: one sweep, defaults for what is not given. */
 	p = write_job("global-only.ini", "[global]\npoll-max-ns = 0,32k\n");
-	res_grid_init(&g);
-	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), 0);
-	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
+	sw_grid_init(&g);
+	ASSERT_EQ(sw_grid_load_job(&g, p, err, sizeof(err)), 0);
+	ASSERT_EQ(sw_grid_expand(&g, NULL, err, sizeof(err)), 0);
 	ASSERT_EQ(g.npoints, 4); /* iodepth defaults to 1,32 */
 	ASSERT_STREQ(g.points[0].engine, "simnvme");
 	ASSERT_STREQ(g.points[0].guest_think, "0");
 	ASSERT_EQ(g.repetitions, 3);
-	res_grid_free(&g);
+	sw_grid_free(&g);
 
 	/* guest-think: a list of think-time distributions, passed to run. */
 	p = write_job("think.ini", "[global]\nfrontend = virtio\n"
 		      "guest-think = 5us, exp:10us\npoll-max-ns = 0\n"
 		      "iodepth = 1\n");
-	res_grid_init(&g);
-	ASSERT_EQ(res_grid_load_job(&g, p, err, sizeof(err)), 0);
-	ASSERT_EQ(res_grid_expand(&g, NULL, err, sizeof(err)), 0);
+	sw_grid_init(&g);
+	ASSERT_EQ(sw_grid_load_job(&g, p, err, sizeof(err)), 0);
+	ASSERT_EQ(sw_grid_expand(&g, NULL, err, sizeof(err)), 0);
 	ASSERT_EQ(g.npoints, 2);
 	ASSERT_STREQ(g.points[0].guest_think, "5us");
 	ASSERT_STREQ(g.points[1].guest_think, "exp:10us");
 	{
-		char **argv = res_point_run_args(&g.points[1]);
+		char **argv = sw_point_run_args(&g.points[1]);
 		bool found = false;
 
 		ASSERT_NOT_NULL(argv);
@@ -138,10 +139,10 @@ static void test_good(void)
 			if (!strcmp(argv[i], "--guest-think"))
 				found = !strcmp(argv[i + 1], "exp:10us");
 		ASSERT_TRUE(found);
-		res_argv_free(argv);
+		util_argv_free(argv);
 	}
-	ASSERT_EQ(res_point_check(&g.points[1], err, sizeof(err)), 0);
-	res_grid_free(&g);
+	ASSERT_EQ(sw_point_check(&g.points[1], err, sizeof(err)), 0);
+	sw_grid_free(&g);
 }
 
 struct bad {
@@ -179,12 +180,12 @@ static void test_bad(void)
 {
 	for (size_t i = 0; i < sizeof(bads) / sizeof(bads[0]); i++) {
 		const char *p = write_job("bad.ini", bads[i].text);
-		struct res_grid g;
+		struct sw_grid g;
 		char err[512], where[300];
 		int ret;
 
-		res_grid_init(&g);
-		ret = res_grid_load_job(&g, p, err, sizeof(err));
+		sw_grid_init(&g);
+		ret = sw_grid_load_job(&g, p, err, sizeof(err));
 		if (ret != -EINVAL || !strstr(err, bads[i].msg))
 			t_fail("case %zu: ret %d, err '%s', wanted '%s'", i,
 			       ret, err, bads[i].msg);
@@ -192,24 +193,24 @@ static void test_bad(void)
 		if (strncmp(err, where, strlen(where)) != 0)
 			t_fail("case %zu: '%s' does not start with '%s'", i,
 			       err, where);
-		res_grid_free(&g);
+		sw_grid_free(&g);
 	}
 }
 
 static void test_missing(void)
 {
-	struct res_grid g;
+	struct sw_grid g;
 	char err[512];
 
-	res_grid_init(&g);
-	ASSERT_EQ(res_grid_load_job(&g, "/nonexistent/job.ini", err,
-				    sizeof(err)), -ENOENT);
+	sw_grid_init(&g);
+	ASSERT_EQ(sw_grid_load_job(&g, "/nonexistent/job.ini", err,
+				   sizeof(err)), -ENOENT);
 	ASSERT_NOT_NULL(strstr(err, "/nonexistent/job.ini"));
-	res_grid_free(&g);
+	sw_grid_free(&g);
 }
 
 /*
- * What res_job_read takes: a regular text file up to the limit, read
+ * What sw_job_read takes: a regular text file up to the limit, read
  * without ever blocking; a directory, a FIFO, a device, a bigger file and
  * a NUL byte are refused (they used to read as empty, hang or be cut).
  */
@@ -219,35 +220,35 @@ static void test_read(void)
 	size_t len;
 	FILE *f;
 
-	ASSERT_EQ(res_job_read(write_job("r.ini", "[a]\niodepth = 1\n"),
-			       &text, &len, err, sizeof(err)), 0);
+	ASSERT_EQ(sw_job_read(write_job("r.ini", "[a]\niodepth = 1\n"),
+			      &text, &len, err, sizeof(err)), 0);
 	ASSERT_EQ(len, 16);
 	ASSERT_STREQ(text, "[a]\niodepth = 1\n");
 	free(text);
-	ASSERT_EQ(res_job_read(t_tmpdir(), &text, &len, err, sizeof(err)),
+	ASSERT_EQ(sw_job_read(t_tmpdir(), &text, &len, err, sizeof(err)),
 		  -EISDIR);
 	ASSERT_NOT_NULL(strstr(err, "directory"));
 	snprintf(p, sizeof(p), "%s/fifo", t_tmpdir());
 	ASSERT_EQ(mkfifo(p, 0600), 0);
-	ASSERT_EQ(res_job_read(p, &text, &len, err, sizeof(err)), -EINVAL);
-	ASSERT_EQ(res_job_read("/dev/zero", &text, &len, err, sizeof(err)),
+	ASSERT_EQ(sw_job_read(p, &text, &len, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(sw_job_read("/dev/zero", &text, &len, err, sizeof(err)),
 		  -EINVAL);
 	snprintf(p, sizeof(p), "%s/nul.ini", t_tmpdir());
 	f = fopen(p, "w");
 	ASSERT_NOT_NULL(f);
 	fwrite("[a]\nio\0depth = 1\n", 1, 18, f);
 	fclose(f);
-	ASSERT_EQ(res_job_read(p, &text, &len, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(sw_job_read(p, &text, &len, err, sizeof(err)), -EINVAL);
 	ASSERT_NOT_NULL(strstr(err, "line 2"));
-	big = calloc(1, RES_JOB_MAX_BYTES + 2);
+	big = calloc(1, SW_JOB_MAX_BYTES + 2);
 	ASSERT_NOT_NULL(big);
-	memset(big, ';', RES_JOB_MAX_BYTES + 1);
-	ASSERT_EQ(res_job_read(write_job("big.ini", big), &text, &len, err,
-			       sizeof(err)), -EFBIG);
-	big[RES_JOB_MAX_BYTES] = '\0';
-	ASSERT_EQ(res_job_read(write_job("max.ini", big), &text, &len, err,
-			       sizeof(err)), 0);
-	ASSERT_EQ(len, RES_JOB_MAX_BYTES);
+	memset(big, ';', SW_JOB_MAX_BYTES + 1);
+	ASSERT_EQ(sw_job_read(write_job("big.ini", big), &text, &len, err,
+			      sizeof(err)), -EFBIG);
+	big[SW_JOB_MAX_BYTES] = '\0';
+	ASSERT_EQ(sw_job_read(write_job("max.ini", big), &text, &len, err,
+			      sizeof(err)), 0);
+	ASSERT_EQ(len, SW_JOB_MAX_BYTES);
 	free(text);
 	free(big);
 }

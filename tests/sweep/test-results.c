@@ -13,11 +13,12 @@
 #include <unistd.h>
 
 #include "results/atomic.h"
-#include "results/grid.h"
-#include "results/plan.h"
 #include "results/row.h"
 #include "results/runjson.h"
+#include "sweep/grid.h"
+#include "sweep/plan.h"
 #include "tests/lib/test.h"
+#include "util/spawn.h"
 
 static void path(char *buf, size_t size, const char *name)
 {
@@ -267,22 +268,22 @@ static void test_runjson(void)
 	ASSERT_EQ(res_run_parse("[1]", &j, err, sizeof(err)), -EINVAL);
 }
 
-static void grid_of(struct res_grid *g, const char *polls, const char *qds)
+static void grid_of(struct sw_grid *g, const char *polls, const char *qds)
 {
 	char err[256];
 
-	res_grid_init(g);
-	ASSERT_EQ(res_section_set(&g->global, RES_DIM_POLL_MAX_NS, polls, err,
-				  sizeof(err)), 0);
-	ASSERT_EQ(res_section_set(&g->global, RES_DIM_IODEPTH, qds, err,
-				  sizeof(err)), 0);
-	ASSERT_EQ(res_grid_expand(g, NULL, err, sizeof(err)), 0);
+	sw_grid_init(g);
+	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_POLL_MAX_NS, polls, false,
+				 err, sizeof(err)), 0);
+	ASSERT_EQ(sw_section_set(&g->global, SW_DIM_IODEPTH, qds, false, err,
+				 sizeof(err)), 0);
+	ASSERT_EQ(sw_grid_expand(g, NULL, err, sizeof(err)), 0);
 }
 
 static void test_plan(void)
 {
-	struct res_grid g;
-	struct res_plan a, b, c, back;
+	struct sw_grid g;
+	struct sw_plan a, b, c, back;
 	int seen[64] = { 0 };
 	char why[256], err[256];
 	json_t *j;
@@ -294,9 +295,9 @@ static void test_plan(void)
 	ASSERT_EQ(g.points[1].poll_max_ns, 4096);
 	ASSERT_EQ(g.points[1].iodepth, 1);
 	ASSERT_EQ(g.points[4].iodepth, 32);
-	ASSERT_EQ(res_plan_build(&a, g.points, g.npoints, 3, 42), 0);
-	ASSERT_EQ(res_plan_build(&b, g.points, g.npoints, 3, 42), 0);
-	ASSERT_EQ(res_plan_build(&c, g.points, g.npoints, 3, 43), 0);
+	ASSERT_EQ(sw_plan_build(&a, g.points, g.npoints, 3, 42), 0);
+	ASSERT_EQ(sw_plan_build(&b, g.points, g.npoints, 3, 42), 0);
+	ASSERT_EQ(sw_plan_build(&c, g.points, g.npoints, 3, 43), 0);
 	ASSERT_EQ(a.nruns, 24);
 	for (size_t i = 0; i < a.nruns; i++) {
 		seen[a.runs[i].point * 3 + (size_t)a.runs[i].rep - 1]++;
@@ -306,35 +307,35 @@ static void test_plan(void)
 	for (int i = 0; i < 24; i++)
 		ASSERT_EQ(seen[i], 1);
 	ASSERT_TRUE(moved);
-	ASSERT_TRUE(res_plan_same(&a, &b, why, sizeof(why)));
-	ASSERT_FALSE(res_plan_same(&a, &c, why, sizeof(why)));
+	ASSERT_TRUE(sw_plan_same(&a, &b, why, sizeof(why)));
+	ASSERT_FALSE(sw_plan_same(&a, &c, why, sizeof(why)));
 	ASSERT_NOT_NULL(strstr(why, "order"));
 
-	j = res_plan_to_json(&a);
-	ASSERT_EQ(res_plan_from_json(j, &back, err, sizeof(err)), 0);
+	j = sw_plan_to_json(&a);
+	ASSERT_EQ(sw_plan_from_json(j, &back, err, sizeof(err)), 0);
 	json_decref(j);
-	ASSERT_TRUE(res_plan_same(&a, &back, why, sizeof(why)));
+	ASSERT_TRUE(sw_plan_same(&a, &back, why, sizeof(why)));
 	ASSERT_EQ(back.seed, 42);
 	ASSERT_STREQ(back.points[5].target, g.points[5].target);
-	ASSERT_EQ(res_plan_find(&back, "p0007-r3") >= 0, 1);
-	ASSERT_EQ(res_plan_find(&back, "p0008-r1"), -1);
-	res_plan_free(&back);
-	res_grid_free(&g);
+	ASSERT_EQ(sw_plan_find(&back, "p0007-r3") >= 0, 1);
+	ASSERT_EQ(sw_plan_find(&back, "p0008-r1"), -1);
+	sw_plan_free(&back);
+	sw_grid_free(&g);
 
 	grid_of(&g, "0,4k", "1,32");
-	ASSERT_EQ(res_plan_build(&back, g.points, g.npoints, 3, 42), 0);
-	ASSERT_FALSE(res_plan_same(&a, &back, why, sizeof(why)));
+	ASSERT_EQ(sw_plan_build(&back, g.points, g.npoints, 3, 42), 0);
+	ASSERT_FALSE(sw_plan_same(&a, &back, why, sizeof(why)));
 	ASSERT_NOT_NULL(strstr(why, "points"));
-	res_plan_free(&back);
-	res_plan_free(&a);
-	res_plan_free(&b);
-	res_plan_free(&c);
-	res_grid_free(&g);
+	sw_plan_free(&back);
+	sw_plan_free(&a);
+	sw_plan_free(&b);
+	sw_plan_free(&c);
+	sw_grid_free(&g);
 }
 
 static void test_run_args(void)
 {
-	struct res_grid g;
+	struct sw_grid g;
 	struct res_row r;
 	char **argv, why[256];
 	int n = 0;
@@ -342,7 +343,7 @@ static void test_run_args(void)
 
 	grid_of(&g, "20us", "4");
 	ASSERT_EQ(g.points[0].poll_max_ns, 20000);
-	argv = res_point_run_args(&g.points[0]);
+	argv = sw_point_run_args(&g.points[0]);
 	ASSERT_NOT_NULL(argv);
 	for (; argv[n]; n += 2) {
 		ASSERT_EQ(strncmp(argv[n], "--", 2), 0);
@@ -354,9 +355,9 @@ static void test_run_args(void)
 		if (!strcmp(argv[n], "--poll-max-ns"))
 			ASSERT_STREQ(argv[n + 1], "20000");
 	}
-	ASSERT_EQ(n, 2 * RES_NR_DIMS);
+	ASSERT_EQ(n, 2 * SW_NR_DIMS);
 	ASSERT_TRUE(saw_runtime);
-	res_argv_free(argv);
+	util_argv_free(argv);
 
 	/* A row of the point matches; change one setting and it does not. */
 	res_row_init(&r);
@@ -373,11 +374,11 @@ static void test_run_args(void)
 	r.runtime_ns = g.points[0].runtime_ns;
 	r.ramp_ns = g.points[0].ramp_ns;
 	r.poll_max_ns = 20000;
-	ASSERT_TRUE(res_point_matches(&g.points[0], &r, why, sizeof(why)));
+	ASSERT_TRUE(sw_point_matches(&g.points[0], &r, why, sizeof(why)));
 	r.poll_max_ns = 20001;
-	ASSERT_FALSE(res_point_matches(&g.points[0], &r, why, sizeof(why)));
+	ASSERT_FALSE(sw_point_matches(&g.points[0], &r, why, sizeof(why)));
 	ASSERT_NOT_NULL(strstr(why, "poll-max-ns"));
-	res_grid_free(&g);
+	sw_grid_free(&g);
 }
 
 int main(void)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "polling/policy.h"
+#include "results/runjson.h"
 #include "tests/lib/test.h"
 #include "workloads/result.h"
 #include "workloads/runner.h"
@@ -81,7 +82,7 @@ static void base_job(struct wl_job *job)
 int main(void)
 {
 	static struct wl_result res;
-	struct wl_provenance prov = { "0.1.0", "test", "aiotune run (test)" };
+	struct res_run_prov prov = { "0.1.0", "test", "aiotune run (test)" };
 	struct wl_job job;
 	char err[512];
 	json_t *root, *r, *buckets, *threads;
@@ -120,7 +121,7 @@ int main(void)
 	ASSERT_GT(res.loop.stats.iterations, 0);
 	ASSERT_EQ(res.timer_slack_ns, 1);
 
-	text = wl_result_json(&res, &prov);
+	text = res_run_json(&res, &prov);
 	ASSERT_NOT_NULL(text);
 	root = json_loads(text, 0, &jerr);
 	if (!root)

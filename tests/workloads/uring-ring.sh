@@ -8,6 +8,8 @@
 #   (coop, defer: IORING_SQ_TASKRUN), and never blocks per request;
 # - auto takes the context ring under io_uring and its own ring under
 #   epoll (no ring there); own is own;
+# - a sweep over --uring-ring and --ring-flags records both, asked for
+#   and in force, in results.csv;
 # - refused in one line with exit 2: a bad --uring-ring or --ring-flags,
 #   context with --fdmon epoll, context with --hipri.
 set -u
@@ -20,7 +22,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 args="--engine io_uring --target $f --size 4m --iodepth 1 --runtime 400ms"
 args="$args --ramp 0 --poll-policy fixed --poll-max-ns 500ms --format json"
-for flags in none coop single single,coop defer; do
+for flags in none coop single single+coop defer; do
 	"$AIOTUNE" run $args --uring-ring context --ring-flags $flags \
 		>"$dir/run.json" 2>"$dir/err" ||
 		{ cat "$dir/err"; fail "context $flags: exit $?"; }
@@ -59,6 +61,24 @@ ring_of() {
 	fail "auto under epoll: $(cat "$dir/err")"
 [ "$(ring_of --uring-ring own)" = own ] ||
 	fail "own: $(cat "$dir/err")"
+
+# A sweep over the ring and its flags: one point per value, and the CSV
+# records what each run asked for and what was in force.
+"$AIOTUNE" sweep --engine io_uring --target "$f" --iodepth 1 \
+	--poll-max-ns 0 --runtime 50ms --ramp 0 --repetitions 1 --seed 1 \
+	--uring-ring context,own --ring-flags none,single \
+	--output "$dir/sweep" >/dev/null 2>"$dir/err" ||
+	{ cat "$dir/err"; fail "sweep: exit $?"; }
+python3 - "$dir/sweep/results.csv" <<'EOF' || fail "sweep columns"
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+got = sorted((r["uring_ring_requested"], r["uring_ring"],
+	      r["ring_flags_requested"], r["ring_flags"]) for r in rows)
+want = sorted((ring, ring, fl, fl) for ring in ("context", "own")
+	      for fl in ("none", "single"))
+assert got == want, got
+EOF
+rm -rf "$dir/sweep"
 
 # refused ARGS... -- PATTERN: exit 2 and one line matching PATTERN.
 refused() {

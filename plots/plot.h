@@ -1,0 +1,56 @@
+/*
+ * plot.h: figures with gnuplot. The data of each figure is written as a
+ * gnuplot data file (one block per curve, its first line the curve's
+ * title) under OUT/data/, then each script of plots/ is run as
+ * `gnuplot -c plots/NAME.gp DATA OUT.{png,svg} CAPTION`.
+ *
+ * Figures: iops (IOPS vs poll-max-ns with min-max bars), latency (p50 and
+ * p99), cpu (IOThread CPU and IOPS per CPU), pollhit (poll hit rate),
+ * window (the polling window of some runs over time) and heatmap (IOPS
+ * over iothreads x placement, only when the grid varies them). Several
+ * results directories are overlaid in the same figures.
+ */
+#ifndef AIOTUNE_PLOTS_PLOT_H
+#define AIOTUNE_PLOTS_PLOT_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "results/summary.h"
+
+#define PLOT_MAX_FILES 32
+
+struct plot_opts {
+	const char *outdir;        /* figures go here (created) */
+	const char *scripts_dir;   /* NULL: search (plot_scripts_dir) */
+	bool png, svg;
+};
+
+struct plot_out {
+	char files[PLOT_MAX_FILES][PATH_MAX];
+	int nfiles;
+	char notes[8][256];        /* figures left out, and why */
+	int nnotes;
+};
+
+/*
+ * Find the directory holding the gnuplot scripts: $AIOTUNE_PLOTS, then
+ * plots/ next to the aiotune binary's build directory, then ./plots.
+ * 0 or -ENOENT.
+ */
+int plot_scripts_dir(char *buf, size_t size);
+
+/*
+ * Draw every figure of s (dirs[i] is the directory of source i, for the
+ * run JSON files), captioned with caption. 0 or -errno with err (gnuplot
+ * missing or failing, unwritable output).
+ */
+int plot_draw(const struct res_summary *s, const char *const *dirs,
+	      const char *caption, const struct plot_opts *o,
+	      struct plot_out *out, char *err, size_t errlen);
+
+/* Caption "host H, device D, engine E" from the meta.json of each dir. */
+void plot_caption(const char *const *dirs, int n,
+		  const struct res_summary *s, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,6 @@
+# sweep/: a sweep: its grid and job files (sweep/jobs/), its plan, the
+# session (new directory, resume, meta.json, the runs, progress), the
+# results directory's claim, its targets and its fio points.
+APP_SRCS += sweep/grid.c sweep/jobfile.c sweep/plan.c sweep/claim.c \
+	sweep/session.c sweep/resume.c sweep/meta.c sweep/run.c \
+	sweep/print.c sweep/targets.c sweep/fio-grid.c

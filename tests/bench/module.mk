@@ -1,0 +1,4 @@
+# tests/bench/: loop-peers.sh runs every loop-peer adapter's check (no
+# timing); the adapters are built by bench/module.mk.
+TEST_PROGS += $(LOOP_PEER_BINS)
+SH_TESTS += tests/bench/loop-peers.sh

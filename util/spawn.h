@@ -1,0 +1,32 @@
+/*
+ * spawn.h: running a child process (one `aiotune run` of a sweep, fio,
+ * gnuplot) and the NULL-terminated argv arrays built for it. The child
+ * gets its own process group, so a Ctrl-C on the terminal reaches the
+ * parent alone (a sweep then stops after the current run) and not the
+ * run being measured; its stdout and stderr go to files. The child is
+ * killed (SIGKILL) when the process that started it dies, so a parent
+ * killed outright leaves no child running.
+ */
+#ifndef AIOTUNE_UTIL_SPAWN_H
+#define AIOTUNE_UTIL_SPAWN_H
+
+#include <signal.h>
+#include <stdint.h>
+
+/*
+ * Start argv (argv[0] is looked up in PATH when it has no '/'), wait for
+ * it at most timeout_ns. While waiting, *abort (set by a signal handler)
+ * is checked each time a signal arrives; when it is non-zero the child's
+ * group gets SIGTERM, then SIGKILL a second later.
+ * Returns 0 with *status as from waitpid, -ETIMEDOUT (it was killed after
+ * timeout_ns), -ECANCELED (killed because of *abort), or -errno when it
+ * could not be started.
+ */
+int util_spawn_wait(char *const argv[], const char *out_path,
+		    const char *err_path, int64_t timeout_ns,
+		    volatile sig_atomic_t *abort, int *status);
+
+/* Free a NULL-terminated malloc'ed array of malloc'ed strings (NULL: none). */
+void util_argv_free(char **argv);
+
+#endif
