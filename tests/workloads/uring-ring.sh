@@ -64,6 +64,7 @@ ring_of() {
 
 # A sweep over the ring and its flags: one point per value, and the CSV
 # records what each run asked for and what was in force.
+rm -rf "$dir/sweep"
 "$AIOTUNE" sweep --engine io_uring --target "$f" --iodepth 1 \
 	--poll-max-ns 0 --runtime 50ms --ramp 0 --repetitions 1 --seed 1 \
 	--uring-ring context,own --ring-flags none,single \
