@@ -68,12 +68,12 @@ if [ ! -s "$file" ]; then
 	dd if=/dev/zero of="$file" bs=1M count=1024 conv=fsync status=none
 fi
 
-# ctx-FLAGS[-bBATCH] (+ for , in FLAGS), own, fio-plain, fio-batch.
+# ctx-FLAGS[-bBATCH], own, fio-plain, fio-batch.
 variants=""
 nb=$(echo $batches | wc -w)
 for f in $flags; do
 	for b in $batches; do
-		v="ctx-$(echo "$f" | tr , +)"
+		v="ctx-$f"
 		[ "$nb" -eq 1 ] || v="$v-b$b"
 		variants="$variants $v"
 	done
@@ -97,7 +97,7 @@ run() {
 		# shellcheck disable=SC2086
 		$pre "$A" run $common --poll-max-ns "$poll" \
 			--uring-ring context --aio-max-batch "$b" \
-			--ring-flags "$(echo "$f" | tr + ,)" ;;
+			--ring-flags "$f" ;;
 	own)
 		# shellcheck disable=SC2086
 		$pre "$A" run $common --poll-max-ns "$poll" --uring-ring own ;;
