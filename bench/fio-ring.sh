@@ -25,8 +25,9 @@
 # ring, "0": the default), OWN (1: include --uring-ring own), FIO (1:
 # include fio plain and batch), REPS (3), RUNTIME (2s), RAMP (500ms),
 # POLL (poll-max-ns, 0), PLACEMENT (irq-cpu), STRACE_RUNTIME (1s; 0 skips
-# the count), OUT (results/fio-ring-<time>: runs/, strace/,
-# summary.txt).
+# the count), OUT (results/fio-ring-<time>: runs/, strace/<variant>/
+# counts.json (calls per thread; the traces are removed), loadavg (at the
+# start and the end: the VM is shared), summary.txt).
 set -eu
 A=${1:?usage: fio-ring.sh AIOTUNE}
 file=${FILE:-build/fio-compare.dat}
@@ -108,6 +109,8 @@ run() {
 }
 
 mkdir -p "$out/runs"
+# The VM is shared: the load average goes into the summary, start and end.
+cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg"
 nv=$(echo $variants | wc -w)
 r=1
 while [ "$r" -le "$reps" ]; do
@@ -140,32 +143,48 @@ if [ "$st_runtime" != 0 ] && command -v strace >/dev/null 2>&1; then
 			pre=""
 		done
 	done
-elif [ "$st_runtime" != 0 ]; then
-	echo "fio-ring: strace is not installed: no system call counts" \
-		"(make deps)" >&2
-fi
-
-python3 - "$out" "$qds" "$variants" <<'EOF' | tee "$out/summary.txt"
-import collections, glob, json, os, re, statistics as st, sys
-
-out, qds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+	# The counts stay (strace/*/counts.json); the traces are large.
+	python3 - "$out/strace" <<'EOF'
+import collections, glob, json, os, re, sys
 line_re = re.compile(r"^([a-z_0-9]+)\(")
-
-
-def syscalls(d):
-    """(calls per I/O, top calls) of the thread with the most
-    io_uring_enter calls, or None."""
-    try:
-        run = json.load(open(os.path.join(d, "run.json")))
-    except (OSError, ValueError):
-        return None
-    best = None
+for d in glob.glob(os.path.join(sys.argv[1], "*")):
+    counts = {}
     for f in glob.glob(os.path.join(d, "t.*")):
         c = collections.Counter()
         for ln in open(f, errors="replace"):
             m = line_re.match(ln)
             if m:
                 c[m.group(1)] += 1
+        counts[os.path.basename(f)] = dict(c.most_common())
+        os.remove(f)
+    json.dump(counts, open(os.path.join(d, "counts.json"), "w"), indent=1)
+EOF
+elif [ "$st_runtime" != 0 ]; then
+	echo "fio-ring: strace is not installed: no system call counts" \
+		"(make deps)" >&2
+fi
+
+cut -d' ' -f1-3 /proc/loadavg >> "$out/loadavg"
+python3 - "$out" "$qds" "$variants" <<'EOF' | tee "$out/summary.txt"
+import collections, glob, json, os, re, statistics as st, sys
+
+out, qds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
+load = [ln.split() for ln in open(os.path.join(out, "loadavg"))]
+print("load average (1, 5, 15 min) at the start: %s, at the end: %s"
+      % (" ".join(load[0]), " ".join(load[-1])))
+
+
+def syscalls(d):
+    """(calls per I/O, top calls) of the thread with the most
+    io_uring_enter calls (strace/*/counts.json), or None."""
+    try:
+        run = json.load(open(os.path.join(d, "run.json")))
+        counts = json.load(open(os.path.join(d, "counts.json")))
+    except (OSError, ValueError):
+        return None
+    best = None
+    for c in counts.values():
+        c = collections.Counter(c)
         if best is None or c["io_uring_enter"] > best["io_uring_enter"]:
             best = c
     # aiotune: every I/O of the run (ramp 0, window, drain); fio with
