@@ -27,7 +27,11 @@
 # POLL (poll-max-ns, 0), PLACEMENT (irq-cpu), STRACE_RUNTIME (1s; 0 skips
 # the count), OUT (results/fio-ring-<time>: runs/, strace/<variant>/
 # counts.json (calls per thread; the traces are removed), loadavg (at the
-# start and the end: the VM is shared), summary.txt).
+# start and the end: the VM is shared), summary.txt). POOL: OUT
+# directories of earlier runs of the same variants whose runs join the
+# medians (their system call counts are not used), summary in
+# OUT/pooled.txt; SUMMARY_ONLY=1: no runs, only the summary of OUT (and
+# POOL), written again.
 set -eu
 A=${1:?usage: fio-ring.sh AIOTUNE}
 file=${FILE:-build/fio-compare.dat}
@@ -43,6 +47,8 @@ poll=${POLL:-0}
 placement=${PLACEMENT:-irq-cpu}
 st_runtime=${STRACE_RUNTIME:-1s}
 out=${OUT:-results/fio-ring-$(date +%Y%m%d-%H%M%S)}
+pool=${POOL:-}
+summary_only=${SUMMARY_ONLY:-0}
 
 command -v fio >/dev/null 2>&1 || {
 	echo "fio-ring: fio is not installed (make deps)" >&2; exit 1; }
@@ -108,9 +114,20 @@ run() {
 	esac
 }
 
-mkdir -p "$out/runs"
-# The VM is shared: the load average goes into the summary, start and end.
-cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg"
+for d in $pool; do
+	[ -d "$d/runs" ] || { echo "fio-ring: invalid POOL directory '$d':" \
+		"allowed OUT directories of earlier runs (with runs/)" >&2
+		exit 2; }
+done
+if [ "$summary_only" = 1 ]; then
+	[ -d "$out/runs" ] || { echo "fio-ring: SUMMARY_ONLY=1 needs OUT" \
+		"with runs/, not '$out'" >&2; exit 2; }
+	reps=0 st_runtime=0
+else
+	mkdir -p "$out/runs"
+	# The VM is shared: the load average, at the start and the end.
+	cut -d' ' -f1-3 /proc/loadavg > "$out/loadavg"
+fi
 nv=$(echo $variants | wc -w)
 r=1
 while [ "$r" -le "$reps" ]; do
@@ -164,14 +181,26 @@ elif [ "$st_runtime" != 0 ]; then
 		"(make deps)" >&2
 fi
 
-cut -d' ' -f1-3 /proc/loadavg >> "$out/loadavg"
-python3 - "$out" "$qds" "$variants" <<'EOF' | tee "$out/summary.txt"
+[ "$summary_only" = 1 ] || cut -d' ' -f1-3 /proc/loadavg >> "$out/loadavg"
+sum_file=summary.txt
+[ -z "$pool" ] || sum_file=pooled.txt
+python3 - "$out" "$qds" "$variants" "$pool" <<'EOF' | tee "$out/$sum_file"
 import collections, glob, json, os, re, statistics as st, sys
 
 out, qds, variants = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
-load = [ln.split() for ln in open(os.path.join(out, "loadavg"))]
-print("load average (1, 5, 15 min) at the start: %s, at the end: %s"
-      % (" ".join(load[0]), " ".join(load[-1])))
+dirs = [out] + sys.argv[4].split()
+for d in dirs:
+    try:
+        load = [ln.split() for ln in open(os.path.join(d, "loadavg"))]
+        print("%s: load average (1, 5, 15 min) at the start: %s, at the "
+              "end: %s" % (d, " ".join(load[0]), " ".join(load[-1])))
+    except (OSError, IndexError):
+        print(f"{d}: load average not recorded")
+
+
+def runs_of(v, qd):
+    return [json.load(open(f)) for d in dirs for f in
+            sorted(glob.glob(f"{d}/runs/{v}-qd{qd}-r*.json"))]
 
 
 def syscalls(d):
@@ -203,9 +232,7 @@ def med(xs):
 for qd in qds:
     rows = {}
     for v in variants:
-        runs = [json.load(open(f)) for f in
-                sorted(glob.glob(f"{out}/runs/{v}-qd{qd}-r*.json"))]
-        runs = [r for r in runs if r["result"]["ios"]]
+        runs = [r for r in runs_of(v, qd) if r["result"]["ios"]]
         if not runs:
             continue
         iops = [r["result"]["iops"] for r in runs]
@@ -243,8 +270,7 @@ for qd in qds:
     print("  stages (aiotune; p50 / p99 in us): held before submission |"
           " submit to reap | reaped to completed")
     for v in variants:
-        runs = [json.load(open(f)) for f in
-                sorted(glob.glob(f"{out}/runs/{v}-qd{qd}-r*.json"))]
+        runs = runs_of(v, qd)
         stg = [r["result"]["stages"] for r in runs
                if r["result"].get("stages")]
         if not stg:

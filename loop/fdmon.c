@@ -112,10 +112,14 @@ static const char *fdmon_default_name(void)
 /* ---- The io_uring monitor's ring setup flags --------------------------- */
 
 /*
- * "auto": the flag set that won make bench-fio's ring-flag comparison on
- * the development VM (README "The context ring", results/fio-compare-ref).
+ * "auto": defer, the flag set that did best in bench/fio-ring.sh on the
+ * development VM (results/ref/fio-ring-ref/run2/pooled.txt, 8 interleaved
+ * runs of each): at iodepth 1 the most IOPS (1.14x fio's best), the least
+ * CPU per I/O (0.91x) and the shortest p99 (0.34x) of the four sets; at
+ * iodepth 32 within the noise of the others (1.04x fio's IOPS, coop
+ * 1.16x). README "The context ring".
  */
-#define AIO_RING_AUTO AIO_RING_SINGLE
+#define AIO_RING_AUTO (AIO_RING_SINGLE | AIO_RING_DEFER)
 
 static const struct {
 	const char *name;
