@@ -35,6 +35,8 @@ static void usage(FILE *f)
 "  --engine LIST       --target LIST       --rw LIST\n"
 "  --guest-think LIST  virtio guest pause per request (5us, exp:5us)\n"
 "  --bs LIST           --frontend LIST     --fdmon LIST\n"
+"  --uring-ring LIST   --ring-flags LIST   io_uring engine: its ring, the\n"
+"                      context ring's setup flags\n"
 "  --runtime LIST      --ramp LIST         (defaults: those of aiotune run)\n"
 "  --accel A           QEMU points (--engine qemu...): auto, kvm, tcg\n"
 "                      (default auto; job files: accel in [global])\n"
