@@ -7,6 +7,9 @@
 #   make run        the quick simulated-NVMe sweep (see README)
 #   make reproduce  QEMU's 16-32 us finding, other devices, the real disk
 #   make deps       install the Debian packages aiotune needs
+#   make install    install under PREFIX (/usr/local), DESTDIR honoured;
+#                   make uninstall; make dist (source tarball); make deb
+#                   (Debian package in build/deb/); see dist/module.mk
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
@@ -42,6 +45,11 @@ CFLAGS ?= $(OPT) -g
 override CFLAGS += -std=gnu11 $(WARN) -pthread -D_GNU_SOURCE
 override CPPFLAGS += -I. -I$(BUILD) -MMD -MP
 LDFLAGS ?=
+
+# The installed tree (dist/module.mk); the binary looks for its data files
+# in DATADIR too (util/datadir.h), so it is compiled in.
+PREFIX ?= /usr/local
+DATADIR ?= $(PREFIX)/share/aiotune
 
 ifeq ($(SAN),asan)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
