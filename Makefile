@@ -98,6 +98,9 @@ TEST_HELPERS := tests/lib/helpers.c
 FUZZ_TARGETS :=
 FUZZ_LIB :=
 FUZZ_REPLAY :=
+# Data files the binary reads at run time, by their path in the tree
+# (util/datadir.h); make install copies them under DATADIR.
+INSTALL_DATA :=
 include $(wildcard */module.mk)
 
 LOOP_OBJS := $(LOOP_SRCS:%.c=$(BUILD)/%.o)
@@ -123,8 +126,9 @@ all: $(AIOTUNE) $(LIBLOOP)
 deps:
 	@scripts/deps.sh ensure && echo "aiotune: all packages present: $$(scripts/deps.sh list)"
 
+# NO_DEPS=1: never call apt-get (a package build: make deb's debian/rules).
 deps-ensure:
-	@scripts/deps.sh ensure
+	@$(if $(NO_DEPS),true,scripts/deps.sh ensure)
 
 $(BUILD)/config.h $(BUILD)/config.mk: scripts/configure.sh | deps-ensure
 	@mkdir -p $(BUILD)
