@@ -24,7 +24,8 @@ summary() {
 	"$bin" help | awk '/^commands:/ { on = 1; next } on && NF == 0 { exit }
 		on { n = $1; sub(/^ *[^ ]+ +/, ""); print n "\t" $0 }' |
 	while IFS='	' read -r name text; do
-		printf '.TP\n.B %s\n%s\n' "$name" "$(printf '%s\n' "$text" | esc)"
+		printf '.TP\n.B %s\n%s\n' "$(printf '%s\n' "$name" | esc)" \
+			"$(printf '%s\n' "$text" | esc)"
 	done
 }
 

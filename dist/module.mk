@@ -69,8 +69,9 @@ $(LIBLOOP_SO): $$(LOOP_PIC_OBJS)
 # Both are regenerated on every make (cheap) and replaced only when they
 # change, so PREFIX, LIBDIR, the version or the help text cannot go stale.
 $(PC_FILE): dist/libaioloop.pc.in $(BUILD)/config.mk FORCE
-	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
-		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' \
+		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
 		-e 's|@VERSION@|$(AIOTUNE_VERSION)|' \
 		-e 's|@REQUIRES@|$(strip $(AIOLOOP_REQUIRES))|' $< >$@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
