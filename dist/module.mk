@@ -147,5 +147,5 @@ deb:
 	@scripts/deps.sh ensure deb
 	@sh dist/deb.sh $(BUILD)/deb $(AIOTUNE_VERSION)
 
-check-deb:
+check-deb: deb
 	@sh tests/dist/deb-check.sh $(BUILD)/deb $(AIOTUNE_VERSION)

@@ -29,9 +29,12 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 dest=$tmp/dest
 pfx=/usr/local
+# Nothing of a make that runs this test (MAKEFLAGS: a package build's
+# PREFIX, LIBDIR) may reach this one: the default layout is checked.
 mk() {
-	make -s -C "$root" --no-print-directory BUILD="$BUILD" SAN="$SAN" \
-		DESTDIR="$dest" "$@" >"$tmp/make.log" 2>&1 ||
+	MAKEFLAGS= MFLAGS= make -s -C "$root" --no-print-directory \
+		BUILD="$BUILD" SAN="$SAN" PREFIX=$pfx DESTDIR="$dest" "$@" \
+		>"$tmp/make.log" 2>&1 ||
 		fail "make $*: $(tail -n 5 "$tmp/make.log")"
 }
 mk install
