@@ -122,22 +122,24 @@ uninstall:
 # The source tarball: HEAD's tree (git archive) plus GIT-REV, which
 # util/module.mk reads when there is no git, so --version still names the
 # revision. Uncommitted changes are not in it (make dist says so).
+# DIST_OUT: where the tarball goes (default $(BUILD)).
+DIST_OUT ?= $(BUILD)
 DIST_NAME = aiotune-$(AIOTUNE_VERSION)
-DIST_TAR = $(BUILD)/$(DIST_NAME).tar.gz
+DIST_TAR = $(DIST_OUT)/$(DIST_NAME).tar.gz
 dist:
 	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "aiotune: make" \
 		"dist needs a git checkout (this tree has GIT-REV: a" \
 		"tarball already)" >&2; exit 1; }
 	@git diff --quiet HEAD -- || echo "aiotune: make dist: uncommitted" \
 		"changes are not in the tarball (it is HEAD's tree)" >&2
-	@mkdir -p $(BUILD)/dist-tmp/$(DIST_NAME)
-	$(Q)git rev-parse --short HEAD >$(BUILD)/dist-tmp/$(DIST_NAME)/GIT-REV
+	@rm -rf $(DIST_OUT)/dist-tmp && mkdir -p $(DIST_OUT)/dist-tmp/$(DIST_NAME)
+	$(Q)git rev-parse --short HEAD >$(DIST_OUT)/dist-tmp/$(DIST_NAME)/GIT-REV
 	$(Q)git archive --format=tar --prefix=$(DIST_NAME)/ HEAD \
-		>$(BUILD)/dist-tmp/$(DIST_NAME).tar
-	$(Q)tar -C $(BUILD)/dist-tmp -rf $(BUILD)/dist-tmp/$(DIST_NAME).tar \
+		>$(DIST_OUT)/dist-tmp/$(DIST_NAME).tar
+	$(Q)tar -C $(DIST_OUT)/dist-tmp -rf $(DIST_OUT)/dist-tmp/$(DIST_NAME).tar \
 		$(DIST_NAME)/GIT-REV
-	$(Q)gzip -n -9 <$(BUILD)/dist-tmp/$(DIST_NAME).tar >$(DIST_TAR)
-	$(Q)rm -rf $(BUILD)/dist-tmp
+	$(Q)gzip -n -9 <$(DIST_OUT)/dist-tmp/$(DIST_NAME).tar >$(DIST_TAR)
+	$(Q)rm -rf $(DIST_OUT)/dist-tmp
 	@echo "aiotune: $(DIST_TAR)"
 
 # The Debian packages, built from the tarball of make dist (so the
