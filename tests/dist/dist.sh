@@ -9,8 +9,9 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 for t in git make cc tar; do
 	command -v $t >/dev/null 2>&1 || { echo "skip: no $t"; exit 77; }
 done
-git -C "$root" rev-parse --git-dir >/dev/null 2>&1 ||
-	{ echo "skip: not a git checkout"; exit 77; }
+# An unpacked tarball (a package build) may sit inside another checkout.
+top=$(git -C "$root" rev-parse --show-toplevel 2>/dev/null)
+[ "$top" = "$root" ] || { echo "skip: not a git checkout's top"; exit 77; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/aiotune-dist-XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }

@@ -29,11 +29,15 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 dest=$tmp/dest
 pfx=/usr/local
-# Nothing of a make that runs this test (MAKEFLAGS: a package build's
-# PREFIX, LIBDIR) may reach this one: the default layout is checked.
+# Nothing of a make that runs this test (a package build's PREFIX,
+# LIBDIR ...) may reach this one: the default layout, spelt out.
 mk() {
 	MAKEFLAGS= MFLAGS= make -s -C "$root" --no-print-directory \
-		BUILD="$BUILD" SAN="$SAN" PREFIX=$pfx DESTDIR="$dest" "$@" \
+		BUILD="$BUILD" SAN="$SAN" PREFIX=$pfx LIBDIR=$pfx/lib \
+		INCLUDEDIR=$pfx/include DATADIR=$pfx/share/aiotune \
+		MANDIR=$pfx/share/man PKGCONFIGDIR=$pfx/lib/pkgconfig \
+		BASHCOMPDIR=$pfx/share/bash-completion/completions \
+		DESTDIR="$dest" "$@" \
 		>"$tmp/make.log" 2>&1 ||
 		fail "make $*: $(tail -n 5 "$tmp/make.log")"
 }
