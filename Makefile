@@ -9,7 +9,8 @@
 #   make deps       install the Debian packages aiotune needs
 #   make install    install under PREFIX (/usr/local), DESTDIR honoured;
 #                   make uninstall; make dist (source tarball); make deb
-#                   (Debian package in build/deb/); see dist/module.mk
+#                   (Debian packages in build/deb/); make check-deb (build,
+#                   install, use and remove them); see dist/module.mk
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
