@@ -34,7 +34,8 @@ src=$tmp/x/$name
 [ "$(cat "$src/GIT-REV")" = "$rev" ] || fail "GIT-REV $(cat "$src/GIT-REV"), HEAD $rev"
 # No git above it: the revision can only come from GIT-REV.
 GIT_DIR=$tmp/no-git GIT_CEILING_DIRECTORIES=$tmp MAKEFLAGS= MFLAGS= \
-	make -s -C "$src" --no-print-directory NO_DEPS=1 build/util/version.o \
+	make -s -C "$src" --no-print-directory NO_DEPS=1 SAN= BUILD=build \
+	build/util/version.o \
 	>"$tmp/log" 2>&1 || fail "make in the tarball: $(tail -n 5 "$tmp/log")"
 grep -q "$rev" "$src/build/util/version.o" ||
 	fail "version.o does not carry $rev"
