@@ -66,12 +66,15 @@ $(LIBLOOP_SO): $$(LOOP_PIC_OBJS)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(AIOLOOP_SONAME) \
 		-o $@ $^ $(AIOLOOP_SO_LIBS)
 
+# A directory as the .pc writes it: under ${prefix} when it is.
+pc_rel = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
+
 # Both are regenerated on every make (cheap) and replaced only when they
 # change, so PREFIX, LIBDIR, the version or the help text cannot go stale.
 $(PC_FILE): dist/libaioloop.pc.in $(BUILD)/config.mk FORCE
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' \
-		-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
-		-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
+		-e 's|@LIBDIR@|$(call pc_rel,$(LIBDIR))|' \
+		-e 's|@INCLUDEDIR@|$(call pc_rel,$(INCLUDEDIR))|' \
 		-e 's|@VERSION@|$(AIOTUNE_VERSION)|' \
 		-e 's|@REQUIRES@|$(strip $(AIOLOOP_REQUIRES))|' $< >$@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
@@ -92,7 +95,8 @@ install: $(BUILD)/aiotune $(BUILD)/libaioloop.a $(LIBLOOP_SO) $(PC_FILE) \
 	$(Q)$(call inst,$(BUILD)/aiotune,$(DESTDIR)$(PREFIX)/bin/aiotune)
 	$(Q)for f in $(sort $(INSTALL_DATA)); do \
 		$(call inst,$$f,$(DESTDIR)$(DATADIR)/$$f) || exit 1; done
-	$(Q)$(INSTALL) -D -m 644 $(BUILD)/libaioloop.a $(DESTDIR)$(LIBDIR)/libaioloop.a
+	$(Q)$(INSTALL) -D -m 644 $(BUILD)/libaioloop.a \
+		$(DESTDIR)$(LIBDIR)/libaioloop.a
 	$(Q)$(INSTALL) -D -m 755 $(LIBLOOP_SO) \
 		$(DESTDIR)$(LIBDIR)/$(AIOLOOP_SOFILE)
 	$(Q)ln -sf $(AIOLOOP_SOFILE) \
@@ -113,9 +117,11 @@ uninstall:
 		$(addprefix $(DESTDIR)$(DATADIR)/,$(INSTALL_DATA)) \
 		$(addprefix $(DESTDIR)$(LIBDIR)/,libaioloop.a libaioloop.so \
 			$(AIOLOOP_SONAME) $(AIOLOOP_SOFILE)) \
-		$(addprefix $(DESTDIR)$(INCLUDEDIR)/aioloop/,$(AIOLOOP_HEADERS)) \
+		$(addprefix $(DESTDIR)$(INCLUDEDIR)/aioloop/, \
+			$(AIOLOOP_HEADERS)) \
 		$(DESTDIR)$(PKGCONFIGDIR)/libaioloop.pc \
-		$(DESTDIR)$(MANDIR)/man1/aiotune.1 $(DESTDIR)$(BASHCOMPDIR)/aiotune
+		$(DESTDIR)$(MANDIR)/man1/aiotune.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/aiotune
 	$(Q)for d in $(DESTDIR)$(DATADIR) $(DESTDIR)$(INCLUDEDIR)/aioloop; do \
 		[ ! -d $$d ] || find $$d -depth -type d -empty -delete; done
 
@@ -126,20 +132,21 @@ uninstall:
 DIST_OUT ?= $(BUILD)
 DIST_NAME = aiotune-$(AIOTUNE_VERSION)
 DIST_TAR = $(DIST_OUT)/$(DIST_NAME).tar.gz
+DIST_TMP = $(DIST_OUT)/dist-tmp
 dist:
 	@git rev-parse --git-dir >/dev/null 2>&1 || { echo "aiotune: make" \
 		"dist needs a git checkout (this tree has GIT-REV: a" \
 		"tarball already)" >&2; exit 1; }
 	@git diff --quiet HEAD -- || echo "aiotune: make dist: uncommitted" \
 		"changes are not in the tarball (it is HEAD's tree)" >&2
-	@rm -rf $(DIST_OUT)/dist-tmp && mkdir -p $(DIST_OUT)/dist-tmp/$(DIST_NAME)
-	$(Q)git rev-parse --short HEAD >$(DIST_OUT)/dist-tmp/$(DIST_NAME)/GIT-REV
+	@rm -rf $(DIST_TMP) && mkdir -p $(DIST_TMP)/$(DIST_NAME)
+	$(Q)git rev-parse --short HEAD >$(DIST_TMP)/$(DIST_NAME)/GIT-REV
 	$(Q)git archive --format=tar --prefix=$(DIST_NAME)/ HEAD \
-		>$(DIST_OUT)/dist-tmp/$(DIST_NAME).tar
-	$(Q)tar -C $(DIST_OUT)/dist-tmp -rf $(DIST_OUT)/dist-tmp/$(DIST_NAME).tar \
+		>$(DIST_TMP)/$(DIST_NAME).tar
+	$(Q)tar -C $(DIST_TMP) -rf $(DIST_TMP)/$(DIST_NAME).tar \
 		$(DIST_NAME)/GIT-REV
-	$(Q)gzip -n -9 <$(DIST_OUT)/dist-tmp/$(DIST_NAME).tar >$(DIST_TAR)
-	$(Q)rm -rf $(DIST_OUT)/dist-tmp
+	$(Q)gzip -n -9 <$(DIST_TMP)/$(DIST_NAME).tar >$(DIST_TAR)
+	$(Q)rm -rf $(DIST_TMP)
 	@echo "aiotune: $(DIST_TAR)"
 
 # The Debian packages, built from the tarball of make dist (so the

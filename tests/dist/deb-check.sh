@@ -19,7 +19,8 @@ set -u
 out=${1:?OUTDIR} version=${2:?VERSION}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 command -v dpkg >/dev/null 2>&1 || { echo "skip: no dpkg"; exit 77; }
-[ "$(id -u)" -eq 0 ] || { echo "skip: installing a package needs root"; exit 77; }
+[ "$(id -u)" -eq 0 ] ||
+	{ echo "skip: installing a package needs root"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 pkgs="aiotune libaioloop0 libaioloop-dev"
 for p in $pkgs; do
@@ -44,14 +45,15 @@ trap 'exit 1' INT TERM
 
 echo "== packages"
 for f in $debs; do
-	echo "$(basename "$f"): $(dpkg-deb -f "$f" Package Version Architecture |
-		tr '\n' ' ')"
+	echo "$(basename "$f"): $(dpkg-deb -f "$f" Package Version \
+		Architecture | tr '\n' ' ')"
 	echo "  Depends: $(dpkg-deb -f "$f" Depends)"
 done
 dep=$(dpkg-deb -f "$out/aiotune_${version}_$arch.deb" Depends)
 for d in liburing2 libaio1 libnuma1 libhwloc15 libglib2.0-0 libjansson4 \
 	 libinih1 fio gnuplot; do
-	echo "$dep" | grep -q "\b$d\b" || fail "aiotune's Depends lacks $d: $dep"
+	echo "$dep" | grep -q "\b$d\b" ||
+		fail "aiotune's Depends lacks $d: $dep"
 done
 
 echo "== dpkg -i"
@@ -79,10 +81,12 @@ head -n 3 "$tmp/man"
 aiotune sweep --job sweep/jobs/quick.ini --dry-run >"$tmp/o" 2>&1 ||
 	fail "dry run: $(cat "$tmp/o")"
 head -n 1 "$tmp/o"
-aiotune plot --output "$tmp/fig" --format svg "$root/results/ref/example-quick" \
-	>"$tmp/o" 2>&1 || fail "plot: $(cat "$tmp/o")"
+aiotune plot --output "$tmp/fig" --format svg \
+	"$root/results/ref/example-quick" >"$tmp/o" 2>&1 ||
+	fail "plot: $(cat "$tmp/o")"
 [ -s "$tmp/fig/iops.svg" ] || fail "plot drew nothing"
-echo "plot: $(ls "$tmp/fig" | grep -c svg) figures from /usr/share/aiotune/plots"
+echo "plot: $(ls "$tmp/fig" | grep -c svg) figures" \
+	"from /usr/share/aiotune/plots"
 [ -f /usr/share/bash-completion/completions/aiotune ] || fail "no completion"
 cat >"$tmp/prog.c" <<'EOC'
 #include <stdio.h>

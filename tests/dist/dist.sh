@@ -17,7 +17,8 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
 
 MAKEFLAGS= MFLAGS= make -s -C "$root" --no-print-directory NO_DEPS=1 \
-	DIST_OUT="$tmp" dist >"$tmp/log" 2>&1 || fail "make dist: $(cat "$tmp/log")"
+	DIST_OUT="$tmp" dist >"$tmp/log" 2>&1 ||
+	fail "make dist: $(cat "$tmp/log")"
 tarball=$(ls "$tmp"/aiotune-*.tar.gz) || fail "no tarball in $tmp"
 name=$(basename "$tarball" .tar.gz)
 echo "$name" | grep -q '^aiotune-[0-9][0-9.]*$' || fail "tarball name $name"
@@ -31,7 +32,8 @@ grep -q "^$name/build/" "$tmp/list" && fail "build/ in the tarball"
 rev=$(git -C "$root" rev-parse --short HEAD)
 mkdir "$tmp/x" && tar -C "$tmp/x" -xzf "$tarball" || fail "tar -x"
 src=$tmp/x/$name
-[ "$(cat "$src/GIT-REV")" = "$rev" ] || fail "GIT-REV $(cat "$src/GIT-REV"), HEAD $rev"
+[ "$(cat "$src/GIT-REV")" = "$rev" ] ||
+	fail "GIT-REV $(cat "$src/GIT-REV"), HEAD $rev"
 # No git above it: the revision can only come from GIT-REV.
 GIT_DIR=$tmp/no-git GIT_CEILING_DIRECTORIES=$tmp MAKEFLAGS= MFLAGS= \
 	make -s -C "$src" --no-print-directory NO_DEPS=1 SAN= BUILD=build \
@@ -39,5 +41,6 @@ GIT_DIR=$tmp/no-git GIT_CEILING_DIRECTORIES=$tmp MAKEFLAGS= MFLAGS= \
 	>"$tmp/log" 2>&1 || fail "make in the tarball: $(tail -n 5 "$tmp/log")"
 grep -q "$rev" "$src/build/util/version.o" ||
 	fail "version.o does not carry $rev"
-grep -q "$rev" "$src/build/util/git-rev" || fail "git-rev stamp: $(cat "$src/build/util/git-rev")"
+grep -q "$rev" "$src/build/util/git-rev" ||
+	fail "git-rev stamp: $(cat "$src/build/util/git-rev")"
 echo "dist: $name.tar.gz, $(wc -l <"$tmp/list") entries, git $rev"
