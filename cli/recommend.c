@@ -83,6 +83,7 @@ static int cmd_recommend(int argc, char **argv)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
+			free(set);
 			return 0;
 		} else if (!strcmp(a, "--markdown")) {
 			md = true;

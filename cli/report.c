@@ -219,6 +219,7 @@ static int cmd_report(int argc, char **argv)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
+			free(set);
 			return 0;
 		} else if (!strcmp(a, "--format")) {
 			if (!v || (strcmp(v, "html") && strcmp(v, "md") &&

@@ -15,6 +15,7 @@
 #include "results/atomic.h"
 #include "results/fleet.h"
 #include "results/runjson.h"
+#include "util/datadir.h"
 #include "util/spawn.h"
 #include "workloads/fio-cmd.h"
 
@@ -29,32 +30,18 @@ static bool has_script(const char *dir)
 
 int plot_scripts_dir(char *buf, size_t size)
 {
-	static const char *const rel[] = { "/../plots", "/../../plots",
-					   "/../share/aiotune/plots" };
 	const char *env = getenv("AIOTUNE_PLOTS");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char *slash;
 
 	if (env && *env) {
 		snprintf(buf, size, "%s", env);
 		return has_script(buf) ? 0 : -ENOENT;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(buf, size, "%s%s", exe, rel[i]);
-			if (has_script(buf))
-				return 0;
-		}
-	}
-	snprintf(buf, size, "plots");
-	return has_script(buf) ? 0 : -ENOENT;
+	if (util_data_find("plots/iops.gp", buf, size))
+		return -ENOENT;
+	slash = strrchr(buf, '/');
+	*slash = '\0';
+	return 0;
 }
 
 /* A curve title for a data block (gnuplot reads it with columnheader). */

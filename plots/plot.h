@@ -36,8 +36,9 @@ struct plot_out {
 
 /*
  * Find the directory holding the gnuplot scripts: $AIOTUNE_PLOTS, then
- * plots/ next to the aiotune binary's build directory, then ./plots.
- * 0 or -ENOENT.
+ * plots/ as a data file (util/datadir.h: the source tree above the
+ * binary's build directory, the installed share/aiotune/plots, the
+ * compiled-in data directory, ./plots). 0 or -ENOENT.
  */
 int plot_scripts_dir(char *buf, size_t size);
 
