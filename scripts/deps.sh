@@ -7,10 +7,11 @@ set -u
 
 # clang and libclang-rt-dev (libclang_rt.fuzzer, which clang-14 only
 # recommends) build the fuzz targets: make fuzz, the last stage of make test.
+# ansible-core runs `aiotune fleet` (fleet/playbook.yml) and its test.
 PKGS="build-essential pkg-config liburing-dev libaio-dev libnuma-dev \
 libhwloc-dev hwloc-nox libglib2.0-dev libjansson-dev libinih-dev \
 gnuplot-nox fio spin python3 qemu-system-x86 qemu-system-data busybox-static \
-cpio xz-utils libuv1-dev libevent-dev libev-dev clang libclang-rt-dev"
+cpio xz-utils libuv1-dev libevent-dev libev-dev clang libclang-rt-dev ansible-core"
 
 missing() {
 	for p in $PKGS; do
