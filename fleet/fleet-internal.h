@@ -47,6 +47,7 @@ struct fl_fleet {
 	const struct fl_opts *o;
 
 	char name[64];
+	char name_given[64];          /* the name the sweep plan was given */
 	uint64_t seed;
 	char dir[PATH_MAX];           /* the fleet's directory */
 	char inventory[PATH_MAX];     /* absolute */

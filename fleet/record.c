@@ -181,6 +181,9 @@ int fl_record_read(struct fl_fleet *f)
 			"command_line, seed or hosts missing", path);
 	else
 		ret = 0;
+	if (!ret && (!f->name[0] || strpbrk(f->name, "/ \t")))
+		ret = fl_fail(f, -EINVAL, "%s: invalid name '%s'", path,
+			      f->name);
 	if (!ret) {
 		f->seed = (uint64_t)json_integer_value(json_object_get(j,
 								       "seed"));

@@ -392,6 +392,21 @@ int fl_fleet_run(struct fl_fleet *f, struct fl_outcome *out, char *err,
 	memset(out, 0, sizeof(*out));
 	out->dir = f->dir;
 	catch_signals();
+	/* The hosts of this attempt are pending until they end again. */
+	for (size_t i = 0; i < f->nhosts; i++) {
+		struct fl_host *h = &f->hosts[i];
+
+		if (!h->run)
+			continue;
+		h->status = FL_PENDING;
+		h->reason[0] = h->finished[0] = '\0';
+		h->elapsed_s = 0;
+	}
+	ret = fl_record_write(f);
+	if (ret) {
+		snprintf(err, errlen, "%s", f->err);
+		return ret;
+	}
 	ret = make_source(f, source, sizeof(source));
 	if (!ret)
 		ret = write_vars(f, source);

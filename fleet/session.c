@@ -83,6 +83,11 @@ static int plan_job(struct fl_fleet *f, const char *job, const char *name,
 	char err[2048];
 	int ret;
 
+	if (name == f->name) {
+		/* A resume's: f->name is rewritten below. */
+		snprintf(f->name_given, sizeof(f->name_given), "%s", name);
+		name = f->name_given;
+	}
 	f->sweep_opts.job_path = job;
 	f->sweep_opts.name = name;
 	f->sweep_opts.seed = seed;
