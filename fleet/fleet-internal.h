@@ -41,6 +41,7 @@ struct fl_host {
 	char workdir[PATH_MAX];       /* aiotune_workdir or the default */
 	char connection[32];          /* ansible_connection, "" default */
 	bool deps;                    /* aiotune_deps */
+	char make_args[256];          /* aiotune_make_args */
 };
 
 struct fl_fleet {

@@ -145,6 +145,8 @@ static int host_vars(struct fl_fleet *f, struct fl_host *h, json_t *vars)
 		return fl_fail(f, -EINVAL, "%s: host %s: invalid value '%s' "
 			       "for aiotune_deps: allowed true, false",
 			       f->inventory, h->name, v);
+	var_text(vars, "aiotune_make_args", h->make_args,
+		 sizeof(h->make_args));
 	var_text(vars, "ansible_connection", h->connection,
 		 sizeof(h->connection));
 	return 0;

@@ -1,0 +1,6 @@
+# tests/fleet/: `aiotune fleet` through the real ansible-playbook on hosts
+# of Ansible's local connection: failure, resume (fleet-local.sh), a host
+# building the source tarball (fleet-source.sh), --dry-run and the refused
+# command lines (fleet-args.sh).
+SH_TESTS += tests/fleet/fleet-local.sh tests/fleet/fleet-source.sh \
+	tests/fleet/fleet-args.sh
