@@ -22,7 +22,7 @@ D=$tmp/fleet
 	>"$tmp/out" 2>"$tmp/err" &
 pid=$!
 i1=
-for _ in $(seq 1 200); do
+for _ in $(seq 1 120); do
 	[ -f "$D/fleet.json" ] &&
 		i1=$(jget "$D/fleet.json" 'j["hosts"][0]["status"]' 2>/dev/null)
 	[ "$i1" = ok ] && break
