@@ -83,12 +83,13 @@ size_t fl_fleet_to_run(const struct fl_fleet *f);
 /*
  * Make the fleet's directory this process's: a new fleet's (refused
  * unless new or empty) gets job.ini and fleet.json with every host
- * pending; a resume's is claimed as it is. Then the source tarball.
+ * pending; a resume's is claimed as it is.
  */
 int fl_fleet_start(struct fl_fleet *f, char *err, size_t errlen);
 /*
- * Run ansible-playbook on the planned hosts, recording each host's
- * outcome in fleet.json as it comes. 0 with *out filled (failed hosts
+ * Make the source tarball (when a host builds it) and run
+ * ansible-playbook on the planned hosts, recording each host's outcome
+ * in fleet.json as it comes. 0 with *out filled (failed hosts
  * are in out, not errors), or -errno when the fleet cannot go on.
  */
 int fl_fleet_run(struct fl_fleet *f, struct fl_outcome *out, char *err,

@@ -16,7 +16,7 @@ static void print_host(const struct fl_fleet *f, const struct fl_host *h,
 	char bin[PATH_MAX + 32];
 
 	fprintf(out, "\nhost %s (%s connection): in %s\n", h->name,
-		h->connection[0] ? h->connection : "ssh", w);
+		h->connection[0] ? h->connection : "Ansible's default", w);
 	if (!strcmp(h->install, "source")) {
 		fprintf(out, "  copy   %s/.fleet/source.tar.gz (of %s) to "
 			"%s/aiotune-src.tar.gz\n", f->dir, f->srcdir, w);

@@ -343,7 +343,8 @@ static void no_status(struct fl_fleet *f, struct fl_host *h, int status)
 static int play(struct fl_fleet *f, int *status)
 {
 	char limit[PATH_MAX], vars[PATH_MAX], tree[PATH_MAX], lim[PATH_MAX + 1];
-	char evars[PATH_MAX + 1], stamp[32], rel[64];
+	char evars[PATH_MAX + 1], stamp[32], rel[64], callbacks[256];
+	const char *cb;
 	time_t t = time(NULL);
 	struct tm tm;
 	int ret;
@@ -358,8 +359,17 @@ static int play(struct fl_fleet *f, int *status)
 		return ret;
 	snprintf(lim, sizeof(lim), "@%s", limit);
 	snprintf(evars, sizeof(evars), "@%s", vars);
-	/* The tree callback keeps each host's last result (no_status). */
-	setenv("ANSIBLE_CALLBACKS_ENABLED", "tree", 1);
+	/*
+	 * The tree callback keeps each host's last result (no_status),
+	 * besides the callbacks the user's environment enables.
+	 */
+	cb = getenv("ANSIBLE_CALLBACKS_ENABLED");
+	if (cb && *cb && !strstr(cb, "tree")) {
+		snprintf(callbacks, sizeof(callbacks), "%.200s,tree", cb);
+		setenv("ANSIBLE_CALLBACKS_ENABLED", callbacks, 1);
+	} else if (!cb || !*cb) {
+		setenv("ANSIBLE_CALLBACKS_ENABLED", "tree", 1);
+	}
 	setenv("ANSIBLE_CALLBACK_TREE_DIR", tree, 1);
 	{
 		char *argv[] = { "ansible-playbook", "-i", f->inventory,
