@@ -119,8 +119,9 @@ static void parse_args(struct fl_opts *o, bool *dry_run, int argc,
 		for (size_t k = 0; k < ARRAY_SIZE(value_flags); k++)
 			known |= !strcmp(flag, value_flags[k]);
 		if (!known)
-			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for fleet: "
-				"'aiotune fleet --help' lists them", flag);
+			cli_die(CLI_EXIT_USAGE, "unknown option '%s' for "
+				"fleet: 'aiotune fleet --help' lists them",
+				flag);
 		if (!val) {
 			if (i + 1 >= argc)
 				cli_bad_value(flag, NULL, "a value after the "
@@ -144,8 +145,8 @@ static void parse_args(struct fl_opts *o, bool *dry_run, int argc,
 		cli_die(CLI_EXIT_USAGE, "missing --inventory FILE: the Ansible "
 			"inventory of the hosts (or --resume DIR)");
 	if (!o->job_path)
-		cli_die(CLI_EXIT_USAGE, "missing --job FILE: the sweep job file "
-			"every host runs");
+		cli_die(CLI_EXIT_USAGE, "missing --job FILE: the sweep job "
+			"file every host runs");
 }
 
 /* Exit status 2 for input the fleet refused (fleet.h), 1 otherwise. */

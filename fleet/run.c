@@ -377,8 +377,9 @@ static int play(struct fl_fleet *f, int *status)
 				 NULL };
 		fprintf(stderr, "fleet: ansible-playbook on %zu host(s); its "
 			"output: %s\n", fl_fleet_to_run(f), f->log);
-		ret = util_spawn_watch(argv, f->log, f->log, FL_RUN_NS, &stop_signal,
-				       FL_TICK_MS, scan, f, status);
+		ret = util_spawn_watch(argv, f->log, f->log, FL_RUN_NS,
+				       &stop_signal, FL_TICK_MS, scan, f,
+				       status);
 	}
 	if (ret == -ENOENT)
 		return fl_fail(f, ret, "ansible-playbook is not installed (not "

@@ -76,12 +76,12 @@ static void child_redirect(int report, int to, const char *path, int flags)
 
 /*
  * The child: its own process group, stdin from /dev/null, stdout and
- * stderr to the files (one file when both are the same path), no blocked signals, default INT/TERM/PIPE, and
- * SIGKILL when the parent dies (PR_SET_PDEATHSIG): a sweep killed
- * outright leaves no run behind to write into its directory. If the
- * parent died before that was set, the child never starts. (The kernel
- * sends it when the thread that forked ends: callers spawn from the
- * thread that waits.)
+ * stderr to the files (one file when both are the same path), no
+ * blocked signals, default INT/TERM/PIPE, and SIGKILL when the parent
+ * dies (PR_SET_PDEATHSIG): a sweep killed outright leaves no run behind
+ * to write into its directory. If the parent died before that was set,
+ * the child never starts. (The kernel sends it when the thread that
+ * forked ends: callers spawn from the thread that waits.)
  */
 static void child(char *const argv[], const char *exe, const char *out_path,
 		  const char *err_path, pid_t parent, int report)
