@@ -23,8 +23,9 @@ static void print_host(const struct fl_fleet *f, const struct fl_host *h,
 		fprintf(out, "  run    tar -xzf aiotune-src.tar.gz -C src\n");
 		if (h->deps)
 			fprintf(out, "  run    sh scripts/deps.sh ensure\n");
-		fprintf(out, "  run    make -j\"$(nproc)\"%s%s%s "
-			"build/aiotune\n", h->deps ? "" : " NO_DEPS=1",
+		fprintf(out, "  run    make -j\"$(nproc)\"%s%s%s SAN= "
+			"BUILD=build build/aiotune\n",
+			h->deps ? "" : " NO_DEPS=1",
 			h->make_args[0] ? " " : "", h->make_args);
 		snprintf(bin, sizeof(bin), "%s/src/build/aiotune", w);
 	} else if (!strcmp(h->install, "binary")) {

@@ -22,7 +22,7 @@ cat "$tmp/out"
 grep -q "2 host(s)" "$tmp/out" || fail "no host count"
 grep -q "^host d1 (local connection): in $tmp/w1" "$tmp/out" || fail "no d1"
 grep -q "^host d2 (local connection): in $tmp/w2" "$tmp/out" || fail "no d2"
-grep -q "make -j.*NO_DEPS=1 build/aiotune" "$tmp/out" || fail "d1 builds nothing"
+grep -q "make -j.*NO_DEPS=1 SAN= BUILD=build build/aiotune" "$tmp/out" || fail "d1 builds nothing"
 grep -q "$tmp/w1/src/build/aiotune sweep --job $tmp/w1/job.ini --seed 5 --name tiny --output $tmp/w1/results" "$tmp/out" ||
 	fail "d1's sweep command"
 grep -q "copy .*aiotune to $tmp/w2/aiotune" "$tmp/out" || fail "d2's copy"

@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 unset AIOTUNE_RUN_CMD
 # Hosts of the local connection inherit this environment: their builds
 # are not part of the make that runs the tests (its jobserver, CI=true).
-unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CI WERROR
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES CI WERROR SAN BUILD
 if ! command -v ansible-playbook >/dev/null 2>&1; then
 	if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
