@@ -93,7 +93,7 @@ static int run_quiet(struct fl_fleet *f, char *const argv[],
 /* DIR/.fleet/source.tar.gz: the source tree (fleet/source-tarball.sh). */
 static int make_source(struct fl_fleet *f, char *out, size_t size)
 {
-	char script[PATH_MAX];
+	char script[PATH_MAX], *dir;
 	int ret;
 
 	out[0] = '\0';
@@ -101,9 +101,14 @@ static int make_source(struct fl_fleet *f, char *out, size_t size)
 		return 0;
 	if (util_data_find("fleet/source-tarball.sh", script, sizeof(script)))
 		return fl_fail(f, -ENOENT, "fleet/source-tarball.sh not found");
-	ret = fl_path(f, FL_SIDE_DIR "/source.tar.gz", out, size);
+	/* Absolute: the script works in the source tree. */
+	dir = realpath(f->dir, NULL);
+	if (!dir)
+		return fl_fail(f, -errno, "%s: %s", f->dir, strerror(errno));
+	ret = res_join(out, size, dir, FL_SIDE_DIR "/source.tar.gz");
+	free(dir);
 	if (ret)
-		return ret;
+		return fl_fail(f, ret, "%s: too long", f->dir);
 	{
 		char *argv[] = { "sh", script, f->srcdir, out, NULL };
 

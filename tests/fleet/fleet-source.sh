@@ -16,11 +16,16 @@ b1 aiotune_workdir=$tmp/w1 aiotune_make_args=OPT=-O0
 [fleet:vars]
 ansible_connection=local
 aiotune_deps=false" >"$tmp/inv"
-D=$tmp/fleet
-"$A" fleet --inventory "$tmp/inv" --job "$tmp/job.ini" --seed 9 \
-	--output "$D" >"$tmp/out" 2>"$tmp/err" ||
-	fail "exit $?: $(cat "$tmp/err"; tail -n 30 "$D"/.fleet/ansible-*.log)"
+# From another directory, into the default results/fleet-NAME-<time>/.
+mkdir "$tmp/cwd"
+(cd "$tmp/cwd" && "$A" fleet --inventory ../inv --job ../job.ini --seed 9) \
+	>"$tmp/out" 2>"$tmp/err" ||
+	fail "exit $?: $(cat "$tmp/err"; tail -n 30 "$tmp"/cwd/results/*/.fleet/ansible-*.log)"
 cat "$tmp/out"
+D=$(echo "$tmp"/cwd/results/fleet-tiny-2*)
+[ -d "$D" ] || fail "no results/fleet-tiny-<time>/ in the current directory"
+[ "$(tail -n 1 "$tmp/out")" = "results/${D##*/results/}" ] ||
+	fail "the summary does not end with the fleet's directory"
 J=$D/fleet.json
 [ "$(jget "$J" '[(h["status"], h["install"]) for h in j["hosts"]]')" = \
 	"[('ok', 'source')]" ] || fail "$(cat "$J")"
