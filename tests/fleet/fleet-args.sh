@@ -7,7 +7,9 @@
 # written: missing or unknown flags, bad values, an inventory Ansible
 # cannot read or a bad aiotune_* variable in it, a pattern that matches
 # no host, a job file that is not one, an --output that is not empty,
-# --resume of a directory that is no fleet's or with flags it keeps.
+# --resume of a directory that is no fleet's or with flags it keeps. A
+# host Ansible cannot reach (ssh to a closed port) is failed with
+# Ansible's message as its reason.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
@@ -73,4 +75,17 @@ rmdir "$tmp/notfleet" || fail "--resume of no fleet wrote into it"
 refused "--resume DIR and --job" --resume "$tmp/full" --job "$tmp/job.ini"
 refused "--resume DIR and --seed" --resume "$tmp/full" --seed 3
 refused "--resume DIR and --output" --resume "$tmp/full" --output "$tmp/o"
+
+if command -v ssh >/dev/null 2>&1; then
+	echo "u1 ansible_host=127.0.0.1 ansible_port=1 aiotune_install=binary aiotune_workdir=$tmp/wu" >"$tmp/un.ini"
+	"$A" fleet --inventory "$tmp/un.ini" --job "$tmp/job.ini" \
+		--output "$tmp/un" >"$tmp/out" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || fail "unreachable host: exit $rc: $(cat "$tmp/out")"
+	reason=$(jget "$tmp/un/fleet.json" 'j["hosts"][0]["status"] + " " + j["hosts"][0]["reason"]')
+	case $reason in
+	"failed unreachable: "*"127.0.0.1 port 1"*) ;;
+	*) fail "unreachable host: '$reason'" ;;
+	esac
+fi
 echo "ok"
