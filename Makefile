@@ -127,7 +127,8 @@ all: $(AIOTUNE) $(LIBLOOP)
 deps:
 	@scripts/deps.sh ensure && echo "aiotune: all packages present: $$(scripts/deps.sh list)"
 
-# NO_DEPS=1: never call apt-get (a package build: make deb's debian/rules).
+# NO_DEPS=1: never call apt-get: a package build (make deb's debian/rules)
+# or a fleet host told the packages are there (aiotune_deps=false).
 deps-ensure:
 	@$(if $(NO_DEPS),true,scripts/deps.sh ensure)
 

@@ -10,11 +10,12 @@ set -u
 # clang and libclang-rt-dev (libclang_rt.fuzzer, which clang-14 only
 # recommends) build the fuzz targets: make fuzz, the last stage of make test.
 # chromium renders the report headless (tests/sweep/report-chromium.sh).
+# ansible-core runs `aiotune fleet` (fleet/playbook.yml) and its tests.
 PKGS="build-essential pkg-config liburing-dev libaio-dev libnuma-dev \
 libhwloc-dev hwloc-nox libglib2.0-dev libjansson-dev libinih-dev \
 gnuplot-nox fio spin python3 qemu-system-x86 qemu-system-data busybox-static \
 cpio xz-utils libuv1-dev libevent-dev libev-dev clang libclang-rt-dev \
-chromium"
+chromium ansible-core"
 
 # make deb: debian/control's Build-Depends and dpkg-buildpackage's tools.
 DEB_PKGS="build-essential debhelper dpkg-dev fakeroot groff-base pkg-config \

@@ -59,7 +59,8 @@ mk install
 		echo "$pfx/$f"
 	done
 	( cd "$root" && ls plots/*.gp sweep/jobs/*.ini sweep/jobs/*/*.ini \
-		scripts/qemu-guest.sh qemu/guest-init.sh ) |
+		scripts/qemu-guest.sh qemu/guest-init.sh \
+		fleet/playbook.yml fleet/source-tarball.sh ) |
 		sed "s|^|$pfx/share/aiotune/|"
 } | sort >"$tmp/want"
 missing=$(comm -23 "$tmp/want" "$tmp/files")
