@@ -7,6 +7,10 @@
 #   make run        the quick simulated-NVMe sweep (see README)
 #   make reproduce  QEMU's 16-32 us finding, other devices, the real disk
 #   make deps       install the Debian packages aiotune needs
+#   make install    install under PREFIX (/usr/local), DESTDIR honoured;
+#                   make uninstall; make dist (source tarball); make deb
+#                   (Debian packages in build/deb/); make check-deb (build,
+#                   install, use and remove them); see dist/module.mk
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
@@ -43,6 +47,11 @@ CFLAGS ?= $(OPT) -g
 override CFLAGS += -std=gnu11 $(WARN) -pthread -D_GNU_SOURCE
 override CPPFLAGS += -I. -I$(BUILD) -MMD -MP
 LDFLAGS ?=
+
+# The installed tree (dist/module.mk); the binary looks for its data files
+# in DATADIR too (util/datadir.h), so it is compiled in.
+PREFIX ?= /usr/local
+DATADIR ?= $(PREFIX)/share/aiotune
 
 ifeq ($(SAN),asan)
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -91,6 +100,9 @@ TEST_HELPERS := tests/lib/helpers.c
 FUZZ_TARGETS :=
 FUZZ_LIB :=
 FUZZ_REPLAY :=
+# Data files the binary reads at run time, by their path in the tree
+# (util/datadir.h); make install copies them under DATADIR.
+INSTALL_DATA :=
 include $(wildcard */module.mk)
 
 LOOP_OBJS := $(LOOP_SRCS:%.c=$(BUILD)/%.o)
@@ -116,8 +128,10 @@ all: $(AIOTUNE) $(LIBLOOP)
 deps:
 	@scripts/deps.sh ensure && echo "aiotune: all packages present: $$(scripts/deps.sh list)"
 
+# NO_DEPS=1: never call apt-get: a package build (make deb's debian/rules)
+# or a fleet host told the packages are there (aiotune_deps=false).
 deps-ensure:
-	@scripts/deps.sh ensure
+	@$(if $(NO_DEPS),true,scripts/deps.sh ensure)
 
 $(BUILD)/config.h $(BUILD)/config.mk: scripts/configure.sh | deps-ensure
 	@mkdir -p $(BUILD)

@@ -1,7 +1,14 @@
 #!/bin/sh
 # fio-compare.sh AIOTUNE: aiotune against fio, the peer, on one file:
-# 4 KiB random reads with O_DIRECT at iodepth 1 and 32, io_uring and
-# linux-aio. aiotune sweeps poll-max-ns (0 .. 128k) and recommends a
+# 4 KiB random reads with O_DIRECT at iodepth 1 and 32, in two parts.
+#
+# 1. bench/fio-ring.sh: aiotune's io_uring engine on the context ring
+# (one run per ring flag set, and per aio-max-batch in BATCHES) and on its
+# own ring beside fio plain and batch, interleaved, medians, with system
+# calls per I/O and latency stages (OUT/ring/summary.txt). RING=0 skips
+# it; its settings (FLAGS, BATCHES, RING_REPS: REPS, ...) pass through.
+#
+# 2. The sweep: aiotune sweeps poll-max-ns (0 .. 128k) and recommends a
 # window; fio runs the same workloads (plain: one request per system
 # call; batch: up to iodepth per call, as the event loop does; and
 # io_uring with sqthread_poll); `aiotune recommend` then prints one line per workload
@@ -44,6 +51,12 @@ fi
 
 grid="--target $file --iodepth 1,32 --runtime $runtime --ramp $ramp
 	--repetitions $reps --placement $placement"
+if [ "${RING:-1}" != 0 ]; then
+	echo "== the context ring and its own, beside fio plain and batch =="
+	REPS=${RING_REPS:-$reps} FILE=$file OUT="$out/ring" \
+		PLACEMENT=$placement sh "$(dirname "$0")/fio-ring.sh" "$A"
+	echo
+fi
 echo "== aiotune sweep (io_uring, linux-aio; poll-max-ns 0..128k) =="
 # shellcheck disable=SC2086
 "$A" sweep --engine io_uring,linux-aio --poll-max-ns 0,16k,32k,64k,128k \
@@ -59,4 +72,4 @@ grep '^Recommendation' "$out/recommend.txt"
 echo
 sed -n '/^fio baseline/,$p' "$out/recommend.txt"
 echo
-echo "results: $out (aiotune/, fio/, recommend.txt, figures/)"
+echo "results: $out (ring/, aiotune/, fio/, recommend.txt, figures/)"

@@ -14,6 +14,7 @@ extern const struct cli_cmd cli_cmd_simulate;
 extern const struct cli_cmd cli_cmd_import_fio;
 extern const struct cli_cmd cli_cmd_fio;
 extern const struct cli_cmd cli_cmd_fio_run;
+extern const struct cli_cmd cli_cmd_fleet;
 
 const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_version,
@@ -26,6 +27,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cli_cmd_simulate,
 	&cli_cmd_fio,
 	&cli_cmd_fio_run,
+	&cli_cmd_fleet,
 	&cli_cmd_import_fio,
 	NULL,
 };

@@ -10,7 +10,9 @@ static void usage(FILE *f)
 	for (size_t i = 0; cli_commands[i]; i++)
 		fprintf(f, "  %-12s %s\n", cli_commands[i]->name,
 			cli_commands[i]->summary);
-	fprintf(f, "\n'aiotune <command> --help' describes each command.\n");
+	fprintf(f, "\n'aiotune <command> --help' describes each command; "
+		"'aiotune --version'\nprints the version (as 'aiotune "
+		"version').\n");
 }
 
 int main(int argc, char **argv)
@@ -24,6 +26,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* --version is the version command (same output, same checks). */
+	if (!strcmp(argv[1], "--version"))
+		argv[1] = "version";
 	for (size_t i = 0; cli_commands[i]; i++) {
 		if (strcmp(cli_commands[i]->name, argv[1]) == 0) {
 			cli_check_repeats(cli_commands[i], argc - 1, argv + 1);

@@ -46,6 +46,7 @@ static int cmd_plot(int argc, char **argv)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
+			free(set);
 			return 0;
 		}
 		if (!strcmp(a, "--output") || !strcmp(a, "--format") ||

@@ -8,16 +8,33 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "results/row.h"
 #include "sweep/sweep.h"
+#include "util/datadir.h"
 #include "util/util.h"
 #include "workloads/fio-cmd.h"
 #include "workloads/units.h"
+
+/*
+ * --job's file: val itself, or, when val is relative and names nothing
+ * here, the data file of that path (util/datadir.h: the source tree or
+ * the installed share/aiotune), so sweep/jobs/quick.ini works anywhere.
+ */
+static const char *job_file(const char *val)
+{
+	static char found[PATH_MAX];
+
+	if (val[0] == '/' || access(val, F_OK) == 0 || errno != ENOENT)
+		return val;
+	return util_data_find(val, found, sizeof(found)) ? val : found;
+}
 
 static void usage(FILE *f)
 {
@@ -35,11 +52,15 @@ static void usage(FILE *f)
 "  --engine LIST       --target LIST       --rw LIST\n"
 "  --guest-think LIST  virtio guest pause per request (5us, exp:5us)\n"
 "  --bs LIST           --frontend LIST     --fdmon LIST\n"
+"  --uring-ring LIST   --ring-flags LIST   io_uring engine: its ring, the\n"
+"                      context ring's setup flags\n"
 "  --runtime LIST      --ramp LIST         (defaults: those of aiotune run)\n"
 "  --accel A           QEMU points (--engine qemu...): auto, kvm, tcg\n"
 "                      (default auto; job files: accel in [global])\n"
 "  --job FILE          an INI job file: [global] defaults, one section\n"
-"                      per sweep (flags given as well override it)\n"
+"                      per sweep (flags given as well override it); a\n"
+"                      relative FILE not found here is looked up among\n"
+"                      aiotune's data files (sweep/jobs/quick.ini)\n"
 "\n"
 "Sweep:\n"
 "  --repetitions N     runs of each point (default 3)\n"
@@ -159,7 +180,7 @@ static void set_option(struct sw_opts *o, const char *flag, const char *val)
 	} else if (!strcmp(flag, "--job")) {
 		if (!*val)
 			cli_bad_value(flag, val, "an INI job file");
-		o->job_path = val;
+		o->job_path = job_file(val);
 	} else if (!strcmp(flag, "--repetitions")) {
 		o->reps = (int)parse_flag_int(flag, val, 1, 1000, "1 to 1000");
 		o->reps_set = true;

@@ -19,6 +19,12 @@
 #define AIO_POLL_IDLE_INTERVAL_NS (7LL * 1000000000LL) /* QEMU: 7 s */
 #define AIO_IDLE_BH_TIMEOUT_NS (10LL * 1000000LL)      /* QEMU: 10 ms */
 #define AIO_EPOLL_ENABLE_THRESHOLD 64                  /* QEMU: 64 fds */
+/*
+ * CQE handlers dispatched per aio_poll when aio-max-batch is 0: the
+ * value that gave the lowest p50 at iodepth 32 in make bench-fio's
+ * aio-max-batch comparison (README "The context ring").
+ */
+#define AIO_CQE_BATCH_DEFAULT 8
 
 /* Block-cost measurement (blockcost.c). */
 #define AIO_BC_RING 16             /* estimates: median of the last 16 */
@@ -173,7 +179,8 @@ typedef struct FDMonOps {
 	 * this iteration even though the timeout is 0? poll and epoll say
 	 * aio_poll_disabled() (some handler has no io_poll, so only the
 	 * kernel can see its readiness); io_uring says whether a completion
-	 * is there to reap (and submits queued changes meanwhile).
+	 * is there to reap or completion work is pending (and submits queued
+	 * changes and aio_add_sqe SQEs meanwhile, without waiting).
 	 */
 	bool (*need_wait)(AioContext *ctx);
 	/*
@@ -188,16 +195,34 @@ typedef struct FDMonOps {
 	 * GSource mode, loop thread (glib's prepare): one fd glib polls to
 	 * learn that wait(ctx, ready, 0) has work (epoll fd, ring fd), or
 	 * -1: glib polls every handler fd itself. io_uring submits its
-	 * queued changes first, so glib never sleeps with a handler unarmed.
+	 * queued changes first, so glib never sleeps with a handler unarmed
+	 * (and, for a DEFER_TASKRUN ring, gives an eventfd instead).
 	 */
 	int (*gsource_fd)(AioContext *ctx);
+	/*
+	 * Optional (io_uring). Home thread (aio_add_sqe checked it): put
+	 * one SQE on the context's ring, prepared by prep, its user data
+	 * pointing at cqe_handler; wait() queues its CQE on ctx->cqe_head
+	 * for aio_dispatch_cqe_handlers. 0 or -errno (nothing queued).
+	 */
+	int (*add_sqe)(AioContext *ctx, AioPrepSqeFunc *prep, void *opaque,
+		       CqeHandler *cqe_handler);
+	/*
+	 * Optional (io_uring). The owner thread of an owned context (an
+	 * IOThread), before its first aio_poll: it is the only one that
+	 * will ever drive ctx. A ring set up for one issuer is enabled here.
+	 */
+	void (*bind_thread)(AioContext *ctx);
+	/* Optional (io_uring), any thread: the ring flags in force ("none"). */
+	const char *(*ring_flags)(AioContext *ctx);
 } FDMonOps;
 
 /* The registry of fd monitors, NULL-terminated (fdmon.c). */
 extern const FDMonOps *const fdmon_backends[];
 /*
  * The same as a util_registry (util/registry.h), checked once at its
- * first use: every hook but upgrade is required.
+ * first use: every hook but upgrade, add_sqe, bind_thread and ring_flags
+ * is required.
  */
 struct util_registry;
 struct util_registry *fdmon_registry(void);
@@ -206,6 +231,20 @@ extern const FDMonOps fdmon_poll_ops;
 
 /* Pick and set up ctx->fdmon_ops per the default choice, with fallback. */
 int fdmon_choose(AioContext *ctx);
+/*
+ * The io_uring monitor's ring setup flags for new contexts (fdmon.c):
+ * AIO_RING_* bits, from aio_set_default_ring_flags or AIOTUNE_RING_FLAGS.
+ */
+enum {
+	AIO_RING_COOP = 1,   /* COOP_TASKRUN | TASKRUN_FLAG */
+	AIO_RING_SINGLE = 2, /* SINGLE_ISSUER: owned contexts only */
+	AIO_RING_DEFER = 4,  /* DEFER_TASKRUN | TASKRUN_FLAG (implies SINGLE) */
+};
+unsigned fdmon_ring_flags_default(void);
+/* "none", "coop", "single", "single+coop", "defer": names of AIO_RING_* */
+const char *fdmon_ring_flags_name(unsigned flags);
+/* The ring flags in force on ctx's monitor, or "-" without a ring. */
+const char *aio_context_ring_flags_name(AioContext *ctx);
 /*
  * Called by the poll backend's wait with npfd live fds: at >= 64 and when
  * not nested, hand over to the "epoll" backend's upgrade op. True if done.
@@ -383,6 +422,25 @@ struct AioContext {
 	unsigned gsource_gen; /* handlers_gen the GPollFDs were built for */
 	bool gsource_synced;
 
+	/*
+	 * The home thread: the only one that may add SQEs (aio_add_sqe).
+	 * The creator, then whoever runs aio_poll or the GSource; an owned
+	 * context (an IOThread's) has none until its thread binds it, and
+	 * then keeps it.
+	 */
+	atomic_ulong home_thread; /* pthread_self(), 0 = none */
+	bool owned;               /* created for an IOThread */
+	bool home_bound;          /* bound: aio_poll no longer moves it */
+
+	/*
+	 * CQEs of aio_add_sqe requests, reaped by the fd monitor's wait and
+	 * not yet dispatched (FIFO), and the built-in poll handler that
+	 * watches the ring's CQ in user space (io_uring only, else NULL).
+	 */
+	CqeHandler *cqe_head, *cqe_tail;
+	int cqe_dispatch_depth;
+	AioHandler *ring_node;
+
 	/* Thread pool (thread-pool.c), created lazily in the home thread. */
 	struct ThreadPool *_Atomic thread_pool;
 	int64_t thread_pool_min, thread_pool_max; /* under pset_lock */
@@ -397,6 +455,24 @@ struct AioContext {
 
 /* The context's notifier handler callbacks (never progress). */
 bool aio_context_notifier_is(AioContext *ctx, AioHandler *node);
+/* The notifier or the ring's built-in poll handler: never progress. */
+bool aio_node_is_internal(AioContext *ctx, AioHandler *node);
+/* async.c: an owned (IOThread) context; its thread calls bind_home. */
+AioContext *aio_context_new_owned(void);
+/* async.c: in the owner thread, before its first aio_poll. */
+void aio_context_bind_home(AioContext *ctx);
+/* async.c: whether the caller is ctx's home thread. */
+bool aio_context_in_home_thread(AioContext *ctx);
+/* async.c: a thread entering aio_poll or the GSource becomes home. */
+void aio_context_enter_home(AioContext *ctx);
+/*
+ * aio-posix.c: run the queued CQE handlers (one at a time, so a nested
+ * aio_poll runs the rest) and tell the policy about the ring's poll
+ * handler; true when any ran.
+ */
+bool aio_dispatch_cqe_handlers(AioContext *ctx, int64_t block_ns);
+/* fdmon-io_uring.c: queue a reaped CQE's handler (loop thread). */
+void aio_cqe_handler_queue(AioContext *ctx, CqeHandler *h);
 /* async.c: run pending BHs; true when a non-idle BH ran. */
 bool aio_bh_poll(AioContext *ctx);
 /* async.c: the blocking timeout from BHs and timers (ns, -1 = forever). */

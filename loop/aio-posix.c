@@ -315,7 +315,7 @@ bool aio_poll_set_started(AioContext *ctx, AioHandlerList *ready,
 		/* The event may have raced with io_poll_end: look once more. */
 		if (n->io_poll(n->opaque)) {
 			aio_add_ready_handler(ready, n, 0, true);
-			if (!aio_context_notifier_is(ctx, n))
+			if (!aio_node_is_internal(ctx, n))
 				progress = true;
 		}
 	}
@@ -337,7 +337,7 @@ static bool run_poll_handlers_once(AioContext *ctx, AioHandlerList *ready,
 		n->poll_idle_timeout = now + AIO_POLL_IDLE_INTERVAL_NS;
 		n->stats.poll_hits++;
 		*timeout = 0;
-		if (!aio_context_notifier_is(ctx, n))
+		if (!aio_node_is_internal(ctx, n))
 			progress = true;
 	}
 	return progress;
@@ -367,7 +367,8 @@ static bool remove_idle_poll_handlers(AioContext *ctx, AioHandlerList *ready,
 			n->io_poll_end(n->opaque);
 			if (n->io_poll(n->opaque)) {
 				aio_add_ready_handler(ready, n, 0, true);
-				progress = true;
+				if (!aio_node_is_internal(ctx, n))
+					progress = true;
 			}
 		}
 	}
@@ -436,7 +437,7 @@ static bool aio_dispatch_handler(AioContext *ctx, AioHandler *node)
 	int revents = node->revents & __atomic_load_n(&node->events,
 						      __ATOMIC_RELAXED);
 	bool poll_ready = node->poll_ready;
-	bool notifier = aio_context_notifier_is(ctx, node);
+	bool notifier = aio_node_is_internal(ctx, node);
 	bool progress = false;
 
 	node->revents = 0;
@@ -500,32 +501,98 @@ static void trace_event(AioContext *ctx, AioHandler *node, int64_t block_ns)
 	pthread_mutex_unlock(&ctx->trace_lock);
 }
 
+/*
+ * Tell the policy that node fired after block_ns. After dispatch, so a
+ * handler that just joined the poll set starts polling on the next
+ * iteration.
+ */
+static void aio_policy_event(AioContext *ctx, AioHandler *node,
+			     int64_t block_ns, int64_t now)
+{
+	const struct poll_policy_ops *ops = ctx->policy;
+
+	if (!ctx->poll_max_ns || !node->in_poll_set || node_deleted(node))
+		return;
+	node->poll.has_event = true;
+	ctx->events++;
+	if (ops->event)
+		count_change(ctx, node,
+			     ops->event(&node->poll, &ctx->ctx_poll,
+					&ctx->params, block_ns, now));
+	if (!aio_context_notifier_is(ctx, node))
+		trace_event(ctx, node, block_ns);
+}
+
 bool aio_dispatch_ready_handlers(AioContext *ctx, AioHandlerList *ready,
 				 int64_t block_ns)
 {
-	const struct poll_policy_ops *ops = ctx->policy;
 	int64_t now = block_ns ? aio_now_ns() : 0;
 	bool progress = false;
 	AioHandler *node;
 
 	while ((node = aio_ready_list_pop(ready))) {
-		progress |= aio_dispatch_handler(ctx, node);
-
-		/* Adjust after dispatch, so a handler that just joined the
-		 * poll set starts polling on the next iteration. */
-		if (!ctx->poll_max_ns || !node->in_poll_set ||
-		    node_deleted(node))
+		if (node == ctx->ring_node) {
+			/* Polling saw CQEs; aio_dispatch_cqe_handlers ran
+			 * their handlers and told the policy. */
+			node->poll_ready = false;
+			node->revents = 0;
 			continue;
-		node->poll.has_event = true;
-		ctx->events++;
-		if (ops->event)
-			count_change(ctx, node,
-				     ops->event(&node->poll, &ctx->ctx_poll,
-						&ctx->params, block_ns, now));
-		if (!aio_context_notifier_is(ctx, node))
-			trace_event(ctx, node, block_ns);
+		}
+		progress |= aio_dispatch_handler(ctx, node);
+		aio_policy_event(ctx, node, block_ns, now);
 	}
 	return progress;
+}
+
+void aio_cqe_handler_queue(AioContext *ctx, CqeHandler *h)
+{
+	h->next = NULL;
+	if (ctx->cqe_tail)
+		ctx->cqe_tail->next = h;
+	else
+		ctx->cqe_head = h;
+	ctx->cqe_tail = h;
+}
+
+bool aio_dispatch_cqe_handlers(AioContext *ctx, int64_t block_ns)
+{
+	AioHandler *node = ctx->ring_node;
+	int64_t now = block_ns ? aio_now_ns() : 0;
+	int64_t limit = atomic_load_explicit(&ctx->aio_max_batch,
+					     memory_order_relaxed);
+	CqeHandler *h;
+
+	if (!ctx->cqe_head)
+		return false;
+	if (limit <= 0)
+		limit = AIO_CQE_BATCH_DEFAULT;
+	/* The ring fired: poll its CQ from now on, as a handler joins the
+	 * poll set after its first event (section 3.5). */
+	if (node && !node->in_poll_set)
+		poll_set_insert(ctx, node);
+	ctx->cqe_dispatch_depth++;
+	/*
+	 * One at a time from the context's queue, so that a nested aio_poll
+	 * in a handler runs the ones still pending, in order. At most limit
+	 * (aio-max-batch) per call: the rest wait for the next iteration,
+	 * which submits what these handlers queued first. Refilling a batch
+	 * in pieces keeps a device that completes what it got together from
+	 * moving all of iodepth in lock-step (README "The context ring").
+	 */
+	while ((h = ctx->cqe_head) && limit-- > 0) {
+		ctx->cqe_head = h->next;
+		if (!ctx->cqe_head)
+			ctx->cqe_tail = NULL;
+		h->next = NULL;
+		AIO_STAT_ADD(ctx, dispatches, 1);
+		h->cb(h);
+	}
+	ctx->cqe_dispatch_depth--;
+	if (node) {
+		node->stats.fd_events++;
+		aio_policy_event(ctx, node, block_ns, now);
+	}
+	return true;
 }
 
 /* Once per iteration: idle handlers and per-context policies. */
@@ -579,6 +646,7 @@ bool aio_poll(AioContext *ctx, bool blocking)
 	bool progress, use_notify_me;
 	unsigned me;
 
+	aio_context_enter_home(ctx);
 	aio_apply_params(ctx);
 	ctx->nesting++;
 	AIO_STAT_ADD(ctx, iterations, 1);
@@ -624,7 +692,8 @@ bool aio_poll(AioContext *ctx, bool blocking)
 			if (sample)
 				aio_blockcost_record(ctx,
 					aio_thread_cpu_ns() - c0, t1 - t0,
-					timeout, !ready.head);
+					timeout,
+					!ready.head && !ctx->cqe_head);
 		} else {
 			ctx->fdmon_ops->wait(ctx, &ready, 0);
 		}
@@ -643,6 +712,8 @@ bool aio_poll(AioContext *ctx, bool blocking)
 	if (ctx->poll_max_ns)
 		block_ns = aio_now_ns() - start;
 
+	/* As QEMU 10.2: io_uring CQE handlers first, then BHs. */
+	progress |= aio_dispatch_cqe_handlers(ctx, block_ns);
 	progress |= aio_bh_poll(ctx);
 	progress |= aio_dispatch_ready_handlers(ctx, &ready, block_ns);
 	if (ctx->poll_max_ns)
@@ -664,11 +735,13 @@ void aio_dispatch(AioContext *ctx)
 {
 	AioHandlerList ready = { NULL };
 
+	aio_context_enter_home(ctx);
 	aio_apply_params(ctx);
 	ctx->nesting++;
 	aio_lockcnt_inc(&ctx->list_lock);
 	aio_bh_poll(ctx);
 	ctx->fdmon_ops->wait(ctx, &ready, 0);
+	aio_dispatch_cqe_handlers(ctx, 0);
 	aio_dispatch_ready_handlers(ctx, &ready, 0);
 	aio_free_deleted_handlers(ctx);
 	aio_lockcnt_dec(&ctx->list_lock);

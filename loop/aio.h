@@ -119,6 +119,57 @@ void aio_set_event_notifier_poll(AioContext *ctx, EventNotifier *e,
 				 EventNotifierHandler *io_poll_begin,
 				 EventNotifierHandler *io_poll_end);
 
+/* ---- io_uring requests on the context's own ring (QEMU 10.2) ------------ */
+
+struct io_uring_sqe;
+
+/* The parts of a CQE a handler reads (struct io_uring_cqe, no CQE32 tail). */
+typedef struct AioCqe {
+	uint64_t user_data; /* the loop's own tag: not the caller's */
+	int32_t res;        /* the request's result: bytes, 0 or -errno */
+	uint32_t flags;     /* IORING_CQE_F_* */
+} AioCqe;
+
+typedef struct CqeHandler CqeHandler;
+typedef void CqeHandlerFunc(CqeHandler *cqe_handler);
+
+/*
+ * One request's completion. The caller sets cb and keeps the handler alive
+ * (usually inside its request) until cb has run; cqe is filled just before,
+ * and so are the two times (CLOCK_MONOTONIC ns, as aio_clock_get_ns) that
+ * split the request's latency into stages.
+ */
+struct CqeHandler {
+	CqeHandlerFunc *cb;
+	AioCqe cqe;
+	int64_t submit_ns; /* the loop entered the kernel with its SQE */
+	int64_t reap_ns;   /* the loop took its CQE from the ring */
+	CqeHandler *next;  /* private to loop/: the context's ready queue */
+};
+
+/* Fills an SQE: opcode, fd, buffer... but never its user data. */
+typedef void AioPrepSqeFunc(struct io_uring_sqe *sqe, void *opaque);
+
+/* Whether ctx's fd monitor has a ring that takes SQEs (io_uring only). */
+bool aio_has_io_uring(AioContext *ctx);
+
+/*
+ * Queue one request on ctx's own ring: prep(sqe, opaque) fills the SQE, the
+ * loop sets its user data. Queued SQEs go to the kernel with the loop's next
+ * wait (one io_uring_enter), or without a wait when the loop does not block.
+ * cqe_handler->cb runs once, with the CQE, in the dispatch phase of an
+ * aio_poll (before BHs; FIFO; at most aio-max-batch per aio_poll, the rest
+ * in the next ones; a nested aio_poll runs those still pending).
+ * One CQE per SQE: no multishot, no IOSQE_CQE_SKIP_SUCCESS. Only ctx's own
+ * thread may call it (the IOThread, or the thread that last ran aio_poll
+ * on ctx; before any, the creator). 0, -ENOTSUP when ctx's fd monitor has
+ * no ring (nothing queued: use another path), -EPERM from another thread.
+ * At teardown, requests in flight are cancelled and waited for, and no
+ * callback runs after aio_context_unref frees ctx.
+ */
+int aio_add_sqe(AioContext *ctx, AioPrepSqeFunc *prep, void *opaque,
+		CqeHandler *cqe_handler);
+
 /* ---- Timers ------------------------------------------------------------ */
 
 typedef enum {
@@ -180,7 +231,10 @@ int aio_context_calibrate(AioContext *ctx, unsigned samples);
  * thread.
  */
 void aio_context_count_work(AioContext *ctx, uint64_t units);
-/* aio-max-batch (0 = engine default); -EINVAL if negative. */
+/*
+ * aio-max-batch (0 = engine default); also the most CQE handlers one
+ * aio_poll runs (0 = 8). -EINVAL if negative.
+ */
 int aio_context_set_aio_params(AioContext *ctx, int64_t max_batch);
 /* The current aio-max-batch. */
 int64_t aio_context_get_aio_max_batch(AioContext *ctx);
@@ -224,6 +278,9 @@ typedef struct AioStats {
 	int64_t wake_ns;              /* measured wake-up delay (0: none) */
 	uint64_t block_cost_samples;  /* blocking waits measured */
 	uint64_t work;                /* aio_context_count_work units */
+	const char *ring_flags;       /* io_uring monitor: the ring's setup
+				       * flags ("none", "coop", "single",
+				       * "single+coop", "defer"); else "-" */
 	uint64_t reserved[4];
 } AioStats;
 
@@ -273,5 +330,23 @@ int aio_set_default_fdmon(const char *name);
 bool aio_fdmon_name_valid(const char *name);
 /* The allowed choices, "auto, io_uring, epoll, poll" (registry order). */
 const char *aio_fdmon_names(void);
+
+/*
+ * Setup flags of the io_uring monitor's ring for contexts created from now
+ * on: "none"; "coop" (COOP_TASKRUN | TASKRUN_FLAG: no IPI to a running
+ * loop thread); "single" (SINGLE_ISSUER); "single+coop"; "defer"
+ * (SINGLE_ISSUER | DEFER_TASKRUN | TASKRUN_FLAG: completion work runs only
+ * when the loop thread waits or polls the ring); "auto" (the measured
+ * default: README "The context ring"). single and defer bind the ring to
+ * one thread, so only an IOThread's context gets them (enabled in its
+ * thread); any other context keeps the rest (coop or none). The flags in
+ * force are AioStats.ring_flags. AIOTUNE_RING_FLAGS sets the initial
+ * choice. -EINVAL if unknown.
+ */
+int aio_set_default_ring_flags(const char *name);
+/* Whether name is a ring flag set above (or "auto"). */
+bool aio_ring_flags_name_valid(const char *name);
+/* The allowed choices, "auto, none, coop, single, single+coop, defer". */
+const char *aio_ring_flags_names(void);
 
 #endif

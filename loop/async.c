@@ -71,6 +71,11 @@ bool aio_context_notifier_is(AioContext *ctx, AioHandler *node)
 	return node->opaque == &ctx->notifier;
 }
 
+bool aio_node_is_internal(AioContext *ctx, AioHandler *node)
+{
+	return node == ctx->ring_node || node->opaque == &ctx->notifier;
+}
+
 /* ---- Bottom halves ----------------------------------------------------- */
 
 static void aio_bh_enqueue(AioBH *bh, unsigned new_flags)
@@ -218,8 +223,12 @@ bool aio_bh_any_scheduled(AioContext *ctx)
 
 int64_t aio_compute_timeout(AioContext *ctx)
 {
-	int64_t timeout = aio_bh_timeout(ctx);
+	int64_t timeout;
 
+	/* CQE handlers a callback's nested aio_poll left to its parent. */
+	if (ctx->cqe_head)
+		return 0;
+	timeout = aio_bh_timeout(ctx);
 	if (timeout == 0)
 		return 0;
 	for (int i = 0; i < AIO_CLOCK_MAX; i++)
@@ -236,12 +245,21 @@ static int window_ring_init(AioContext *ctx)
 	return ctx->window_ring ? 0 : -ENOMEM;
 }
 
-AioContext *aio_context_new(void)
+static unsigned long self_id(void)
+{
+	return (unsigned long)pthread_self();
+}
+
+static AioContext *aio_context_create(bool owned)
 {
 	GSource *source = g_source_new(&aio_source_funcs, sizeof(AioContext));
 	AioContext *ctx = (AioContext *)source;
 	pthread_mutexattr_t attr;
 	int ret;
+
+	/* An owned context's thread binds it; until then nobody adds SQEs. */
+	ctx->owned = owned;
+	atomic_init(&ctx->home_thread, owned ? 0 : self_id());
 
 	ret = event_notifier_init(&ctx->notifier, false);
 	if (ret < 0)
@@ -294,6 +312,40 @@ fail_source:
 	return NULL;
 }
 
+AioContext *aio_context_new(void)
+{
+	return aio_context_create(false);
+}
+
+AioContext *aio_context_new_owned(void)
+{
+	return aio_context_create(true);
+}
+
+void aio_context_bind_home(AioContext *ctx)
+{
+	atomic_store(&ctx->home_thread, self_id());
+	ctx->home_bound = true;
+	if (ctx->fdmon_ops->bind_thread)
+		ctx->fdmon_ops->bind_thread(ctx);
+}
+
+bool aio_context_in_home_thread(AioContext *ctx)
+{
+	return atomic_load_explicit(&ctx->home_thread,
+				    memory_order_relaxed) == self_id();
+}
+
+void aio_context_enter_home(AioContext *ctx)
+{
+	unsigned long me = self_id();
+
+	if (!ctx->home_bound &&
+	    atomic_load_explicit(&ctx->home_thread, memory_order_relaxed) != me)
+		atomic_store_explicit(&ctx->home_thread, me,
+				      memory_order_relaxed);
+}
+
 void aio_ctx_finalize(GSource *source)
 {
 	AioContext *ctx = (AioContext *)source;
@@ -310,6 +362,11 @@ void aio_ctx_finalize(GSource *source)
 
 	if (ctx->bh_poll_depth) {
 		fprintf(stderr, "aiotune: context freed inside aio_bh_poll\n");
+		abort();
+	}
+	if (ctx->cqe_dispatch_depth) {
+		fprintf(stderr,
+			"aiotune: context freed inside a CQE handler\n");
 		abort();
 	}
 	ctx->bh_slice_head = NULL;
@@ -329,6 +386,8 @@ void aio_ctx_finalize(GSource *source)
 		ctx->fdmon_ops->destroy(ctx);
 	if (ctx->fdmon_ops != &fdmon_poll_ops)
 		fdmon_poll_ops.destroy(ctx);
+	/* Reaped but not dispatched: the owners hear nothing (aio.h). */
+	ctx->cqe_head = ctx->cqe_tail = NULL;
 	/* epoll may have left its fd open after a fallback (fdmon-epoll.c). */
 	if (ctx->epollfd >= 0)
 		close(ctx->epollfd);
@@ -355,11 +414,6 @@ void aio_context_unref(AioContext *ctx)
 }
 
 /* ---- The 2015 context lock --------------------------------------------- */
-
-static unsigned long self_id(void)
-{
-	return (unsigned long)pthread_self();
-}
 
 static atomic_ulong *owner_of(AioContext *ctx)
 {
@@ -518,6 +572,8 @@ void aio_apply_params(AioContext *ctx)
 	aio_lockcnt_inc(&ctx->list_lock);
 	for (node = atomic_load(&ctx->aio_handlers); node; node = node->next)
 		memset(&node->poll, 0, sizeof(node->poll));
+	if (ctx->ring_node)
+		memset(&ctx->ring_node->poll, 0, sizeof(ctx->ring_node->poll));
 	aio_lockcnt_dec(&ctx->list_lock);
 	aio_stats_window(ctx, aio_now_ns());
 }
@@ -590,6 +646,7 @@ void aio_context_get_stats(AioContext *ctx, AioStats *out)
 	out->block_cost_samples = __atomic_load_n(
 		&ctx->stats.block_cost_samples, __ATOMIC_RELAXED);
 	out->work = __atomic_load_n(&ctx->work, __ATOMIC_RELAXED);
+	out->ring_flags = aio_context_ring_flags_name(ctx);
 }
 
 void aio_context_count_work(AioContext *ctx, uint64_t units)

@@ -77,6 +77,7 @@ static gboolean aio_ctx_prepare(GSource *source, gint *timeout)
 	atomic_fetch_or(&ctx->notify_me, 1);
 	atomic_thread_fence(memory_order_seq_cst);
 
+	aio_context_enter_home(ctx);
 	aio_apply_params(ctx);
 	ns = aio_compute_timeout(ctx);
 	/* glib takes ms: round up so we never wake early. */

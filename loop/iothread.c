@@ -23,6 +23,7 @@
 
 #include <glib.h>
 
+#include "loop/aio-internal.h"
 #include "loop/iothread.h"
 #include "loop/thread-pool.h"
 #include "polling/policy.h"
@@ -270,6 +271,8 @@ static void *iothread_run(void *opaque)
 	 * threads use 1 ns.
 	 */
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+	/* Before the first aio_poll: the context ring's one issuer. */
+	aio_context_bind_home(t->ctx);
 	/*
 	 * Measure what blocking costs this thread on this host before the
 	 * first request (block_cost_ns and wake_ns in the policies' params,
@@ -355,7 +358,8 @@ IOThread *iothread_create(const char *id, const IOThreadParams *params,
 	ret = iothread_params_check(&t->params, err, errlen);
 	if (ret < 0)
 		goto fail;
-	t->ctx = aio_context_new();
+	/* Owned: only the thread drives it (loop/aio-internal.h). */
+	t->ctx = aio_context_new_owned();
 	if (!t->ctx) {
 		ret = errno ? -errno : -ENOMEM;
 		set_err(err, errlen, ret, "cannot create the AioContext: %s",

@@ -13,7 +13,9 @@
 
 #include "plots/plot.h"
 #include "results/atomic.h"
+#include "results/fleet.h"
 #include "results/runjson.h"
+#include "util/datadir.h"
 #include "util/spawn.h"
 #include "workloads/fio-cmd.h"
 
@@ -28,32 +30,18 @@ static bool has_script(const char *dir)
 
 int plot_scripts_dir(char *buf, size_t size)
 {
-	static const char *const rel[] = { "/../plots", "/../../plots",
-					   "/../share/aiotune/plots" };
 	const char *env = getenv("AIOTUNE_PLOTS");
-	char exe[PATH_MAX];
-	ssize_t n;
+	char *slash;
 
 	if (env && *env) {
 		snprintf(buf, size, "%s", env);
 		return has_script(buf) ? 0 : -ENOENT;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
-			snprintf(buf, size, "%s%s", exe, rel[i]);
-			if (has_script(buf))
-				return 0;
-		}
-	}
-	snprintf(buf, size, "plots");
-	return has_script(buf) ? 0 : -ENOENT;
+	if (util_data_find("plots/iops.gp", buf, size))
+		return -ENOENT;
+	slash = strrchr(buf, '/');
+	*slash = '\0';
+	return 0;
 }
 
 /* A curve title for a data block (gnuplot reads it with columnheader). */
@@ -562,6 +550,155 @@ int plot_draw(const struct res_summary *s, const char *const *dirs,
 	note(out, "heatmap: the grid has one iothreads x placement cell per "
 	     "iodepth (sweep --iothreads 1,2 --placement ... to get one)");
 	return 0;
+}
+
+/* Where p sits on the fleet figure's log axis (0 at zero). */
+static double fleet_pos(int64_t p, double zero)
+{
+	return p ? (double)p : zero;
+}
+
+/* A curve's label without its directory ("dir:iodepth=1" -> "iodepth=1"). */
+static const char *bare_label(const struct res_summary *s,
+			      const struct res_series *c)
+{
+	size_t n = strlen(s->source_label[c->source]);
+
+	if (s->nsources > 1 &&
+	    !strncmp(c->label, s->source_label[c->source], n) &&
+	    c->label[n] == ':')
+		return c->label + n + 1;
+	return c->label;
+}
+
+/* fleet.dat, as plots/fleet.gp reads it. */
+static int write_fleet(const struct res_fleet *f, const char *path)
+{
+	const struct res_fleet_cand *d = f->deploy.have ?
+		&f->cands[f->deploy.cand] : NULL;
+	const char *wl[64];
+	int64_t lo = 0;
+	double zero;
+	size_t nwl = 0, x = 0;
+	char lab[16];
+	FILE *fp;
+
+	for (size_t c = 0; c < f->ncands; c++)
+		if (f->cands[c].poll_max_ns > 0 &&
+		    (!lo || f->cands[c].poll_max_ns < lo))
+			lo = f->cands[c].poll_max_ns;
+	zero = lo ? (double)lo / 2 : 1;
+	fp = fopen(path, "w");
+	if (!fp)
+		return -errno;
+	fprintf(fp, "# aiotune fleet: hosts (x host class own_pos own_label "
+		"score_pct), the default, then one block per workload "
+		"(x knee_pos label)\n");
+	put_title(fp, "own recommendation");
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct res_fleet_host *h = &f->hosts[i];
+		int64_t own = h->rec.have ? h->rec.poll_max_ns : -1;
+
+		if (h->status != RES_HOST_OK)
+			continue;
+		res_fmt_ns_short(own < 0 ? 0 : own, lab, sizeof(lab));
+		fprintf(fp, "%zu \"%s\" %d ", x++, h->name, h->cls + 1);
+		put_num(fp, own < 0 ? NAN : fleet_pos(own, zero), 1);
+		fprintf(fp, " \"%s\"", lab);
+		put_num(fp, d ? d->score[i] : NAN, 100);
+		fputc('\n', fp);
+	}
+	fputs("\n\n", fp);
+	if (d) {
+		char t[64];
+
+		res_fmt_ns_short(d->poll_max_ns, lab, sizeof(lab));
+		snprintf(t, sizeof(t), "deployment default %s", lab);
+		put_title(fp, t);
+		fprintf(fp, "-0.6 %.6g \"%s\"\n%zu.4 %.6g \"%s\"\n",
+			fleet_pos(d->poll_max_ns, zero), lab, x ? x - 1 : 0,
+			fleet_pos(d->poll_max_ns, zero), lab);
+	} else {
+		put_title(fp, "no deployment default");
+		fprintf(fp, "0 NaN \"\"\n");
+	}
+	for (size_t i = 0; i < f->nhosts; i++) {
+		const struct res_fleet_host *h = &f->hosts[i];
+
+		for (size_t k = 0; h->status == RES_HOST_OK &&
+				   k < h->rec.nknees; k++) {
+			const char *l = bare_label(&h->set->sum,
+				&h->set->sum.series[h->rec.knees[k].series]);
+			size_t w;
+
+			for (w = 0; w < nwl && strcmp(wl[w], l); w++)
+				;
+			if (w == nwl && nwl < 64)
+				wl[nwl++] = l;
+		}
+	}
+	for (size_t w = 0; w < nwl; w++) {
+		fputs("\n\n", fp);
+		put_title(fp, wl[w]);
+		x = 0;
+		for (size_t i = 0; i < f->nhosts; i++) {
+			const struct res_fleet_host *h = &f->hosts[i];
+
+			if (h->status != RES_HOST_OK)
+				continue;
+			for (size_t k = 0; k < h->rec.nknees; k++) {
+				const struct res_knee *kn = &h->rec.knees[k];
+				const char *l = bare_label(&h->set->sum,
+					&h->set->sum.series[kn->series]);
+
+				if (strcmp(l, wl[w]))
+					continue;
+				res_fmt_ns_short(kn->knee_ns, lab,
+						 sizeof(lab));
+				fprintf(fp, "%zu %.6g \"%s\"\n", x,
+					fleet_pos(kn->knee_ns, zero), lab);
+			}
+			x++;
+		}
+	}
+	return fclose(fp) ? -errno : 0;
+}
+
+int plot_fleet(const struct res_fleet *f, const char *caption,
+	       const struct plot_opts *o, struct plot_out *out, char *err,
+	       size_t errlen)
+{
+	char scripts[PATH_MAX], datadir[PATH_MAX], data[PATH_MAX];
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	if (!res_fleet_usable(f)) {
+		snprintf(err, errlen, "no usable host to draw");
+		return -ENODATA;
+	}
+	if (o->scripts_dir)
+		snprintf(scripts, sizeof(scripts), "%s", o->scripts_dir);
+	if ((o->scripts_dir && !has_script(scripts)) ||
+	    (!o->scripts_dir && plot_scripts_dir(scripts,
+						 sizeof(scripts)))) {
+		snprintf(err, errlen, "cannot find the gnuplot scripts "
+			 "(plots/iops.gp); set AIOTUNE_PLOTS or --scripts");
+		return -ENOENT;
+	}
+	res_join(datadir, sizeof(datadir), o->outdir, "data");
+	ret = res_mkdirs(datadir);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", datadir, strerror(-ret));
+		return ret;
+	}
+	res_join(data, sizeof(data), datadir, "fleet.dat");
+	ret = write_fleet(f, data);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", data, strerror(-ret));
+		return ret;
+	}
+	return draw(scripts, "fleet", data, o, caption, datadir, out, err,
+		    errlen);
 }
 
 static void add_unique(char *buf, size_t size, const char *v)

@@ -8,7 +8,8 @@
  * p99), cpu (IOThread CPU and IOPS per CPU), pollhit (poll hit rate),
  * window (the polling window of some runs over time) and heatmap (IOPS
  * over iothreads x placement, only when the grid varies them). Several
- * results directories are overlaid in the same figures.
+ * results directories are overlaid in the same figures. For a fleet,
+ * fleet (the knee of each host and its score at the deployment default).
  */
 #ifndef AIOTUNE_PLOTS_PLOT_H
 #define AIOTUNE_PLOTS_PLOT_H
@@ -35,8 +36,9 @@ struct plot_out {
 
 /*
  * Find the directory holding the gnuplot scripts: $AIOTUNE_PLOTS, then
- * plots/ next to the aiotune binary's build directory, then ./plots.
- * 0 or -ENOENT.
+ * plots/ as a data file (util/datadir.h: the source tree above the
+ * binary's build directory, the installed share/aiotune/plots, the
+ * compiled-in data directory, ./plots). 0 or -ENOENT.
  */
 int plot_scripts_dir(char *buf, size_t size);
 
@@ -48,6 +50,19 @@ int plot_scripts_dir(char *buf, size_t size);
 int plot_draw(const struct res_summary *s, const char *const *dirs,
 	      const char *caption, const struct plot_opts *o,
 	      struct plot_out *out, char *err, size_t errlen);
+
+struct res_fleet;
+
+/*
+ * The fleet figure (fleet.png/.svg under o->outdir, data in
+ * o->outdir/data/fleet.dat): each usable host's knee per workload, its
+ * own recommendation and the deployment default, and its score at the
+ * default (results/fleet.h). 0 or -errno with err; -ENODATA when no host
+ * is usable.
+ */
+int plot_fleet(const struct res_fleet *f, const char *caption,
+	       const struct plot_opts *o, struct plot_out *out, char *err,
+	       size_t errlen);
 
 /* Caption "host H, device D, engine E" from the meta.json of each dir. */
 void plot_caption(const char *const *dirs, int n,

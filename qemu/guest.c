@@ -8,16 +8,13 @@
 #include <unistd.h>
 
 #include "qemu/guest.h"
+#include "util/datadir.h"
 #include "util/util.h"
 
-/* scripts/qemu-guest.sh beside the binary (build/ or build/asan/). */
+/* scripts/qemu-guest.sh: given, AIOTUNE_SCRIPTS, or a data file. */
 static int find_script(const char *override, char *buf, size_t size)
 {
-	static const char *const rel[] = { "/../scripts", "/../../scripts",
-					   "/../share/aiotune/scripts" };
 	const char *env = getenv("AIOTUNE_SCRIPTS");
-	char exe[PATH_MAX];
-	ssize_t n;
 
 	if (override && override[0]) {
 		snprintf(buf, size, "%s", override);
@@ -27,22 +24,7 @@ static int find_script(const char *override, char *buf, size_t size)
 		snprintf(buf, size, "%s/qemu-guest.sh", env);
 		return access(buf, R_OK) ? -ENOENT : 0;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		char *slash;
-
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash)
-			*slash = '\0';
-		for (size_t i = 0; i < ARRAY_SIZE(rel); i++) {
-			if (snprintf(buf, size, "%s%s/qemu-guest.sh", exe,
-				     rel[i]) < (int)size && !access(buf, R_OK))
-				return 0;
-		}
-	}
-	snprintf(buf, size, "scripts/qemu-guest.sh");
-	return access(buf, R_OK) ? -ENOENT : 0;
+	return util_data_find("scripts/qemu-guest.sh", buf, size);
 }
 
 void qm_last_line(const char *path, char *buf, size_t size)

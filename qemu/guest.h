@@ -1,9 +1,9 @@
 /*
  * guest.h: the guest image of a QEMU point: the kernel and initramfs that
  * scripts/qemu-guest.sh builds into its cache (Debian's kernel package,
- * busybox, fio; README "QEMU as the peer"). The script is found beside the
- * aiotune binary (build/../scripts, build/asan/../../scripts), in
- * $AIOTUNE_SCRIPTS, or in ./scripts.
+ * busybox, fio; README "QEMU as the peer"). The script is found in
+ * $AIOTUNE_SCRIPTS, or as a data file (util/datadir.h: beside the aiotune
+ * binary's source tree, the installed share/aiotune/scripts, ./scripts).
  */
 #ifndef AIOTUNE_QEMU_GUEST_H
 #define AIOTUNE_QEMU_GUEST_H

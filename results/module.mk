@@ -5,4 +5,5 @@
 APP_SRCS += results/atomic.c results/row.c results/runjson.c \
 	results/runjson-write.c results/meta.c results/load.c \
 	results/provenance.c results/summary.c results/recommend.c \
-	results/qemu-compare.c results/fio-import.c results/fio-export.c
+	results/qemu-compare.c results/fio-import.c results/fio-export.c \
+	results/fleet.c results/mdhtml.c results/report.c

@@ -612,14 +612,53 @@ out:
 	return 0;
 }
 
+int res_rec_scores(const struct res_summary *s, const struct res_rec_opts *o,
+		   struct res_score **out, size_t *n)
+{
+	struct res_score *v;
+	struct ctx x;
+	size_t k = 0;
+	int ret;
+
+	*out = NULL;
+	*n = 0;
+	ret = build_ctx(&x, s, o);
+	if (ret) {
+		free(x.cands);
+		return ret;
+	}
+	v = calloc(x.ncands ? x.ncands : 1, sizeof(*v));
+	if (!v) {
+		free(x.cands);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < x.ncands; i++) {
+		const struct cand *c = &x.cands[i];
+
+		if (!c->complete)
+			continue;
+		v[k].key = c->any->key;
+		v[k].poll_max_ns = c->p;
+		v[k].score = objective_score(c, o->objective);
+		v[k].rel_iops = c->rel_iops;
+		v[k].cpu = c->cpu;
+		v[k].budget_ok = c->budget_ok;
+		k++;
+	}
+	free(x.cands);
+	*out = v;
+	*n = k;
+	return 0;
+}
+
 void res_rec_free(struct res_rec *r)
 {
 	free(r->knees);
 	memset(r, 0, sizeof(*r));
 }
 
-static void print_knees(FILE *f, const struct res_summary *s,
-			const struct res_rec *r, bool md)
+void res_rec_print_knees(FILE *f, const struct res_summary *s,
+			 const struct res_rec *r, bool md)
 {
 	char b1[16], b2[16];
 
@@ -661,54 +700,84 @@ static void print_knees(FILE *f, const struct res_summary *s,
 	fputc('\n', f);
 }
 
-static void print_settings(FILE *f, const struct res_rec *r, bool md)
-{
-	const struct res_row *st = &r->settings;
-	int64_t p = r->poll_max_ns;
-	bool weight = strcmp(st->poll_policy, "weight") == 0;
-	int n = r->iothreads > 0 ? r->iothreads : 1;
-	const char *fence = md ? "```\n" : "";
+static const char *const snippet_titles[] = {
+	[RES_SNIP_QEMU] = "QEMU command line:",
+	[RES_SNIP_QMP] = "QMP / HMP on a running VM:",
+	[RES_SNIP_LIBVIRT] = "libvirt domain XML:",
+	[RES_SNIP_VIRSH] = "virsh on a running domain:",
+};
 
-	fprintf(f, md ? "**%s**\n" : "%s\n", "QEMU command line:");
-	fputs(fence, f);
-	for (int i = 0; i < n; i++) {
-		fprintf(f, "  -object iothread,id=iothread%d,poll-max-ns=%" PRId64
-			",poll-grow=%" PRId64 ",poll-shrink=%" PRId64, i, p,
-			st->poll_grow, st->poll_shrink);
-		if (weight)
-			fprintf(f, ",poll-weight=%" PRId64, st->poll_weight);
-		fputc('\n', f);
+const char *res_snippet_title(enum res_snippet k)
+{
+	return snippet_titles[k];
+}
+
+void res_snippet_print(FILE *f, enum res_snippet k, const struct res_row *st,
+		       int64_t p, int n)
+{
+	bool weight = strcmp(st->poll_policy, "weight") == 0;
+
+	if (n < 1)
+		n = 1;
+	switch (k) {
+	case RES_SNIP_QEMU:
+		for (int i = 0; i < n; i++) {
+			fprintf(f, "  -object iothread,id=iothread%d,"
+				"poll-max-ns=%" PRId64 ",poll-grow=%" PRId64
+				",poll-shrink=%" PRId64, i, p, st->poll_grow,
+				st->poll_shrink);
+			if (weight)
+				fprintf(f, ",poll-weight=%" PRId64,
+					st->poll_weight);
+			fputc('\n', f);
+		}
+		break;
+	case RES_SNIP_QMP:
+		for (int i = 0; i < n; i++)
+			fprintf(f, "  qom-set /objects/iothread%d poll-max-ns "
+				"%" PRId64 "\n  qom-set /objects/iothread%d "
+				"poll-grow %" PRId64 "\n  qom-set "
+				"/objects/iothread%d poll-shrink %" PRId64 "\n",
+				i, p, i, st->poll_grow, i, st->poll_shrink);
+		fprintf(f, "  { \"execute\": \"qom-set\", \"arguments\": "
+			"{ \"path\": \"/objects/iothread0\", \"property\": "
+			"\"poll-max-ns\", \"value\": %" PRId64 " } }\n", p);
+		break;
+	case RES_SNIP_LIBVIRT:
+		fprintf(f, "  <iothreads>%d</iothreads>\n  <iothreadids>\n",
+			n);
+		for (int i = 0; i < n; i++)
+			fprintf(f, "    <iothread id='%d'>\n      <poll max='%"
+				PRId64 "' grow='%" PRId64 "' shrink='%" PRId64
+				"'/>\n    </iothread>\n", i + 1, p,
+				st->poll_grow, st->poll_shrink);
+		fprintf(f, "  </iothreadids>\n");
+		break;
+	case RES_SNIP_VIRSH:
+		for (int i = 0; i < n; i++)
+			fprintf(f, "  virsh iothreadset DOMAIN %d --poll-max-ns "
+				"%" PRId64 " --poll-grow %" PRId64
+				" --poll-shrink %" PRId64 "\n", i + 1, p,
+				st->poll_grow, st->poll_shrink);
+		break;
 	}
-	fputs(fence, f);
-	fprintf(f, md ? "**%s**\n" : "%s\n", "QMP / HMP on a running VM:");
-	fputs(fence, f);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "  qom-set /objects/iothread%d poll-max-ns %" PRId64
-			"\n  qom-set /objects/iothread%d poll-grow %" PRId64
-			"\n  qom-set /objects/iothread%d poll-shrink %" PRId64
-			"\n", i, p, i, st->poll_grow, i, st->poll_shrink);
-	fprintf(f, "  { \"execute\": \"qom-set\", \"arguments\": { \"path\": "
-		"\"/objects/iothread0\", \"property\": \"poll-max-ns\", "
-		"\"value\": %" PRId64 " } }\n", p);
-	fputs(fence, f);
-	fprintf(f, md ? "**%s**\n" : "%s\n", "libvirt domain XML:");
-	fputs(md ? "```xml\n" : "", f);
-	fprintf(f, "  <iothreads>%d</iothreads>\n  <iothreadids>\n", n);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "    <iothread id='%d'>\n      <poll max='%" PRId64
-			"' grow='%" PRId64 "' shrink='%" PRId64 "'/>\n"
-			"    </iothread>\n", i + 1, p, st->poll_grow,
-			st->poll_shrink);
-	fprintf(f, "  </iothreadids>\n");
-	fputs(fence, f);
-	fprintf(f, md ? "**%s**\n" : "%s\n", "virsh on a running domain:");
-	fputs(fence, f);
-	for (int i = 0; i < n; i++)
-		fprintf(f, "  virsh iothreadset DOMAIN %d --poll-max-ns %" PRId64
-			" --poll-grow %" PRId64 " --poll-shrink %" PRId64 "\n",
-			i + 1, p, st->poll_grow, st->poll_shrink);
-	fputs(fence, f);
-	if (weight)
+}
+
+void res_snippets_print(FILE *f, const struct res_row *st, int64_t p, int n,
+			unsigned int mask, bool md)
+{
+	for (int k = RES_SNIP_QEMU; k <= RES_SNIP_VIRSH; k++) {
+		if (!(mask & 1u << k))
+			continue;
+		fprintf(f, md ? "**%s**\n" : "%s\n", snippet_titles[k]);
+		if (md)
+			fputs(k == RES_SNIP_LIBVIRT ? "```xml\n" : "```\n", f);
+		res_snippet_print(f, (enum res_snippet)k, st, p, n);
+		if (md)
+			fputs("```\n", f);
+	}
+	if (strcmp(st->poll_policy, "weight") == 0 &&
+	    (mask & (1u << RES_SNIP_LIBVIRT | 1u << RES_SNIP_VIRSH)))
 		fprintf(f, "(libvirt and virsh have no poll-weight setting: "
 			"set it with qom-set.)\n");
 }
@@ -733,8 +802,7 @@ static bool same_workload(const struct res_row *c, const struct res_row *p)
 	       !strcmp(c->placement, p->placement);
 }
 
-/* The polling configuration of c is the recommended one. */
-static bool same_config(const struct res_row *c, const struct res_row *st)
+bool res_same_poll_config(const struct res_row *c, const struct res_row *st)
 {
 	return !strcmp(c->poll_policy, st->poll_policy) &&
 	       c->poll_grow == st->poll_grow &&
@@ -777,8 +845,8 @@ static void print_ratio_line(FILE *f, const struct res_agg *a,
  * workload at poll-max-ns 0 and at the recommended window (ratios are
  * aiotune / fio).
  */
-static void print_baseline(FILE *f, const struct res_summary *s,
-			   const struct res_rec *r, bool md)
+void res_rec_print_baseline(FILE *f, const struct res_summary *s,
+			    const struct res_rec *r, bool md)
 {
 	bool header = false;
 
@@ -807,7 +875,7 @@ static void print_baseline(FILE *f, const struct res_summary *s,
 
 			if (is_peer(s, c) || !same_workload(&a0->key, &p->key))
 				continue;
-			if (r->have && !same_config(&a0->key, &r->settings))
+			if (r->have && !res_same_poll_config(&a0->key, &r->settings))
 				continue;
 			z = res_series_at(s, c, 0);
 			w = r->have ? res_series_at(s, c, r->poll_max_ns) :
@@ -840,7 +908,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 {
 	char b[16];
 
-	print_knees(f, s, r, md);
+	res_rec_print_knees(f, s, r, md);
 	if (r->have) {
 		fprintf(f, "%sRecommendation%s: poll-max-ns=%" PRId64 " (%s), "
 			"poll-grow=%" PRId64 ", poll-shrink=%" PRId64
@@ -850,7 +918,8 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 			r->settings.poll_policy,
 			r->confident ? "" : "  (see the warnings)");
 		fprintf(f, "\n%s\n\n", r->explain);
-		print_settings(f, r, md);
+		res_snippets_print(f, &r->settings, r->poll_max_ns,
+				   r->iothreads, RES_SNIP_ALL, md);
 	} else if (!r->nknees && r->npeers) {
 		fprintf(f, res_summary_has_qemu(s) ?
 			"No recommendation: only peers' runs here (fio has no "
@@ -862,7 +931,7 @@ void res_rec_print(FILE *f, const struct res_summary *s,
 	} else {
 		fprintf(f, "No recommendation: the data cannot support one.\n");
 	}
-	print_baseline(f, s, r, md);
+	res_rec_print_baseline(f, s, r, md);
 	res_qemu_compare_print(f, s, &r->opts, md);
 	for (int i = 0; i < r->nwarn; i++)
 		fprintf(f, "%swarning: %s\n", md ? "- " : "", r->warn[i]);

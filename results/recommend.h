@@ -92,12 +92,67 @@ int res_recommend(const struct res_summary *s, const struct res_rec_opts *o,
 		  struct res_rec *r);
 void res_rec_free(struct res_rec *r);
 
+/* One candidate setting and how it stands under the objective. */
+struct res_score {
+	struct res_row key;           /* a point of it: policy, grow, ... */
+	int64_t poll_max_ns;
+	double score;                 /* the objective's score (above) */
+	double rel_iops;              /* worst workload's IOPS / its best */
+	double cpu;                   /* most CPU per IOThread, % */
+	bool budget_ok;               /* within --cpu-budget (or none) */
+};
+
+/*
+ * Every candidate (polling configuration, poll-max-ns) measured on every
+ * workload of aiotune's curves, with the score res_recommend weighs it
+ * by; *out is malloc'ed (free it), in the order of the curves' points.
+ * 0 or -ENOMEM / -E2BIG.
+ */
+int res_rec_scores(const struct res_summary *s, const struct res_rec_opts *o,
+		   struct res_score **out, size_t *n);
+/* Whether a and b have the same poll policy, grow, shrink and weight. */
+bool res_same_poll_config(const struct res_row *a, const struct res_row *b);
+
+/* The ways to deploy a setting, each a text block. */
+enum res_snippet {
+	RES_SNIP_QEMU,      /* -object iothread,...,poll-max-ns=... */
+	RES_SNIP_QMP,       /* qom-set, HMP and QMP */
+	RES_SNIP_LIBVIRT,   /* <iothread id=..><poll max= grow= shrink=/> */
+	RES_SNIP_VIRSH,     /* virsh iothreadset */
+};
+#define RES_SNIP_ALL 0xfu
+#define RES_SNIP_BIT(k) (1u << (k))
+
+/* "QEMU command line:" etc. */
+const char *res_snippet_title(enum res_snippet k);
+/*
+ * The block of kind k for poll-max-ns p with st's grow, shrink (and
+ * weight, policy weight) on n IOThreads (n < 1: one), lines indented
+ * by two spaces, no title.
+ */
+void res_snippet_print(FILE *f, enum res_snippet k, const struct res_row *st,
+		       int64_t p, int n);
+/* The blocks of the kinds in mask, each under its title (md: fenced). */
+void res_snippets_print(FILE *f, const struct res_row *st, int64_t p, int n,
+			unsigned int mask, bool md);
+
 /*
  * Print the per-curve knees, the choice with its explanation, the
- * settings as QEMU, QMP/HMP, libvirt and virsh text, and the warnings.
- * markdown: for the report (code blocks, tables).
+ * settings as QEMU, QMP/HMP, libvirt and virsh text, the fio baseline,
+ * QEMU's knees and the warnings. markdown: for the report (code blocks,
+ * tables).
  */
 void res_rec_print(FILE *f, const struct res_summary *s,
 		   const struct res_rec *r, bool markdown);
+/* Its parts: the knee of each curve (a table when markdown). */
+void res_rec_print_knees(FILE *f, const struct res_summary *s,
+			 const struct res_rec *r, bool markdown);
+/*
+ * The fio baseline: each fio curve beside aiotune's runs of the same
+ * workload at poll-max-ns 0 and at the recommended window (aiotune / fio
+ * ratios of IOPS, p99 and CPU per I/O). Nothing without fio curves.
+ */
+void res_rec_print_baseline(FILE *f, const struct res_summary *s,
+			    const struct res_rec *r, bool markdown);
 
 #endif

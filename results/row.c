@@ -42,6 +42,14 @@ static const struct res_col cols[] = {
 	I64(poll_weight, "poll-weight (weight policy; 0 = default)"),
 	STR(fdmon_requested, "fd monitor asked for (a value of --fdmon)"),
 	STR(fdmon, "fd monitor actually used, after any fallback"),
+	STR(uring_ring_requested, "io_uring engine: ring asked for (a value "
+	    "of --uring-ring)"),
+	STR(uring_ring, "io_uring engine: ring used (context: the loop's, "
+	    "own: private); empty otherwise"),
+	STR(ring_flags_requested, "context ring setup flags asked for (a "
+	    "value of --ring-flags)"),
+	STR(ring_flags, "setup flags of the io_uring monitor's ring in force "
+	    "(none, coop, single, single+coop, defer; - without one)"),
 	I64(runtime_ns, "measured duration asked for, ns (ramp excluded)"),
 	I64(ramp_ns, "warm-up before measuring, ns (excluded from all figures)"),
 	DBL(ios, "requests completed while measuring, count"),

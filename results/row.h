@@ -53,6 +53,10 @@ struct res_row {
 	int64_t poll_weight;
 	char fdmon_requested[RES_NAME_MAX];
 	char fdmon[RES_NAME_MAX];
+	char uring_ring_requested[RES_NAME_MAX];
+	char uring_ring[RES_NAME_MAX];
+	char ring_flags_requested[RES_NAME_MAX];
+	char ring_flags[RES_NAME_MAX];
 	int64_t runtime_ns;
 	int64_t ramp_ns;
 

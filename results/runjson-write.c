@@ -72,6 +72,8 @@ json_t *res_job_json(const struct wl_job *j)
 	json_object_set_new(o, "seed", json_integer((json_int_t)j->seed));
 	json_object_set_new(o, "hipri", json_boolean(j->hipri));
 	json_object_set_new(o, "uring_taskrun", json_string(j->uring_taskrun));
+	json_object_set_new(o, "uring_ring", json_string(j->uring_ring));
+	json_object_set_new(o, "ring_flags", json_string(j->ring_flags));
 	json_object_set_new(o, "guest_poll_ns",
 			    json_integer(j->guest_poll_ns));
 	return o;
@@ -120,6 +122,7 @@ static json_t *result_obj(const struct wl_result *r)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "ios", json_integer((json_int_t)r->total.ios));
+	json_object_set_new(o, "ios_all", json_integer((json_int_t)r->ios_all));
 	json_object_set_new(o, "errors",
 			    json_integer((json_int_t)r->total.errors));
 	json_object_set_new(o, "measured_ns", json_integer(r->measured_ns));
@@ -139,6 +142,17 @@ static json_t *result_obj(const struct wl_result *r)
 					wl_io_error_name((int)r->total.first_error) : ""));
 	if (r->has_guest_lat)
 		json_object_set_new(o, "guest_hist", hist_obj(&r->guest_lat));
+	if (r->total.staged) {
+		json_t *st = json_object();
+
+		json_object_set_new(st, "requests",
+				    json_integer((json_int_t)r->total.staged));
+		json_object_set_new(st, "hold_ns", lat_obj(&r->total.hold));
+		json_object_set_new(st, "device_ns", lat_obj(&r->total.device));
+		json_object_set_new(st, "dispatch_ns",
+				    lat_obj(&r->total.dispatch));
+		json_object_set_new(o, "stages", st);
+	}
 	return o;
 }
 
@@ -178,6 +192,8 @@ static json_t *loop_obj(const struct wl_result *r)
 
 	json_object_set_new(o, "fdmon", json_string(r->loop.fdmon));
 	json_object_set_new(o, "policy", json_string(r->loop.policy));
+	json_object_set_new(o, "ring_flags", json_string(r->loop.ring_flags));
+	json_object_set_new(o, "uring_ring", json_string(r->loop.uring_ring));
 #define U(f) json_object_set_new(o, #f, json_integer((json_int_t)s->f))
 	U(iterations);
 	U(progress_iterations);

@@ -157,6 +157,10 @@ static void get_job(struct rj *c, json_t *job, struct res_row *r)
 	get_i64(c, job, "poll_shrink", &r->poll_shrink);
 	get_i64(c, job, "poll_weight", &r->poll_weight);
 	get_str(job, "fdmon", r->fdmon_requested, sizeof(r->fdmon_requested));
+	get_str(job, "uring_ring", r->uring_ring_requested,
+		sizeof(r->uring_ring_requested));
+	get_str(job, "ring_flags", r->ring_flags_requested,
+		sizeof(r->ring_flags_requested));
 	get_i64(c, job, "runtime_ns", &r->runtime_ns);
 	get_i64(c, job, "ramp_ns", &r->ramp_ns);
 	get_str(job, "accel", r->accel, sizeof(r->accel));
@@ -205,6 +209,8 @@ static void get_threads(struct rj *c, json_t *threads, struct res_row *r)
 static void get_loop(struct rj *c, json_t *loop, struct res_row *r)
 {
 	get_str(loop, "fdmon", r->fdmon, sizeof(r->fdmon));
+	get_str(loop, "uring_ring", r->uring_ring, sizeof(r->uring_ring));
+	get_str(loop, "ring_flags", r->ring_flags, sizeof(r->ring_flags));
 	get_dbl(c, loop, "iterations", &r->loop_iterations);
 	get_dbl(c, loop, "poll_attempts", &r->poll_attempts);
 	get_dbl(c, loop, "poll_hits", &r->poll_hits);

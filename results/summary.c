@@ -47,6 +47,8 @@ static const struct {
 	{ "poll_shrink", "poll-shrink", true },
 	{ "poll_weight", "poll-weight", true },
 	{ "fdmon_requested", "fdmon", false },
+	{ "uring_ring_requested", "uring-ring", false },
+	{ "ring_flags_requested", "ring-flags", false },
 	{ "runtime_ns", "runtime-ns", false },
 	{ "ramp_ns", "ramp-ns", false },
 };

@@ -21,6 +21,11 @@ static int lock_path(const char *dir, char *buf, size_t size)
 	return res_join(buf, size, dir, SW_CLAIM_FILE);
 }
 
+int sw_claim(const char *dir, pid_t *holder)
+{
+	return sw_claim_file(dir, SW_CLAIM_FILE, holder);
+}
+
 /* Who holds fd's lock: a pid, 0 for nobody, or -errno. */
 static pid_t lock_owner(int fd)
 {
@@ -31,14 +36,14 @@ static pid_t lock_owner(int fd)
 	return fl.l_type == F_UNLCK ? 0 : fl.l_pid;
 }
 
-int sw_claim(const char *dir, pid_t *holder)
+int sw_claim_file(const char *dir, const char *file, pid_t *holder)
 {
 	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 	char path[PATH_MAX], pid[32];
 	int fd, ret, n;
 
 	*holder = 0;
-	ret = lock_path(dir, path, sizeof(path));
+	ret = res_join(path, sizeof(path), dir, file);
 	if (ret)
 		return ret;
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);

@@ -18,6 +18,8 @@
  * or -errno.
  */
 int sw_claim(const char *dir, pid_t *holder);
+/* The same with DIR/file as the lock file (a fleet's DIR/fleet.lock). */
+int sw_claim_file(const char *dir, const char *file, pid_t *holder);
 
 /*
  * The pid of the process holding dir's claim, or 0 when none does (no

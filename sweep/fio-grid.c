@@ -37,7 +37,9 @@ static void note_polling(struct sw_fio_grid *g, const struct sw_point *in,
 			 in[i].poll_grow != in[0].poll_grow ||
 			 in[i].poll_shrink != in[0].poll_shrink ||
 			 in[i].poll_weight != in[0].poll_weight ||
-			 strcmp(in[i].fdmon, in[0].fdmon);
+			 strcmp(in[i].fdmon, in[0].fdmon) ||
+			 strcmp(in[i].uring_ring, in[0].uring_ring) ||
+			 strcmp(in[i].ring_flags, in[0].ring_flags);
 		if (!in[i].poll_max_ns)
 			continue;
 		for (size_t k = 0; k < i && !seen; k++)
@@ -54,7 +56,8 @@ static void note_polling(struct sw_fio_grid *g, const struct sw_point *in,
 		note(g, what, "fio has no event loop to poll in: one fio run "
 		     "of the workload is the baseline for every window");
 	if (other)
-		note(g, "poll-policy/grow/shrink/weight/fdmon", "loop settings "
+		note(g, "poll-policy/grow/shrink/weight/fdmon/uring-ring/"
+		     "ring-flags", "loop settings "
 		     "fio does not have: the fio run stands for all of them");
 }
 
@@ -118,6 +121,8 @@ int sw_fio_grid_build(const struct sw_point *in, size_t n, unsigned mask,
 			q.poll_shrink = 0;
 			q.poll_weight = 0;
 			snprintf(q.fdmon, sizeof(q.fdmon), "auto");
+			snprintf(q.uring_ring, sizeof(q.uring_ring), "auto");
+			snprintf(q.ring_flags, sizeof(q.ring_flags), "auto");
 			/* The virtio guest's pause: not fio's (direct only). */
 			snprintf(q.guest_think, sizeof(q.guest_think), "0");
 			for (size_t k = 0; k < g->n && !dup; k++)

@@ -45,6 +45,8 @@ static const struct dim_desc dims[SW_NR_DIMS] = {
 	[SW_DIM_POLL_SHRINK] = { "poll-shrink", PT(poll_shrink), ',' },
 	[SW_DIM_POLL_WEIGHT] = { "poll-weight", PT(poll_weight), ',' },
 	[SW_DIM_FDMON] = { "fdmon", PT(fdmon), ',' },
+	[SW_DIM_URING_RING] = { "uring-ring", PT(uring_ring), ',' },
+	[SW_DIM_RING_FLAGS] = { "ring-flags", PT(ring_flags), ',' },
 	[SW_DIM_RUNTIME] = { "runtime", PT(runtime_ns), ',' },
 	[SW_DIM_RAMP] = { "ramp", PT(ramp_ns), ',' },
 	[SW_DIM_POLL_MAX_NS] = { "poll-max-ns", PT(poll_max_ns), ',' },
@@ -228,6 +230,8 @@ static int default_list(struct sw_list *l, enum sw_dim d)
 	case SW_DIM_POLL_SHRINK:
 	case SW_DIM_POLL_WEIGHT: v = "0"; break;
 	case SW_DIM_FDMON: v = job.fdmon; break;
+	case SW_DIM_URING_RING: v = job.uring_ring; break;
+	case SW_DIM_RING_FLAGS: v = job.ring_flags; break;
 	case SW_DIM_RUNTIME:
 		snprintf(val, sizeof(val), "%" PRId64 "ns", job.runtime_ns);
 		break;
@@ -476,6 +480,11 @@ bool sw_point_matches(const struct sw_point *p, const struct res_row *r,
 	q.poll_shrink = r->poll_shrink;
 	q.poll_weight = r->poll_weight;
 	snprintf(q.fdmon, sizeof(q.fdmon), "%s", r->fdmon_requested);
+	/* Rows from before the ring columns: the defaults. */
+	snprintf(q.uring_ring, sizeof(q.uring_ring), "%s",
+		 r->uring_ring_requested[0] ? r->uring_ring_requested : "auto");
+	snprintf(q.ring_flags, sizeof(q.ring_flags), "%s",
+		 r->ring_flags_requested[0] ? r->ring_flags_requested : "auto");
 	q.runtime_ns = r->runtime_ns;
 	q.ramp_ns = r->ramp_ns;
 	q.poll_max_ns = r->poll_max_ns;

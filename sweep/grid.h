@@ -40,6 +40,8 @@ struct sw_point {
 	int64_t poll_shrink;
 	int64_t poll_weight;
 	char fdmon[RES_NAME_MAX];
+	char uring_ring[RES_NAME_MAX];
+	char ring_flags[RES_NAME_MAX];
 	int64_t runtime_ns;
 	int64_t ramp_ns;
 	int64_t poll_max_ns;
@@ -61,6 +63,8 @@ enum sw_dim {
 	SW_DIM_POLL_SHRINK,
 	SW_DIM_POLL_WEIGHT,
 	SW_DIM_FDMON,
+	SW_DIM_URING_RING,
+	SW_DIM_RING_FLAGS,
 	SW_DIM_RUNTIME,
 	SW_DIM_RAMP,
 	SW_DIM_POLL_MAX_NS,

@@ -4,3 +4,6 @@
 APP_SRCS += sweep/grid.c sweep/jobfile.c sweep/plan.c sweep/claim.c \
 	sweep/session.c sweep/resume.c sweep/meta.c sweep/run.c \
 	sweep/print.c sweep/targets.c sweep/fio-grid.c
+# The job files are data files (make install): `--job sweep/jobs/quick.ini`
+# names one from anywhere.
+INSTALL_DATA += $(wildcard sweep/jobs/*.ini sweep/jobs/*/*.ini)

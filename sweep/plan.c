@@ -126,6 +126,9 @@ static int point_from_json(json_t *o, struct sw_point *pt, char *err,
 				 json_integer_value(v));
 		else if (!v && d == SW_DIM_GUEST_THINK)
 			s = "0"; /* a plan from before this dimension */
+		else if (!v && (d == SW_DIM_URING_RING ||
+				d == SW_DIM_RING_FLAGS))
+			s = "auto"; /* the same */
 		else if (json_is_string(v))
 			s = json_string_value(v);
 		else

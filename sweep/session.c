@@ -320,6 +320,22 @@ int sw_sweep_plan(struct sw_sweep *s, char *err, size_t errlen)
 	return report(s, ret, err, errlen);
 }
 
+const char *sw_sweep_name(const struct sw_sweep *s)
+{
+	return s->name;
+}
+
+uint64_t sw_sweep_seed(const struct sw_sweep *s)
+{
+	return s->plan.seed;
+}
+
+const char *sw_sweep_job_text(const struct sw_sweep *s, size_t *len)
+{
+	*len = s->job_len;
+	return s->job_text;
+}
+
 /* job.ini: the text the plan was built from (read once, in load_job). */
 static int copy_job_file(struct sw_sweep *s)
 {

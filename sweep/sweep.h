@@ -84,6 +84,15 @@ void sw_sweep_free(struct sw_sweep *s);
  */
 int sw_sweep_plan(struct sw_sweep *s, char *err, size_t errlen);
 /*
+ * The name of a planned sweep (--name, the job file's, the job file's
+ * base name) and its seed (--seed, the job file's, or drawn from the
+ * clock), after sw_sweep_plan.
+ */
+const char *sw_sweep_name(const struct sw_sweep *s);
+uint64_t sw_sweep_seed(const struct sw_sweep *s);
+/* The job file's text as the plan read it (NULL without --job). */
+const char *sw_sweep_job_text(const struct sw_sweep *s, size_t *len);
+/*
  * Print the planned grid, the fio command lines of a fio sweep and the
  * estimated time (--dry-run), after sw_sweep_plan.
  */

@@ -76,12 +76,12 @@ static void child_redirect(int report, int to, const char *path, int flags)
 
 /*
  * The child: its own process group, stdin from /dev/null, stdout and
- * stderr to the files, no blocked signals, default INT/TERM/PIPE, and
- * SIGKILL when the parent dies (PR_SET_PDEATHSIG): a sweep killed
- * outright leaves no run behind to write into its directory. If the
- * parent died before that was set, the child never starts. (The kernel
- * sends it when the thread that forked ends: callers spawn from the
- * thread that waits.)
+ * stderr to the files (one file when both are the same path), no
+ * blocked signals, default INT/TERM/PIPE, and SIGKILL when the parent
+ * dies (PR_SET_PDEATHSIG): a sweep killed outright leaves no run behind
+ * to write into its directory. If the parent died before that was set,
+ * the child never starts. (The kernel sends it when the thread that
+ * forked ends: callers spawn from the thread that waits.)
  */
 static void child(char *const argv[], const char *exe, const char *out_path,
 		  const char *err_path, pid_t parent, int report)
@@ -100,7 +100,13 @@ static void child(char *const argv[], const char *exe, const char *out_path,
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	child_redirect(report, 0, "/dev/null", O_RDONLY);
 	child_redirect(report, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC);
-	child_redirect(report, 2, err_path, O_WRONLY | O_CREAT | O_TRUNC);
+	if (!strcmp(out_path, err_path)) {
+		if (dup2(1, 2) < 0)
+			child_fail(report, errno);
+	} else {
+		child_redirect(report, 2, err_path,
+			       O_WRONLY | O_CREAT | O_TRUNC);
+	}
 	execve(exe, argv, environ);
 	child_fail(report, errno);
 }
@@ -194,16 +200,27 @@ int util_spawn_wait(char *const argv[], const char *out_path,
 		    const char *err_path, int64_t timeout_ns,
 		    volatile sig_atomic_t *abort, int *status)
 {
-	int64_t deadline = now_ns() + timeout_ns;
+	return util_spawn_watch(argv, out_path, err_path, timeout_ns, abort,
+				0, NULL, NULL, status);
+}
+
+int util_spawn_watch(char *const argv[], const char *out_path,
+		     const char *err_path, int64_t timeout_ns,
+		     volatile sig_atomic_t *abort, int tick_ms,
+		     void (*tick)(void *arg), void *arg, int *status)
+{
+	int64_t deadline = now_ns() + timeout_ns, next_tick = 0;
 	pid_t pid;
 	int pidfd, ret;
 
 	ret = start(argv, out_path, err_path, &pid);
 	if (ret)
 		return ret;
+	if (tick)
+		next_tick = now_ns() + (int64_t)tick_ms * 1000000;
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	for (;;) {
-		int64_t left = deadline - now_ns();
+		int64_t t = now_ns(), left = deadline - t;
 		int ms = left <= 0 ? 0 : left > 60000000000LL ? 60000 :
 			 (int)(left / 1000000 + 1);
 
@@ -216,6 +233,14 @@ int util_spawn_wait(char *const argv[], const char *out_path,
 			kill_group(pid, pidfd, status);
 			ret = -ETIMEDOUT;
 			break;
+		}
+		if (tick) {
+			if (t >= next_tick) {
+				tick(arg);
+				next_tick = t + (int64_t)tick_ms * 1000000;
+			}
+			if (ms > tick_ms)
+				ms = tick_ms;
 		}
 		ret = wait_exit(pid, pidfd, ms, status);
 		if (ret == 1) {

@@ -3,7 +3,8 @@
  * gnuplot) and the NULL-terminated argv arrays built for it. The child
  * gets its own process group, so a Ctrl-C on the terminal reaches the
  * parent alone (a sweep then stops after the current run) and not the
- * run being measured; its stdout and stderr go to files. The child is
+ * run being measured; its stdout and stderr go to files (one file when
+ * both paths are the same). The child is
  * killed (SIGKILL) when the process that started it dies, so a parent
  * killed outright leaves no child running.
  */
@@ -25,6 +26,15 @@
 int util_spawn_wait(char *const argv[], const char *out_path,
 		    const char *err_path, int64_t timeout_ns,
 		    volatile sig_atomic_t *abort, int *status);
+
+/*
+ * The same, calling tick(arg) about every tick_ms (> 0) while the child
+ * runs (a fleet looks at what its hosts have recorded meanwhile).
+ */
+int util_spawn_watch(char *const argv[], const char *out_path,
+		     const char *err_path, int64_t timeout_ns,
+		     volatile sig_atomic_t *abort, int tick_ms,
+		     void (*tick)(void *arg), void *arg, int *status);
 
 /* Free a NULL-terminated malloc'ed array of malloc'ed strings (NULL: none). */
 void util_argv_free(char **argv);

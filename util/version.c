@@ -4,10 +4,13 @@
 #ifndef AIOTUNE_GIT_REV
 #define AIOTUNE_GIT_REV "unknown"
 #endif
+#ifndef AIOTUNE_VERSION
+#error "AIOTUNE_VERSION comes from util/module.mk"
+#endif
 
 const char *util_version(void)
 {
-	return "0.1.0";
+	return AIOTUNE_VERSION;
 }
 
 const char *util_git_rev(void)

@@ -1,11 +1,21 @@
 /*
  * engine-io_uring.c: the io_uring engine (liburing).
  *
- * Submission: queue() only prepares an SQE; prepared SQEs go to the kernel
- * in one io_uring_submit() when aio-max-batch of them are waiting, at
- * commit(), at the end of a completion callback that queued new ones, or at
- * the latest from a BH scheduled by the first unsubmitted SQE, so they are
- * batched per loop iteration.
+ * Which ring (--uring-ring). "context": requests go on the AioContext's
+ * own ring through aio_add_sqe (loop/aio.h, QEMU 10.2's block/io_uring.c
+ * does the same): the loop submits them with its next wait, in the same
+ * io_uring_enter, and runs each completion's CqeHandler in its dispatch
+ * phase; its built-in poll handler reads the CQ while it polls. No
+ * eventfd, no handler of our own, and commit() has nothing to do. "own"
+ * (below): a private ring with an eventfd the loop waits on. "auto" (the
+ * default) is context where the context's fd monitor has a ring and
+ * --hipri is off (an IOPOLL ring cannot watch fds), else own.
+ *
+ * Own ring. Submission: queue() only prepares an SQE; prepared SQEs go to
+ * the kernel in one io_uring_submit() when aio-max-batch of them are
+ * waiting, at commit(), at the end of a completion callback that queued
+ * new ones, or at the latest from a BH scheduled by the first unsubmitted
+ * SQE, so they are batched per loop iteration.
  *
  * Completion: an eventfd is registered with the ring (the interrupt path,
  * for a loop that blocks). The loop's io_poll callback peeks the CQ ring in
@@ -46,6 +56,14 @@
 
 #define URING_REAP_BATCH 64
 
+/* A request on the context ring: its completion handler. */
+struct uring_req {
+	CqeHandler h;         /* first: the handler is the request */
+	struct wl_engine *e;
+	struct wl_io *io;
+	struct uring_req *next_free;
+};
+
 struct uring {
 	struct io_uring ring;
 	struct wl_target tgt;
@@ -58,6 +76,10 @@ struct uring {
 	AioBH *submit_bh;     /* submits what a loop iteration queued */
 	AioBH *reap_bh;       /* hipri: reaps polled completions */
 	bool in_reap;         /* defer submission to the end of reap */
+	bool ctx_ring;        /* --uring-ring context: aio_add_sqe */
+	struct uring_req *free_reqs;
+	struct uring_req **req_chunks;
+	unsigned int nchunks;
 };
 
 static unsigned int ring_entries(uint32_t iodepth)
@@ -69,11 +91,26 @@ static unsigned int ring_entries(uint32_t iodepth)
 	return n < 4 ? 4 : n;
 }
 
+/* Stamp the requests in the SQ: they go to the kernel now. */
+static void uring_stamp_sq(struct uring *u)
+{
+	struct io_uring_sq *sq = &u->ring.sq;
+	int64_t now = aio_clock_get_ns(AIO_CLOCK_REALTIME);
+
+	for (unsigned int i = sq->sqe_head; i != sq->sqe_tail; i++) {
+		struct wl_io *io = (struct wl_io *)(uintptr_t)
+				   sq->sqes[i & sq->ring_mask].user_data;
+
+		io->submit_ns = now;
+	}
+}
+
 static int uring_submit(struct uring *u)
 {
 	int ret;
 
 	while (u->pending) {
+		uring_stamp_sq(u);
 		ret = io_uring_submit(&u->ring);
 		if (ret == -EINTR)
 			continue;
@@ -114,6 +151,7 @@ static bool uring_reap(struct wl_engine *e)
 	int64_t res[URING_REAP_BATCH];
 	bool progress = false;
 	unsigned int n, budget = io_uring_cq_ready(&u->ring);
+	int64_t now = budget ? aio_clock_get_ns(AIO_CLOCK_REALTIME) : 0;
 
 	u->in_reap = true;
 	while (budget && (n = io_uring_peek_batch_cqe(&u->ring, cqes,
@@ -128,6 +166,7 @@ static bool uring_reap(struct wl_engine *e)
 		u->inflight -= n;
 		for (unsigned int i = 0; i < n; i++) {
 			ios[i]->result = res[i];
+			ios[i]->reap_ns = now;
 			e->complete(ios[i], e->opaque);
 		}
 		progress = true;
@@ -203,6 +242,117 @@ static void uring_reap_bh(void *opaque)
 		aio_bh_schedule(u->reap_bh);
 }
 
+/* ---- The context ring (--uring-ring context) ----------------------------- */
+
+static void uring_ctx_prep(struct io_uring_sqe *sqe, void *opaque)
+{
+	struct uring_req *r = opaque;
+	struct uring *u = r->e->priv;
+	struct wl_io *io = r->io;
+
+	if (io->ddir == WL_DDIR_WRITE)
+		io_uring_prep_write(sqe, u->tgt.fd, io->buf, io->len,
+				    io->offset);
+	else
+		io_uring_prep_read(sqe, u->tgt.fd, io->buf, io->len,
+				   io->offset);
+}
+
+/* CQE handler, in the loop's dispatch phase (one per completion). */
+static void uring_ctx_done(CqeHandler *h)
+{
+	struct uring_req *r = (struct uring_req *)h;
+	struct wl_engine *e = r->e;
+	struct uring *u = e->priv;
+	struct wl_io *io = r->io;
+
+	io->result = h->cqe.res;
+	io->submit_ns = h->submit_ns;
+	io->reap_ns = h->reap_ns;
+	r->next_free = u->free_reqs;
+	u->free_reqs = r;
+	u->inflight--;
+	e->complete(io, e->opaque);
+}
+
+/* A free request; more are allocated when a front end has more ios. */
+static struct uring_req *uring_req_get(struct wl_engine *e)
+{
+	struct uring *u = e->priv;
+	unsigned int n = e->job->iodepth ? e->job->iodepth : 1;
+	struct uring_req *r, **chunks;
+
+	if (!u->free_reqs) {
+		chunks = realloc(u->req_chunks,
+				 (u->nchunks + 1) * sizeof(*chunks));
+		if (!chunks)
+			return NULL;
+		u->req_chunks = chunks;
+		r = calloc(n, sizeof(*r));
+		if (!r)
+			return NULL;
+		chunks[u->nchunks++] = r;
+		for (unsigned int i = 0; i < n; i++) {
+			r[i].h.cb = uring_ctx_done;
+			r[i].e = e;
+			r[i].next_free = u->free_reqs;
+			u->free_reqs = &r[i];
+		}
+	}
+	r = u->free_reqs;
+	u->free_reqs = r->next_free;
+	return r;
+}
+
+static enum wl_q_ret uring_ctx_queue(struct wl_engine *e, struct wl_io *io)
+{
+	struct uring *u = e->priv;
+	struct uring_req *r = uring_req_get(e);
+	int ret;
+
+	if (!r)
+		return wl_engine_q_fail(e, -ENOMEM);
+	r->io = io;
+	r->h.submit_ns = r->h.reap_ns = 0;
+	ret = aio_add_sqe(e->ctx, uring_ctx_prep, r, &r->h);
+	if (ret) {
+		r->next_free = u->free_reqs;
+		u->free_reqs = r;
+		snprintf(e->err, sizeof(e->err), "aio_add_sqe: %s",
+			 strerror(-ret));
+		/* The SQ was full and the kernel took nothing: later. */
+		if (ret == -EAGAIN || ret == -EBUSY)
+			return WL_Q_BUSY;
+		return wl_engine_q_fail(e, ret);
+	}
+	u->inflight++;
+	return WL_Q_QUEUED;
+}
+
+/*
+ * Which ring: "context" needs the context's ring and no --hipri; "auto"
+ * takes it where it can. 0, or -EINVAL with e->err set.
+ */
+static int uring_pick_ring(struct wl_engine *e, bool *ctx_ring)
+{
+	const char *want = e->job->uring_ring;
+	bool can = aio_has_io_uring(e->ctx) && !e->job->hipri;
+
+	*ctx_ring = strcmp(want, "own") != 0 && can;
+	if (strcmp(want, "context") || can)
+		return 0;
+	if (e->job->hipri)
+		snprintf(e->err, sizeof(e->err), "--uring-ring context cannot "
+			 "be used with --hipri (polled completions need an "
+			 "IOPOLL ring of their own): use --uring-ring own");
+	else
+		snprintf(e->err, sizeof(e->err), "--uring-ring context needs "
+			 "the io_uring fd monitor, and this context uses %s: "
+			 "use --fdmon io_uring (where the kernel allows it) or "
+			 "--uring-ring own", aio_context_fdmon_name(e->ctx));
+	return -EINVAL;
+}
+
 /*
  * Probe polled completions on the target: one read on an IOPOLL ring.
  * 0 when they work, -EOPNOTSUPP (message in err) when the device has no
@@ -276,7 +426,22 @@ static int hipri_check(const struct wl_job *job, char *err, size_t errlen)
 static int uring_check(const struct wl_job *job, char *err, size_t errlen)
 {
 	struct stat st;
-	int ret = wl_real_check(job, err, errlen);
+	int ret;
+
+	if (!strcmp(job->uring_ring, "context") && job->hipri) {
+		snprintf(err, errlen, "--uring-ring context cannot be used "
+			 "with --hipri (polled completions need an IOPOLL ring "
+			 "of their own): use --uring-ring own");
+		return -EINVAL;
+	}
+	if (!strcmp(job->uring_ring, "context") &&
+	    (!strcmp(job->fdmon, "poll") || !strcmp(job->fdmon, "epoll"))) {
+		snprintf(err, errlen, "--uring-ring context needs the io_uring "
+			 "fd monitor, not --fdmon %s: use --fdmon io_uring or "
+			 "auto, or --uring-ring own", job->fdmon);
+		return -EINVAL;
+	}
+	ret = wl_real_check(job, err, errlen);
 
 	/* A missing file is probed by prepare(), once it exists. */
 	if (ret || !job->hipri || stat(job->target, &st))
@@ -303,9 +468,18 @@ static int uring_init(struct wl_engine *e)
 		return -ENOMEM;
 	u->efd = -1;
 	u->hipri = e->job->hipri;
+	ret = uring_pick_ring(e, &u->ctx_ring);
+	if (ret)
+		goto fail;
 	ret = wl_real_open(e, &u->tgt);
 	if (ret)
 		goto fail;
+	if (u->ctx_ring) {
+		e->priv = u;
+		e->ring = "context";
+		return 0;
+	}
+	e->ring = "own";
 	if (u->hipri) {
 		ret = hipri_probe(&u->tgt, e->err, sizeof(e->err));
 		if (ret)
@@ -371,6 +545,8 @@ static enum wl_q_ret uring_queue(struct wl_engine *e, struct wl_io *io)
 
 	if (!wl_real_io_allowed(&u->tgt, io))
 		return wl_engine_q_fail(e, -EBADF);
+	if (u->ctx_ring)
+		return uring_ctx_queue(e, io);
 	sqe = io_uring_get_sqe(&u->ring);
 	if (!sqe) {
 		ret = uring_submit(u);
@@ -406,8 +582,9 @@ static int uring_commit(struct wl_engine *e)
 
 	int ret;
 
-	if (u->in_reap)
-		return 0; /* uring_reap submits once, at its end */
+	/* The context ring: the loop submits with its next wait. */
+	if (u->ctx_ring || u->in_reap)
+		return 0; /* own: uring_reap submits once, at its end */
 	ret = uring_submit(u);
 	/* Nothing left for the backstop BH: spare the loop an iteration. */
 	if (!ret && !u->pending)
@@ -421,6 +598,16 @@ static void uring_cleanup(struct wl_engine *e)
 
 	if (!u)
 		return;
+	if (u->ctx_ring) {
+		/* Nothing is in flight (engine.h): no handler is pending. */
+		for (unsigned int i = 0; i < u->nchunks; i++)
+			free(u->req_chunks[i]);
+		free(u->req_chunks);
+		wl_target_close(&u->tgt);
+		free(u);
+		e->priv = NULL;
+		return;
+	}
 	aio_set_fd_handler(e->ctx, u->efd, NULL, NULL, NULL, NULL, NULL);
 	aio_bh_delete(u->submit_bh);
 	aio_bh_delete(u->reap_bh);
@@ -434,8 +621,9 @@ static void uring_cleanup(struct wl_engine *e)
 
 const struct wl_engine_ops wl_engine_io_uring = {
 	.name = "io_uring",
-	.desc = "io_uring (liburing): CQ ring polled in user space, eventfd "
-		"for blocking; --hipri for an IOPOLL ring",
+	.desc = "io_uring (liburing): on the event loop's own ring "
+		"(--uring-ring context) or a private one with an eventfd "
+		"(own); --hipri for an IOPOLL ring",
 	.flags = WL_ENG_REAL,
 	.check = uring_check,
 	.prepare = uring_prepare,

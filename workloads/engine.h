@@ -88,6 +88,9 @@ struct wl_io {
 	int64_t start_ns;      /* when the front end queued it (CLOCK_MONOTONIC) */
 	int64_t result;        /* set by the engine: bytes done or -errno */
 	uint32_t slot;         /* front end's index of this io */
+	int64_t submit_ns;     /* set by engines that can tell (io_uring),
+				  else 0: when it went to the kernel... */
+	int64_t reap_ns;       /* ...and when its completion was seen */
 	void *fe_priv;         /* front end's per-request data */
 	void *eng_priv;        /* engine's per-request data (while queued) */
 	struct wl_io *next;    /* free for the engine's lists while queued */
@@ -136,6 +139,8 @@ struct wl_engine {
 				    samples it), "" otherwise */
 	struct wl_aux_thread aux[WL_AUX_MAX];
 	int naux;                /* helper threads the engine started */
+	const char *ring;        /* io_uring: the ring requests go through,
+				    "context" or "own"; NULL otherwise */
 	char err[256];           /* why init() or a submission failed */
 	int q_err;               /* -errno of the last WL_Q_FAILED */
 };

@@ -43,6 +43,7 @@ static void direct_queue(struct direct *d, struct wl_io *io)
 	struct wl_engine *e = d->fe->eng;
 
 	io->start_ns = aio_clock_get_ns(AIO_CLOCK_REALTIME);
+	io->submit_ns = io->reap_ns = 0;
 	io->result = 0;
 	switch (e->ops->queue(e, io)) {
 	case WL_Q_QUEUED:

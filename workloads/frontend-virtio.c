@@ -287,6 +287,7 @@ static void host_submit(struct virtio *v, struct wl_io *io)
 	struct wl_engine *e = v->fe->eng;
 
 	io->start_ns = now_ns();
+	io->submit_ns = io->reap_ns = 0;
 	io->result = 0;
 	switch (e->ops->queue(e, io)) {
 	case WL_Q_QUEUED:

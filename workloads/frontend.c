@@ -82,6 +82,7 @@ void wl_fe_account(struct wl_fe *fe, const struct wl_io *io, int64_t now_ns)
 	/* A request done: what throughput-measuring policies count. */
 	if (fe->eng && fe->eng->ctx)
 		aio_context_count_work(fe->eng->ctx, 1);
+	fe->ios_all++;
 	if (!s || !wl_fe_measuring(fe))
 		return;
 	s->ios++;
@@ -98,6 +99,16 @@ void wl_fe_account(struct wl_fe *fe, const struct wl_io *io, int64_t now_ns)
 							: EIO;
 	}
 	wl_hist_add(&s->lat, lat > 0 ? (uint64_t)lat : 0);
+	/* Stages, where the engine stamped them (stats.h). */
+	if (io->submit_ns && io->submit_ns >= io->start_ns &&
+	    io->reap_ns >= io->submit_ns && now_ns >= io->reap_ns) {
+		s->staged++;
+		wl_hist_add(&s->hold, (uint64_t)(io->submit_ns -
+						 io->start_ns));
+		wl_hist_add(&s->device, (uint64_t)(io->reap_ns -
+						   io->submit_ns));
+		wl_hist_add(&s->dispatch, (uint64_t)(now_ns - io->reap_ns));
+	}
 }
 
 void wl_fe_set_fatal(struct wl_fe *fe, int err, const char *what)

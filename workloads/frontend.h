@@ -58,6 +58,7 @@ struct wl_fe {
 	struct wl_stats *stats;     /* IOThread side (wl_fe_account) */
 	struct wl_hist *guest_lat;  /* guest side; NULL-safe for direct */
 	int measuring;              /* use wl_fe_measuring / _set_measuring */
+	uint64_t ios_all;           /* wl_fe_account calls, window or not */
 
 	/* Set by the front end. */
 	void *priv;

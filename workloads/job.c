@@ -34,6 +34,8 @@ void wl_job_init(struct wl_job *job)
 	strcpy(job->fdmon, "auto");
 	strcpy(job->placement, "none");
 	strcpy(job->uring_taskrun, "coop");
+	strcpy(job->uring_ring, "auto");
+	strcpy(job->ring_flags, "auto");
 	job->direct = true;
 	job->seed = 0x61696f74756e65ULL; /* "aiotune" */
 	job->format = WL_FORMAT_TEXT;

@@ -70,6 +70,16 @@ struct wl_job {
 					  for IORING_SQ_TASKRUN) or "signal"
 					  (an IPI per completion while the
 					  thread runs), --uring-taskrun */
+	char uring_ring[16];           /* io_uring: which ring carries the
+					  requests: "context" (the event
+					  loop's own, aio_add_sqe), "own"
+					  (private ring + eventfd) or
+					  "auto", --uring-ring */
+	char ring_flags[16];           /* the context ring's setup flags
+					  (aio_set_default_ring_flags):
+					  "auto", "none", "coop", "single",
+					  "single+coop", "defer",
+					  --ring-flags */
 	uint64_t seed;                 /* PRNG seed for offsets and latencies */
 
 	char output[WL_PATH_MAX];      /* results directory, "" = none */

@@ -39,6 +39,11 @@ static const char *taskrun_words(void)
 	return "coop, signal";
 }
 
+static const char *uring_ring_words(void)
+{
+	return "auto, context, own";
+}
+
 /* Text a sweep can pass on and a results row can hold: no controls. */
 static bool valid_text(const char *v)
 {
@@ -140,6 +145,10 @@ static const struct wl_opt opts[] = {
 	{ "hipri", WL_OPT_BOOL, .is_switch = true, F(BOOL, hipri) },
 	{ "uring-taskrun", WL_OPT_WORD, .words = taskrun_words, .max = 15,
 	  F(STR, uring_taskrun) },
+	{ "uring-ring", WL_OPT_WORD, .words = uring_ring_words, .max = 15,
+	  F(STR, uring_ring) },
+	{ "ring-flags", WL_OPT_WORD, .words = aio_ring_flags_names,
+	  .max = 15, F(STR, ring_flags) },
 	{ "seed", WL_OPT_COUNT, .min = 0, .max = INT64_MAX, F(U64, seed) },
 };
 

@@ -66,9 +66,14 @@ void wl_result_print_text(const struct wl_result *r, FILE *f)
 	fprintf(f, "%s %s bs=%u iodepth=%u iothreads=%u frontend=%s target=%s\n",
 		j->engine, wl_rw_name(j->rw), j->bs, j->iodepth, j->iothreads,
 		j->frontend, j->target);
-	fprintf(f, "poll-max-ns=%lld poll-grow=%lld poll-shrink=%lld policy=%s fdmon=%s\n",
+	fprintf(f, "poll-max-ns=%lld poll-grow=%lld poll-shrink=%lld policy=%s fdmon=%s",
 		(long long)j->poll_max_ns, (long long)j->poll_grow,
 		(long long)j->poll_shrink, r->loop.policy, r->loop.fdmon);
+	if (strcmp(r->loop.ring_flags, "-") && r->loop.ring_flags[0])
+		fprintf(f, " ring-flags=%s", r->loop.ring_flags);
+	if (r->loop.uring_ring[0])
+		fprintf(f, " uring-ring=%s", r->loop.uring_ring);
+	fputc('\n', f);
 	fprintf(f, "  iops      %.0f  (%llu ios, %llu errors%s%s, %.2f s measured)\n",
 		r->iops, (unsigned long long)r->total.ios,
 		(unsigned long long)r->total.errors,
@@ -77,6 +82,11 @@ void wl_result_print_text(const struct wl_result *r, FILE *f)
 		r->measured_ns / 1e9);
 	fprintf(f, "  bw        %.1f MiB/s\n", r->bw_bytes / (1024.0 * 1024));
 	print_lat(f, "lat", &r->total.lat);
+	if (r->total.staged) {
+		print_lat(f, " held", &r->total.hold);
+		print_lat(f, " device", &r->total.device);
+		print_lat(f, " dispatch", &r->total.dispatch);
+	}
 	if (r->has_guest_lat)
 		print_lat(f, "guest lat", &r->guest_lat);
 	fprintf(f, "  cpu       iothreads %.1f%%  guest %.1f%%  device %.1f%%  process %.1f%%\n",
@@ -126,11 +136,12 @@ void wl_result_print_csv(const struct wl_result *r, FILE *f)
 		"cpu_iothread_pct,cpu_guest_pct,cpu_device_pct,"
 		"cpu_process_pct,loop_iterations,poll_attempts,poll_hits,"
 		"poll_misses,blocking_waits,poll_ns,block_ns,grow_events,"
-		"shrink_events,window_ns,block_cost_ns,wake_ns\n");
+		"shrink_events,window_ns,block_cost_ns,wake_ns,uring_ring,"
+		"ring_flags\n");
 	fprintf(f, "%s,\"%s\",%s,%u,%u,%u,%s,%lld,%lld,%lld,%s,%s,%lld,%llu,%llu,"
 		"%.1f,%.1f,%llu,%.1f,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f,%.2f,"
 		"%.2f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%lld,"
-		"%lld,%lld\n",
+		"%lld,%lld,%s,%s\n",
 		j->engine, j->target, wl_rw_name(j->rw), j->bs, j->iodepth,
 		j->iothreads, j->frontend, (long long)j->poll_max_ns,
 		(long long)j->poll_grow, (long long)j->poll_shrink,
@@ -152,5 +163,6 @@ void wl_result_print_csv(const struct wl_result *r, FILE *f)
 		(unsigned long long)s->poll_ns, (unsigned long long)s->block_ns,
 		(unsigned long long)s->grow_events,
 		(unsigned long long)s->shrink_events, (long long)s->window_ns,
-		(long long)s->block_cost_ns, (long long)s->wake_ns);
+		(long long)s->block_cost_ns, (long long)s->wake_ns,
+		r->loop.uring_ring, r->loop.ring_flags);
 }

@@ -21,8 +21,10 @@
 #include "affinity/affinity.h"
 #include "affinity/host.h"
 #include "loop/iothread.h"
+#include "util/util.h"
 #include "workloads/engine.h"
 #include "workloads/frontend.h"
+#include "workloads/option.h"
 #include "workloads/runner.h"
 
 /* How long stop() may take to drain in-flight requests. */
@@ -367,6 +369,18 @@ int wl_job_check(const struct wl_job *job, char *err, size_t errlen)
 			return -EINVAL;
 		}
 	}
+	/* Jobs built in code (tests, the sweep) pass the option table too. */
+	{
+		static const char *const words[] = { "uring-ring",
+						     "ring-flags" };
+		const char *vals[] = { job->uring_ring, job->ring_flags };
+		int64_t num;
+
+		for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+			if (wl_opt_parse(wl_opt_find(words[i]), true, vals[i],
+					 &num, err, errlen))
+				return -EINVAL;
+	}
 	if (eng->check) {
 		ret = eng->check(job, err, errlen);
 		if (ret)
@@ -452,6 +466,7 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 		sum_ns += w->t1 - w->t0;
 		wl_stats_merge(&r->total, &w->stats);
 		collect_fe_counters(r, &w->fe);
+		r->ios_all += w->fe.ios_all;
 		if (w->guest_lat.n) {
 			wl_hist_merge(&r->guest_lat, &w->guest_lat);
 			r->has_guest_lat = true;
@@ -522,6 +537,13 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 				 w->loop1.fdmon ? w->loop1.fdmon : "");
 			snprintf(r->loop.policy, sizeof(r->loop.policy), "%s",
 				 w->loop1.policy ? w->loop1.policy : "");
+			snprintf(r->loop.ring_flags,
+				 sizeof(r->loop.ring_flags), "%s",
+				 w->loop1.ring_flags ? w->loop1.ring_flags :
+				 "");
+			snprintf(r->loop.uring_ring,
+				 sizeof(r->loop.uring_ring), "%s",
+				 w->eng.ring ? w->eng.ring : "");
 			for (size_t k = 0; k < w->ntrace; k++)
 				w->trace[k].t_ns -= w->t0;
 			r->loop.trace = w->trace;
@@ -580,6 +602,8 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 			 job->fdmon, aio_fdmon_names());
 		return ret;
 	}
+	/* Checked above: the ring flags of the IOThreads' contexts. */
+	aio_set_default_ring_flags(job->ring_flags);
 	ret = make_params(job, &params, err, errlen);
 	if (ret)
 		return ret;

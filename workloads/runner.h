@@ -34,6 +34,8 @@ struct wl_loop_result {
 	AioStats stats;        /* counters summed over IOThreads (deltas) */
 	char fdmon[16];
 	char policy[32];
+	char ring_flags[16];   /* the context ring's flags in force, "-" */
+	char uring_ring[16];   /* io_uring engine: "context" or "own" */
 	AioWindowSample *trace; /* IOThread 0, t relative to window start */
 	size_t ntrace;
 };
@@ -42,6 +44,9 @@ struct wl_result {
 	struct wl_job job;
 	char start_time[32];   /* UTC, ISO 8601 */
 	int64_t measured_ns;   /* mean window length over IOThreads */
+	uint64_t ios_all;      /* completed over the whole run: ramp, window
+				  and drain (per-request figures of whole-run
+				  measurements, such as system calls) */
 	struct wl_stats total; /* all IOThreads */
 	struct wl_hist guest_lat;
 	bool has_guest_lat;

@@ -9,6 +9,10 @@ void wl_stats_reset(struct wl_stats *s)
 {
 	memset(s, 0, offsetof(struct wl_stats, lat));
 	wl_hist_reset(&s->lat);
+	s->staged = 0;
+	wl_hist_reset(&s->hold);
+	wl_hist_reset(&s->device);
+	wl_hist_reset(&s->dispatch);
 }
 
 void wl_stats_merge(struct wl_stats *dst, const struct wl_stats *src)
@@ -21,6 +25,10 @@ void wl_stats_merge(struct wl_stats *dst, const struct wl_stats *src)
 	if (!dst->first_error)
 		dst->first_error = src->first_error;
 	wl_hist_merge(&dst->lat, &src->lat);
+	dst->staged += src->staged;
+	wl_hist_merge(&dst->hold, &src->hold);
+	wl_hist_merge(&dst->device, &src->device);
+	wl_hist_merge(&dst->dispatch, &src->dispatch);
 }
 
 const char *wl_io_error_name(int err)

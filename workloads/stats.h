@@ -19,6 +19,14 @@ struct wl_stats {
 	uint64_t writes;
 	uint64_t first_error; /* -result of the first error, 0 if none */
 	struct wl_hist lat;  /* queue -> completion, ns */
+	/*
+	 * The same requests' latency in stages, where the engine stamps
+	 * them (wl_io.submit_ns, reap_ns): queued -> submitted (held before
+	 * the system call), submitted -> reaped (kernel, device and the
+	 * wake-up), reaped -> completed (behind other completions).
+	 */
+	uint64_t staged;
+	struct wl_hist hold, device, dispatch;
 };
 
 /* Zero everything. */

@@ -24,7 +24,7 @@ shift
 engine=simnvme target=sim:lat=fixed:20us rw=randread bs=4096 iodepth=1
 iothreads=1 frontend=direct placement=none policy=qemu grow=0 shrink=0
 weight=0 fdmon=auto runtime=10000000000 ramp=2000000000 poll=32768 seed=1
-think=0
+think=0 uring_ring=auto ring_flags=auto
 while [ $# -gt 0 ]; do
 	v=${2:-}
 	case $1 in
@@ -35,6 +35,7 @@ while [ $# -gt 0 ]; do
 	--poll-policy) policy=$v ;; --poll-grow) grow=$v ;;
 	--poll-shrink) shrink=$v ;; --poll-weight) weight=$v ;;
 	--fdmon) fdmon=$v ;; --runtime) runtime=${v%ns} ;;
+	--uring-ring) uring_ring=$v ;; --ring-flags) ring_flags=$v ;;
 	--ramp) ramp=${v%ns} ;; --poll-max-ns) poll=$v ;; --seed) seed=$v ;;
 	--format) [ "$v" = json ] || { echo "fake-run: json only" >&2; exit 2; } ;;
 	*) echo "fake-run: unknown option '$1'" >&2; exit 2 ;;
@@ -66,7 +67,8 @@ awk -v L="$lat_us" -v P="$poll" -v Q="$iodepth" -v S="$seed" \
     -v engine="$engine" -v target="$target" -v rw="$rw" -v bs="$bs" \
     -v th="$iothreads" -v fe="$frontend" -v pl="$placement" -v gt="$think" \
     -v pol="$policy" -v grow="$grow" -v shrink="$shrink" -v w="$weight" \
-    -v fd="$fdmon" -v rt="$runtime" -v ramp="$ramp" 'BEGIN {
+    -v fd="$fdmon" -v rt="$runtime" -v ramp="$ramp" -v ur="$uring_ring" \
+    -v rf="$ring_flags" 'BEGIN {
 	hit = (P >= L * 1000)
 	lat = L * 1000 + (hit ? 1000 : 25000)
 	noise = 1 + ((S % 41) - 20) / 1000.0
@@ -78,7 +80,8 @@ awk -v L="$lat_us" -v P="$poll" -v Q="$iodepth" -v S="$seed" \
 	printf " \"job\": {\"engine\": \"%s\", \"target\": \"%s\", \"rw\": \"%s\", \"bs_bytes\": %d, \"iodepth\": %d,\n", engine, target, rw, bs, Q
 	printf "  \"runtime_ns\": %d, \"ramp_ns\": %d, \"iothreads\": %d, \"frontend\": \"%s\", \"guest_think\": \"%s\",\n", rt, ramp, th, fe, gt
 	printf "  \"direct\": true, \"poll_max_ns\": %d, \"poll_grow\": %d, \"poll_shrink\": %d, \"poll_policy\": \"%s\",\n", P, grow, shrink, pol
-	printf "  \"poll_weight\": %d, \"fdmon\": \"%s\", \"placement\": \"%s\", \"aio_max_batch\": 0},\n", w, fd, pl
+	printf "  \"poll_weight\": %d, \"fdmon\": \"%s\", \"placement\": \"%s\", \"aio_max_batch\": 0,\n", w, fd, pl
+	printf "  \"uring_ring\": \"%s\", \"ring_flags\": \"%s\"},\n", ur, rf
 	printf " \"result\": {\"ios\": %d, \"errors\": 0, \"measured_ns\": %d, \"iops\": %.3f, \"bw_bytes\": %.1f,\n", ios, rt, iops, iops * bs
 	printf "  \"lat_ns\": {\"min\": %d, \"mean\": %d, \"p50\": %d, \"p90\": %d, \"p99\": %d, \"p99_9\": %d, \"max\": %d},\n", lat * 0.9, lat, lat, lat * 1.1, lat * 1.5, lat * 2, lat * 3
 	printf "  \"hist\": {\"plat_bits\": 6, \"buckets\": [[1000, %d]]}},\n", ios

@@ -92,6 +92,11 @@ accepted fdmon io_uring
 refused fdmon kqueue "auto, io_uring, epoll, poll"
 accepted rw randrw
 refused rw sideways "randread, randwrite, read, write, randrw"
+accepted uring-ring own
+refused uring-ring shared "auto, context, own"
+accepted ring-flags single+coop
+refused ring-flags double \
+	"auto, none, coop, single, single+coop, defer"
 # Checked text.
 accepted guest-think exp:5us --frontend virtio
 refused guest-think soon \

@@ -13,6 +13,7 @@ TSAN_TESTS += tests/workloads/test-virtio-ring.c \
 	tests/workloads/test-engine-verify.c tests/workloads/test-run-real.c
 SH_TESTS += tests/workloads/real-safety.sh tests/workloads/real-output.sh \
 	tests/workloads/real-verify.sh tests/workloads/uring-taskrun.sh \
+	tests/workloads/uring-ring.sh \
 	tests/workloads/engine-bounded.sh tests/workloads/target-rules.sh
 # The hist: latency file, read strictly.
 TESTS += tests/workloads/test-simnvme-hist.c

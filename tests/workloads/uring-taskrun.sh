@@ -15,7 +15,8 @@ f="$dir/data.dat"
 rm -f "$f"
 fail() { echo "FAIL: $*"; exit 1; }
 
-args="--engine io_uring --target $f --size 4m --iodepth 1 --runtime 400ms"
+args="--engine io_uring --uring-ring own --target $f --size 4m --iodepth 1"
+args="$args --runtime 400ms"
 args="$args --ramp 0 --poll-policy fixed --poll-max-ns 500ms --format json"
 for m in coop signal; do
 	"$AIOTUNE" run $args --uring-taskrun $m >"$dir/$m.json" 2>"$dir/err" ||
