@@ -84,6 +84,7 @@ static int cmd_recommend(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			free(set);
+			free(dirs);
 			return 0;
 		} else if (!strcmp(a, "--markdown")) {
 			md = true;

@@ -220,6 +220,8 @@ static int cmd_report(int argc, char **argv)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			usage(stdout);
 			free(set);
+			free(in);
+			free(dirs);
 			return 0;
 		} else if (!strcmp(a, "--format")) {
 			if (!v || (strcmp(v, "html") && strcmp(v, "md") &&
