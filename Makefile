@@ -14,6 +14,7 @@
 #   make bench-fio  aiotune vs fio on a file, QD1 and QD32 (ratios)
 #   make bench-uring  io_uring completions to a polling IOThread: signal vs coop
 #   make bench-reproduce  the shape of the 16-32 us finding here, as figures
+#   make bench-policies  every polling policy on every device: goals, frontier
 #   make bench-loop-peers  the loop's basic costs beside glib, libuv,
 #                   libevent and libev (REPS, default 5)
 #   make SAN=asan|tsan ...   sanitizer build in build/asan or build/tsan
@@ -120,7 +121,7 @@ AIOTUNE := $(BUILD)/aiotune
 .SECONDARY:
 
 .PHONY: all deps deps-ensure test check check-tsan run clean bench bench-fio \
-	bench-uring bench-reproduce bench-loop-peers \
+	bench-uring bench-reproduce bench-loop-peers bench-policies \
 	test-asan test-tsan tests reproduce fuzz fuzz-bins
 all: $(AIOTUNE) $(LIBLOOP)
 
@@ -230,6 +231,15 @@ bench-uring: all
 # knee against the recommendation, as figures (bench/reproduce-shape.sh).
 bench-reproduce: all
 	@sh bench/reproduce-shape.sh $(AIOTUNE)
+
+# The polling policies against the goals of docs/FINDINGS.md "A policy
+# that needs no tuning" on the reproduction's devices, interleaved
+# repetitions, a table and the IOPS/CPU frontier (bench/policies.sh):
+# make bench-policies [QUICK=1] [REPS=N] [SEED=N] [OUT=DIR] [DISK=PATH|none].
+bench-policies: all
+	@QUICK=$(or $(QUICK),0) $(if $(REPS),REPS=$(REPS)) \
+		$(if $(SEED),SEED=$(SEED)) $(if $(OUT),OUT=$(OUT)) \
+		$(if $(DISK),DISK=$(DISK)) sh bench/policies.sh $(AIOTUNE)
 
 # aiotune's loop beside glib, libuv, libevent and libev: the four figures
 # of bench/loop-costs.c for each, interleaved (bench/loop-peers.sh).

@@ -91,6 +91,9 @@ static void usage(FILE *f)
 "                      single, single+coop, defer, auto (default auto)\n"
 "  --seed N            PRNG seed for offsets and simulated latencies\n"
 "  --output DIR        write the full result to DIR/run.json\n"
+"  --trace FILE        record IOThread 0's loop trace into FILE, one line\n"
+"                      '<block_ns> <fd>' per polled event (aiotune simulate\n"
+"                      replays it; only while poll-max-ns is not 0)\n"
 "  --format F          stdout: text, json, csv, or fio-json (fio's JSON\n"
 "                      layout, one job) (default text)\n",
 		wl_engine_names(), wl_rw_names(), wl_frontend_names(),
@@ -114,6 +117,11 @@ static void parse_flag(struct wl_job *job, const char *flag, const char *val)
 			cli_bad_value(flag, val, "a directory path up to 1023 "
 				      "characters");
 		strcpy(job->output, val);
+	} else if (!strcmp(flag, "--trace")) {
+		if (!val || !*val || strlen(val) >= sizeof(job->trace))
+			cli_bad_value(flag, val, "a file path up to 1023 "
+				      "characters");
+		strcpy(job->trace, val);
 	} else if (!strcmp(flag, "--format")) {
 		if (val && !strcmp(val, "text"))
 			job->format = WL_FORMAT_TEXT;

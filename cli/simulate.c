@@ -42,6 +42,10 @@ static void usage(FILE *f)
 "  --wake-ns L         delay a block adds before the event is seen\n"
 "                      (default: the block cost; 0 for traces recorded by\n"
 "                      the loop, whose blocked gaps already include it)\n"
+"  --loops N           replay the trace N times end to end (1-1000,\n"
+"                      default 1)\n"
+"  --warmup DUR        replay but do not count the events before this\n"
+"                      virtual time, as a run's ramp (default 0)\n"
 "  --format F          text or csv (default text)\n"
 "\n"
 "Per event, T = gap + wake delay if it blocked, U = ns polled + block cost\n"
@@ -131,6 +135,13 @@ static void parse_flag(struct sim_opts *o, const char *flag, const char *val)
 	} else if (!strcmp(flag, "--wake-ns")) {
 		o->cfg.wake_ns = ns_in(flag, val);
 		o->wake_set = true;
+	} else if (!strcmp(flag, "--loops")) {
+		o->cfg.loops = (uint32_t)int_in(flag, val, 1000,
+						"an integer 1-1000");
+		if (!o->cfg.loops)
+			cli_bad_value(flag, val, "an integer 1-1000");
+	} else if (!strcmp(flag, "--warmup")) {
+		o->cfg.warmup_ns = ns_in(flag, val);
 	} else if (!strcmp(flag, "--format")) {
 		if (val && !strcmp(val, "text"))
 			o->csv = false;

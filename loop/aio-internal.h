@@ -26,6 +26,15 @@
  */
 #define AIO_CQE_BATCH_DEFAULT 8
 
+/* Block-cost measurement (blockcost.c). */
+#define AIO_BC_RING 16             /* estimates: median of the last 16 */
+#define AIO_BC_EVERY 16            /* sample 1 blocking wait in 16 */
+#define AIO_BC_MIN_OFFCPU_NS 2000  /* a wait that slept was off CPU >= 2 us */
+#define AIO_CALIB_SLEEP_NS 50000   /* calibration sleeps: 50 us */
+#define AIO_CALIB_MAX 1024
+/* How often a policy with observe() gets a fresh thread CPU time. */
+#define AIO_CPU_SAMPLE_NS 1000000
+
 /* poll(2) event bits used in AioHandler.events / revents. */
 #define AIO_EV_IN (POLLIN | POLLHUP | POLLERR)
 #define AIO_EV_OUT (POLLOUT | POLLERR)
@@ -380,6 +389,24 @@ struct AioContext {
 	atomic_llong aio_max_batch;
 	FILE *trace;                        /* under trace_lock */
 
+	/*
+	 * Block cost (blockcost.c), home thread only: sample rings, their
+	 * medians, whether params.block_cost_ns follows the measurement.
+	 */
+	int64_t bc_cpu[AIO_BC_RING], bc_wake[AIO_BC_RING];
+	unsigned bc_ncpu, bc_nwake, bc_cpu_pos, bc_wake_pos;
+	unsigned bc_countdown;
+	bool bc_calibrating;
+	bool bc_auto;
+	int64_t bc_cpu_est, bc_wake_est;
+
+	/* What observe() policies get (home thread, except work). */
+	uint64_t work;                      /* atomic: aio_context_count_work */
+	uint64_t events;                    /* polled-handler events */
+	int64_t cpu_sample_ns, cpu_sample_at;
+	int64_t polled_window;              /* window of this iteration's poll */
+	bool polled_caught;                 /* ... and whether it found work */
+
 	/* fd monitor. */
 	const FDMonOps *fdmon_ops;
 	void *fdmon_state;      /* the epoll / io_uring backend's state */
@@ -486,6 +513,19 @@ static inline int64_t aio_soonest(int64_t a, int64_t b)
 {
 	return (uint64_t)a < (uint64_t)b ? a : b;
 }
+
+/* blockcost.c: CPU time of the calling thread, ns (0 on error). */
+int64_t aio_thread_cpu_ns(void);
+/* blockcost.c: whether to measure this blocking wait (counts down). */
+bool aio_blockcost_want_sample(AioContext *ctx);
+/*
+ * blockcost.c: one measured blocking wait: the thread's CPU time and the
+ * wall time across it, its timeout, whether it ended by the timeout.
+ */
+void aio_blockcost_record(AioContext *ctx, int64_t cpu_ns, int64_t wall_ns,
+			  int64_t timeout_ns, bool timed_out);
+/* blockcost.c: put the estimates into ctx->params (home thread). */
+void aio_blockcost_apply(AioContext *ctx);
 
 static inline int64_t aio_now_ns(void)
 {

@@ -88,7 +88,7 @@ int64_t aio_current_window(AioContext *ctx)
 {
 	int64_t max = 0;
 
-	if (!ctx->poll_max_ns)
+	if (!ctx->poll_max_ns || ctx->bc_calibrating)
 		return 0;
 	for (AioHandler *n = ctx->poll_handlers; n; n = n->next_poll)
 		if (n->poll.ns > max)
@@ -410,6 +410,8 @@ static bool try_poll_mode(AioContext *ctx, AioHandlerList *ready,
 	int64_t max_ns;
 	bool progress;
 
+	ctx->polled_window = 0;
+	ctx->polled_caught = false;
 	if (!ctx->poll_handlers)
 		return false;
 	max_ns = aio_soonest(*timeout, aio_current_window(ctx));
@@ -419,6 +421,8 @@ static bool try_poll_mode(AioContext *ctx, AioHandlerList *ready,
 	aio_poll_set_started(ctx, ready, true);
 	AIO_STAT_ADD(ctx, poll_attempts, 1);
 	progress = run_poll_handlers(ctx, ready, max_ns, timeout);
+	ctx->polled_window = max_ns;
+	ctx->polled_caught = *timeout == 0;
 	if (*timeout == 0)
 		AIO_STAT_ADD(ctx, poll_hits, 1);
 	else
@@ -510,6 +514,7 @@ static void aio_policy_event(AioContext *ctx, AioHandler *node,
 	if (!ctx->poll_max_ns || !node->in_poll_set || node_deleted(node))
 		return;
 	node->poll.has_event = true;
+	ctx->events++;
 	if (ops->event)
 		count_change(ctx, node,
 			     ops->event(&node->poll, &ctx->ctx_poll,
@@ -605,7 +610,27 @@ static void aio_policy_iteration(AioContext *ctx, int64_t block_ns)
 			ops->idle(&n->poll, &ctx->params, block_ns);
 		}
 	}
-	if (ops->iteration)
+	if (ops->observe) {
+		struct poll_obs o = {
+			.now_ns = now,
+			.block_ns = block_ns,
+			.max_event_ns = max_event,
+			.window_ns = ctx->polled_window,
+			.caught = ctx->polled_caught,
+			.events = ctx->events,
+			.work = __atomic_load_n(&ctx->work, __ATOMIC_RELAXED),
+		};
+
+		/* A syscall: at most one per AIO_CPU_SAMPLE_NS. */
+		if (now - ctx->cpu_sample_at >= AIO_CPU_SAMPLE_NS) {
+			ctx->cpu_sample_ns = aio_thread_cpu_ns();
+			ctx->cpu_sample_at = now;
+		}
+		o.cpu_ns = ctx->cpu_sample_ns;
+		o.cpu_at_ns = ctx->cpu_sample_at;
+		count_change(ctx, NULL,
+			     ops->observe(&ctx->ctx_poll, &ctx->params, &o));
+	} else if (ops->iteration)
 		count_change(ctx, NULL,
 			     ops->iteration(&ctx->ctx_poll, &ctx->params,
 					    block_ns, max_event, now));
@@ -654,14 +679,21 @@ bool aio_poll(AioContext *ctx, bool blocking)
 			progress = true;
 		}
 		if (timeout) {
-			int64_t t0 = aio_now_ns();
+			bool sample = aio_blockcost_want_sample(ctx);
+			int64_t c0 = sample ? aio_thread_cpu_ns() : 0;
+			int64_t t0 = aio_now_ns(), t1;
 			unsigned depth = aio_context_release_all(ctx);
 
 			AIO_STAT_ADD(ctx, blocking_waits, 1);
 			ctx->fdmon_ops->wait(ctx, &ready, timeout);
 			aio_context_reacquire(ctx, depth);
-			AIO_STAT_ADD(ctx, block_ns,
-				     (uint64_t)(aio_now_ns() - t0));
+			t1 = aio_now_ns();
+			AIO_STAT_ADD(ctx, block_ns, (uint64_t)(t1 - t0));
+			if (sample)
+				aio_blockcost_record(ctx,
+					aio_thread_cpu_ns() - c0, t1 - t0,
+					timeout,
+					!ready.head && !ctx->cqe_head);
 		} else {
 			ctx->fdmon_ops->wait(ctx, &ready, 0);
 		}

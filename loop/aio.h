@@ -210,8 +210,27 @@ int aio_context_set_poll_params(AioContext *ctx, int64_t max_ns, int64_t grow,
 int aio_context_set_poll_policy(AioContext *ctx, const char *name);
 /* poll-weight for the "weight" policy (0 = default 3); -EINVAL if < 0 or > 63. */
 int aio_context_set_poll_weight(AioContext *ctx, int64_t weight);
-/* Cost of one block + wake-up used by cost-model policies; -EINVAL if < 0. */
+/*
+ * CPU cost of one block + wake-up that policies use (ski, cost, probe):
+ * ns >= 0 fixes it, AIO_BLOCK_COST_AUTO (the default) makes it what the
+ * loop measures on this host (see aio_context_calibrate); -EINVAL below.
+ */
+#define AIO_BLOCK_COST_AUTO (-1)
 int aio_context_set_block_cost(AioContext *ctx, int64_t ns);
+/*
+ * Measure what a block and wake-up cost this thread: samples timed sleeps
+ * of 50 us through the context's own fd monitor (home thread, outside
+ * aio_poll; runs aio_poll, so pending work is dispatched). 0, -EINVAL
+ * (more than 1024 samples) or -EBUSY (called from inside aio_poll).
+ * Without it the loop still measures the blocking waits it does.
+ */
+int aio_context_calibrate(AioContext *ctx, unsigned samples);
+/*
+ * Report units of useful work done for ctx (requests completed): policies
+ * that measure throughput (probe) use it instead of counting events. Any
+ * thread.
+ */
+void aio_context_count_work(AioContext *ctx, uint64_t units);
 /*
  * aio-max-batch (0 = engine default); also the most CQE handlers one
  * aio_poll runs (0 = 8). -EINVAL if negative.
@@ -254,10 +273,15 @@ typedef struct AioStats {
 	int64_t poll_shrink;
 	const char *fdmon;            /* "poll", "epoll" or "io_uring" */
 	const char *policy;           /* adaptive policy name */
+	int64_t block_cost_ns;        /* measured CPU of a block + wake-up
+				       * (median of recent samples; 0: none) */
+	int64_t wake_ns;              /* measured wake-up delay (0: none) */
+	uint64_t block_cost_samples;  /* blocking waits measured */
+	uint64_t work;                /* aio_context_count_work units */
 	const char *ring_flags;       /* io_uring monitor: the ring's setup
 				       * flags ("none", "coop", "single",
 				       * "single+coop", "defer"); else "-" */
-	uint64_t reserved[8];
+	uint64_t reserved[4];
 } AioStats;
 
 /* Snapshot of ctx's counters (safe from any thread; values may tear). */

@@ -11,9 +11,6 @@
 #include "loop/thread-pool.h"
 #include "util/util.h"
 
-/* Default cost of one block + wake-up: the CPU time a blocking wait + wake
- * costs the blocked thread, about 20-30 us (docs/machine.md section 2). */
-#define AIO_BLOCK_COST_NS_DEFAULT 25000
 
 struct AioBH {
 	AioContext *ctx;
@@ -278,9 +275,11 @@ static AioContext *aio_context_create(bool owned)
 	for (int i = 0; i < AIO_CLOCK_MAX; i++)
 		aio_timerlist_init(&ctx->tlg[i]);
 
-	ctx->pset.block_cost_ns = AIO_BLOCK_COST_NS_DEFAULT;
+	ctx->pset.block_cost_ns = AIO_BLOCK_COST_AUTO;
 	ctx->pset_policy = poll_policy_default();
 	ctx->params = ctx->pset;
+	ctx->bc_auto = true;
+	aio_blockcost_apply(ctx);
 	ctx->policy = ctx->pset_policy;
 	ctx->thread_pool_min = 0;
 	ctx->thread_pool_max = 64; /* QEMU's THREAD_POOL_MAX_THREADS_DEFAULT */
@@ -520,7 +519,7 @@ int aio_context_set_poll_weight(AioContext *ctx, int64_t weight)
 
 int aio_context_set_block_cost(AioContext *ctx, int64_t ns)
 {
-	if (ns < 0)
+	if (ns < AIO_BLOCK_COST_AUTO)
 		return -EINVAL;
 	pthread_mutex_lock(&ctx->pset_lock);
 	ctx->pset.block_cost_ns = ns;
@@ -565,6 +564,8 @@ void aio_apply_params(AioContext *ctx)
 	ctx->applied_gen = atomic_load(&ctx->pset_gen);
 	pthread_mutex_unlock(&ctx->pset_lock);
 	ctx->poll_max_ns = ctx->params.max_ns;
+	ctx->bc_auto = ctx->params.block_cost_ns < 0;
+	aio_blockcost_apply(ctx);
 
 	/* As QEMU: new parameters restart every window from zero. */
 	memset(&ctx->ctx_poll, 0, sizeof(ctx->ctx_poll));
@@ -639,7 +640,18 @@ void aio_context_get_stats(AioContext *ctx, AioStats *out)
 	out->policy = ctx->pset_policy->name;
 	pthread_mutex_unlock(&ctx->pset_lock);
 	out->fdmon = aio_context_fdmon_name(ctx);
+	out->block_cost_ns = __atomic_load_n(&ctx->stats.block_cost_ns,
+					     __ATOMIC_RELAXED);
+	out->wake_ns = __atomic_load_n(&ctx->stats.wake_ns, __ATOMIC_RELAXED);
+	out->block_cost_samples = __atomic_load_n(
+		&ctx->stats.block_cost_samples, __ATOMIC_RELAXED);
+	out->work = __atomic_load_n(&ctx->work, __ATOMIC_RELAXED);
 	out->ring_flags = aio_context_ring_flags_name(ctx);
+}
+
+void aio_context_count_work(AioContext *ctx, uint64_t units)
+{
+	__atomic_fetch_add(&ctx->work, units, __ATOMIC_RELAXED);
 }
 
 void aio_context_reset_stats(AioContext *ctx)

@@ -30,6 +30,8 @@
 
 /* Linux limits thread names to 16 bytes with the NUL. */
 #define IOTHREAD_NAME_MAX 16
+/* Timed sleeps at start to measure the block cost (8 x ~80 us). */
+#define IOTHREAD_CALIBRATE_SAMPLES 8
 
 struct IOThread {
 	char id[64];
@@ -271,6 +273,12 @@ static void *iothread_run(void *opaque)
 	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	/* Before the first aio_poll: the context ring's one issuer. */
 	aio_context_bind_home(t->ctx);
+	/*
+	 * Measure what blocking costs this thread on this host before the
+	 * first request (block_cost_ns and wake_ns in the policies' params,
+	 * loop/blockcost.c); the loop refines it as it runs.
+	 */
+	aio_context_calibrate(t->ctx, IOTHREAD_CALIBRATE_SAMPLES);
 
 	pthread_mutex_lock(&t->init_lock);
 	atomic_store(&t->thread_id, (int)syscall(SYS_gettid));

@@ -7,8 +7,9 @@
  *	otherwise:   costs W ns of CPU spun in vain plus C for the block and
  *	             wake-up, and is seen L ns late,
  * where C is the CPU time one block + wake-up costs the loop thread
- * (block_cost_ns, 25 us by default, docs/machine.md section 2) and L the
- * delay the wake-up adds; we take L = C (docs/machine.md section 2
+ * (block_cost_ns: what the loop measures on its host, loop/blockcost.c,
+ * unless set; docs/machine.md section 2 found 20-30 us on our VMs) and L
+ * the delay the wake-up adds; we take L = C (docs/machine.md section 2
  * measures 20-30 us for both on our VMs).
  *
  * ski:  W = C + L, the deterministic rule of the ski-rental problem with

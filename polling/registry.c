@@ -12,6 +12,7 @@ extern const struct poll_policy_ops poll_policy_fixed;
 extern const struct poll_policy_ops poll_policy_off;
 extern const struct poll_policy_ops poll_policy_ski;
 extern const struct poll_policy_ops poll_policy_cost;
+extern const struct poll_policy_ops poll_policy_probe;
 
 static const struct poll_policy_ops *const policies[] = {
 	&poll_policy_qemu,
@@ -21,6 +22,7 @@ static const struct poll_policy_ops *const policies[] = {
 	&poll_policy_off,
 	&poll_policy_ski,
 	&poll_policy_cost,
+	&poll_policy_probe,
 	NULL,
 };
 
@@ -31,7 +33,7 @@ static const char *policy_name(size_t i)
 
 /*
  * The required parts (policy.h): a description, and a way to set the
- * window: event(), iteration() or window().
+ * window: event(), iteration(), observe() or window().
  */
 static const char *policy_lacks(size_t i)
 {
@@ -39,8 +41,8 @@ static const char *policy_lacks(size_t i)
 
 	if (!ops->desc)
 		return "desc";
-	if (!ops->event && !ops->iteration && !ops->window)
-		return "event, iteration or window";
+	if (!ops->event && !ops->iteration && !ops->observe && !ops->window)
+		return "event, iteration, observe or window";
 	return NULL;
 }
 

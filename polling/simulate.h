@@ -20,6 +20,10 @@
  * measure: the gap, plus wake_ns when it blocked. Handlers idle for 7 s of
  * virtual time leave the poll set (the loop does so with io_uring).
  *
+ * With loops the trace is replayed several times end to end; with a
+ * warm-up, everything before that virtual time is replayed (the policy
+ * learns) but left out of the result, as a run's ramp is.
+ *
  * Cost model (stated in the output): every block costs block_cost_ns of CPU
  * and delays its event by wake_ns. Per event, T = time (gap + delay) and
  * U = loop CPU (ns polled + block costs); cost = mean T x mean U in us^2,
@@ -85,6 +89,12 @@ void poll_trace_free(struct poll_trace *t);
 struct poll_sim_config {
 	struct poll_params params; /* max_ns, grow, shrink, weight, block_cost */
 	int64_t wake_ns;           /* delay a block adds; >= 0 */
+	uint32_t loops;            /* replay the trace this many times end to
+				    * end, the policy's state carried over
+				    * (0 = once) */
+	int64_t warmup_ns;         /* events before this virtual time are
+				    * replayed but not counted (as a run's
+				    * ramp); >= 0 */
 };
 
 struct poll_sim_result {
@@ -117,8 +127,9 @@ struct poll_sim_step {
 typedef void PollSimStepFn(void *opaque, const struct poll_sim_step *s);
 
 /*
- * Replay t through ops. 0, -EINVAL for a bad config (negative values),
- * -ENOMEM. step (may be NULL) is called after each event.
+ * Replay t through ops. 0, -EINVAL for a bad config (negative values,
+ * events x loops overflows), -ENOMEM. step (may be NULL) is called after
+ * each event, warm-up included; out covers what followed the warm-up.
  */
 int poll_sim_run(const struct poll_policy_ops *ops, const struct poll_trace *t,
 		 const struct poll_sim_config *cfg, struct poll_sim_result *out,

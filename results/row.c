@@ -85,6 +85,8 @@ static const struct res_col cols[] = {
 	DBL(shrink_events, "polling-window shrink events, count"),
 	DBL(notify_writes, "event-notifier writes (aio_notify kicks), count"),
 	DBL(window_ns, "polling window at the end of the run, ns (max of IOThreads)"),
+	DBL(block_cost_ns, "CPU time one block + wake-up costs the loop thread, as the loop measured it, ns (IOThread 0)"),
+	DBL(wake_ns, "how late a blocked loop thread wakes, as the loop measured it, ns (IOThread 0)"),
 	DBL(wall_ns, "wall time of the whole run process incl. start-up, ns"),
 	STR(accel, "QEMU runs (--engine qemu): kvm, or tcg (an emulated "
 	    "guest: compare behaviour, not IOPS); empty otherwise"),

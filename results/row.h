@@ -82,6 +82,7 @@ struct res_row {
 	double grow_events, shrink_events;
 	double notify_writes;
 	double window_ns;
+	double block_cost_ns, wake_ns;
 	double wall_ns;
 	char json[RES_NAME_MAX + 32];
 	char accel[16];    /* QEMU runs: "kvm" or "tcg" (emulated) */

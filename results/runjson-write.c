@@ -211,6 +211,10 @@ static json_t *loop_obj(const struct wl_result *r)
 	U(bh_runs);
 	U(timer_runs);
 	U(dispatches);
+	U(block_cost_ns);
+	U(wake_ns);
+	U(block_cost_samples);
+	U(work);
 #undef U
 	for (size_t i = 0; i < r->loop.ntrace; i++)
 		json_array_append_new(trace, json_pack("[I, I]",

@@ -222,6 +222,8 @@ static void get_loop(struct rj *c, json_t *loop, struct res_row *r)
 	get_dbl(c, loop, "shrink_events", &r->shrink_events);
 	get_dbl(c, loop, "notify_writes", &r->notify_writes);
 	get_dbl(c, loop, "window_ns", &r->window_ns);
+	get_dbl(c, loop, "block_cost_ns", &r->block_cost_ns);
+	get_dbl(c, loop, "wake_ns", &r->wake_ns);
 }
 
 int res_row_from_run(json_t *run, struct res_row *r, char *err,

@@ -79,6 +79,9 @@ void wl_fe_account(struct wl_fe *fe, const struct wl_io *io, int64_t now_ns)
 	struct wl_stats *s = fe->stats;
 	int64_t lat = now_ns - io->start_ns;
 
+	/* A request done: what throughput-measuring policies count. */
+	if (fe->eng && fe->eng->ctx)
+		aio_context_count_work(fe->eng->ctx, 1);
 	fe->ios_all++;
 	if (!s || !wl_fe_measuring(fe))
 		return;

@@ -83,6 +83,8 @@ struct wl_job {
 	uint64_t seed;                 /* PRNG seed for offsets and latencies */
 
 	char output[WL_PATH_MAX];      /* results directory, "" = none */
+	char trace[WL_PATH_MAX];       /* IOThread 0's arrival-gap trace
+					  (aio_context_set_trace), "" = none */
 	enum wl_format format;         /* stdout format */
 };
 

@@ -116,6 +116,10 @@ void wl_result_print_text(const struct wl_result *r, FILE *f)
 		fmt_ns(b, sizeof(b), (double)s->block_ns / iters),
 		(long long)s->window_ns, (unsigned long long)s->grow_events,
 		(unsigned long long)s->shrink_events, r->loop.ntrace);
+	fprintf(f, "            a block + wake-up costs %s of CPU and wakes %s late (measured, %llu samples)\n",
+		fmt_ns(a, sizeof(a), (double)s->block_cost_ns),
+		fmt_ns(b, sizeof(b), (double)s->wake_ns),
+		(unsigned long long)s->block_cost_samples);
 	print_frontend_device(r, f);
 }
 
@@ -132,10 +136,12 @@ void wl_result_print_csv(const struct wl_result *r, FILE *f)
 		"cpu_iothread_pct,cpu_guest_pct,cpu_device_pct,"
 		"cpu_process_pct,loop_iterations,poll_attempts,poll_hits,"
 		"poll_misses,blocking_waits,poll_ns,block_ns,grow_events,"
-		"shrink_events,window_ns,uring_ring,ring_flags\n");
+		"shrink_events,window_ns,block_cost_ns,wake_ns,uring_ring,"
+		"ring_flags\n");
 	fprintf(f, "%s,\"%s\",%s,%u,%u,%u,%s,%lld,%lld,%lld,%s,%s,%lld,%llu,%llu,"
 		"%.1f,%.1f,%llu,%.1f,%llu,%llu,%llu,%llu,%llu,%.2f,%.2f,%.2f,"
-		"%.2f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%lld,%s,%s\n",
+		"%.2f,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%llu,%lld,"
+		"%lld,%lld,%s,%s\n",
 		j->engine, j->target, wl_rw_name(j->rw), j->bs, j->iodepth,
 		j->iothreads, j->frontend, (long long)j->poll_max_ns,
 		(long long)j->poll_grow, (long long)j->poll_shrink,
@@ -157,5 +163,6 @@ void wl_result_print_csv(const struct wl_result *r, FILE *f)
 		(unsigned long long)s->poll_ns, (unsigned long long)s->block_ns,
 		(unsigned long long)s->grow_events,
 		(unsigned long long)s->shrink_events, (long long)s->window_ns,
+		(long long)s->block_cost_ns, (long long)s->wake_ns,
 		r->loop.uring_ring, r->loop.ring_flags);
 }

@@ -526,7 +526,13 @@ static void collect(struct wl_result *r, struct worker *ws, int n)
 		r->loop.stats.poll_max_ns = w->loop1.poll_max_ns;
 		r->loop.stats.poll_grow = w->loop1.poll_grow;
 		r->loop.stats.poll_shrink = w->loop1.poll_shrink;
+		LOOP_DELTA(work);
 		if (i == 0) {
+			/* Levels, not counts: IOThread 0's measurement. */
+			r->loop.stats.block_cost_ns = w->loop1.block_cost_ns;
+			r->loop.stats.wake_ns = w->loop1.wake_ns;
+			r->loop.stats.block_cost_samples =
+				w->loop1.block_cost_samples;
 			snprintf(r->loop.fdmon, sizeof(r->loop.fdmon), "%s",
 				 w->loop1.fdmon ? w->loop1.fdmon : "");
 			snprintf(r->loop.policy, sizeof(r->loop.policy), "%s",
@@ -576,6 +582,7 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	int64_t pcpu0, pcpu1, w0, w1, deadline;
 	struct wl_devstat dev0, dev1;
 	struct aff_plan plan;
+	FILE *trace = NULL;
 	char name[32];
 
 	memset(res, 0, sizeof(*res));
@@ -600,9 +607,21 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 	ret = make_params(job, &params, err, errlen);
 	if (ret)
 		return ret;
+	if (job->trace[0]) {
+		trace = fopen(job->trace, "w");
+		if (!trace) {
+			/* A bad path is a usage error (exit 2). */
+			snprintf(err, errlen, "cannot write --trace '%s': %s",
+				 job->trace, strerror(errno));
+			return -EINVAL;
+		}
+	}
 	ws = calloc((size_t)n, sizeof(*ws));
-	if (!ws)
+	if (!ws) {
+		if (trace)
+			fclose(trace);
 		return -ENOMEM;
+	}
 	wl_host_probe(&res->host);
 	fmt_time(res->start_time, sizeof(res->start_time));
 
@@ -614,6 +633,7 @@ int wl_run(const struct wl_job *job, struct wl_result *res, char *err,
 		for (int j = 0; j < 2 * WL_AUX_MAX; j++)
 			w->aux_cpu_req[j] = w->aux_node_req[j] = -1;
 		snprintf(name, sizeof(name), "iothread%d", i);
+		params.trace = i == 0 ? trace : NULL;
 		w->iothread = iothread_create(name, &params, err, errlen);
 		if (!w->iothread) {
 			ret = errno ? -errno : -EIO;
@@ -694,6 +714,10 @@ out:
 	for (int i = 0; i < n; i++)
 		free(ws[i].trace);
 	free(ws);
+	if (trace && fclose(trace) && !ret) {
+		ret = -EIO;
+		snprintf(err, errlen, "cannot write --trace '%s'", job->trace);
+	}
 	return ret;
 out_leak:
 	for (int i = 0; i < started; i++)

@@ -57,6 +57,9 @@ bad "invalid value '64' for --poll-weight: allowed an integer 0-63" \
 	--trace "$trace" --poll-weight 64
 bad "invalid value '-1' for --poll-grow" --trace "$trace" --poll-grow -1
 bad "invalid value 'x' for --block-cost-ns" --trace "$trace" --block-cost-ns x
+bad "invalid value '0' for --loops" --trace "$trace" --loops 0
+bad "invalid value '1001' for --loops" --trace "$trace" --loops 1001
+bad "invalid value 'soon' for --warmup" --trace "$trace" --warmup soon
 bad "invalid value 'xml' for --format" --trace "$trace" --format xml
 bad "simulate needs --trace FILE" --policy qemu
 bad "trace $tmp/missing: No such file or directory" --trace "$tmp/missing"

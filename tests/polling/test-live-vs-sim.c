@@ -140,6 +140,9 @@ static void compare(AioContext *ctx, const char *policy, int64_t max_ns)
 	memset(&l, 0, sizeof(l));
 	ASSERT_EQ(aio_context_set_poll_policy(ctx, policy), 0);
 	ASSERT_EQ(aio_context_set_poll_params(ctx, max_ns, 0, 0), 0);
+	/* The block cost the simulation assumes, not the measured one. */
+	ASSERT_EQ(aio_context_set_block_cost(ctx, cfg.params.block_cost_ns),
+		  0);
 	ASSERT_EQ(event_notifier_init(&l.e, false), 0);
 	aio_set_event_notifier(ctx, &l.e, on_read, on_poll, on_poll_ready);
 	lt_drain(ctx); /* apply the parameters, settle the notifier */

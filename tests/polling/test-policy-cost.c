@@ -142,20 +142,21 @@ static void test_registry(void)
 {
 	const struct poll_policy_ops *const *all = poll_policy_all();
 	static const char *const names[] = { "qemu", "qemu-ctx", "weight",
-					     "fixed", "off", "ski", "cost" };
+					     "fixed", "off", "ski", "cost",
+					     "probe" };
 	size_t n = 0;
 
 	for (; all[n]; n++) {
 		ASSERT_TRUE(poll_policy_find(all[n]->name) == all[n]);
 		ASSERT_NOT_NULL(all[n]->desc);
 		ASSERT_TRUE(all[n]->event || all[n]->iteration ||
-			    all[n]->window);
+			    all[n]->observe || all[n]->window);
 	}
 	ASSERT_EQ(n, ARRAY_SIZE(names));
 	for (size_t i = 0; i < n; i++)
 		ASSERT_STREQ(all[i]->name, names[i]);
 	ASSERT_STREQ(poll_policy_names(),
-		     "qemu, qemu-ctx, weight, fixed, off, ski, cost");
+		     "qemu, qemu-ctx, weight, fixed, off, ski, cost, probe");
 	ASSERT_NULL(poll_policy_find("QEMU"));
 	ASSERT_NULL(poll_policy_find("qemu "));
 	ASSERT_NULL(poll_policy_find(""));

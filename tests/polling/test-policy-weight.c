@@ -1,6 +1,6 @@
 /*
  * test-policy-weight.c: deterministic trajectories of the "weight" policy
- * (the 2026 poll-weight proposal, polling/weight.c).
+ * (QEMU's 2026 poll-weight adaptive polling, polling/weight.c).
  */
 #include "polling/policy.h"
 #include "tests/lib/test.h"
@@ -48,6 +48,32 @@ static void test_trajectory(void)
 	ASSERT_EQ(poll_policy_window(w, &cs, 123, &p), 8000);
 }
 
+/*
+ * The defaults are QEMU's IOThread defaults (poll-grow 2, poll-shrink 2,
+ * poll-weight 3): 0 (not set) must behave exactly as those values.
+ */
+static void test_defaults_are_2_2_3(void)
+{
+	static const int64_t blocks[] = { 8000, 16000, 1000, 0, 40000, 3000,
+					  25000, 0, 0, 0, 12000, 31000 };
+	struct poll_params dflt = { .max_ns = 32768 };
+	struct poll_params expl = { .max_ns = 32768, .grow = 2, .shrink = 2,
+				    .weight = 3 };
+	struct poll_state h0 = { 0 }, c0 = { 0 }, h1 = { 0 }, c1 = { 0 };
+
+	for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+		ASSERT_EQ(fire(&h0, &c0, &dflt, blocks[i]),
+			  fire(&h1, &c1, &expl, blocks[i]));
+		ASSERT_EQ(h0.ns, h1.ns);
+		ASSERT_EQ(c0.ns, c1.ns);
+	}
+	/* ... and differ from weight 2 (the January RFC's shift). */
+	expl.weight = 2;
+	h1 = (struct poll_state){ .ns = 8000 };
+	w->event(&h1, &c1, &expl, 16000, 0);
+	ASSERT_EQ(h1.ns, 10000);
+}
+
 static void test_weights(void)
 {
 	struct poll_params p = { .max_ns = 1000000, .weight = 1 };
@@ -85,8 +111,17 @@ static void test_idle_and_grow(void)
 	cs.ns = 20000;
 	ASSERT_EQ(w->iteration(&cs, &p, 0, 25000, 0), POLL_GREW);
 	ASSERT_EQ(cs.ns, 32768);
-	/* An iteration without events counts as a sample of 0. */
-	ASSERT_EQ(w->iteration(&cs, &p, 0, -1, 0), POLL_SHRANK);
+	/*
+	 * An iteration in which no polled handler fired (a BH, a timer)
+	 * leaves the window alone, as QEMU only adjusts when some handler
+	 * had an event.
+	 */
+	ASSERT_EQ(w->iteration(&cs, &p, 0, -1, 0), POLL_SAME);
+	ASSERT_EQ(cs.ns, 32768);
+	ASSERT_EQ(w->iteration(&cs, &p, 900000, -1, 0), POLL_SAME);
+	ASSERT_EQ(cs.ns, 32768);
+	/* A handler whose average was reset at max (0) halves it. */
+	ASSERT_EQ(w->iteration(&cs, &p, 0, 0, 0), POLL_SHRANK);
 	ASSERT_EQ(cs.ns, 16384);
 	/* poll-grow 4 / poll-shrink 4. */
 	p.grow = 4;
@@ -107,6 +142,7 @@ int main(void)
 	ASSERT_TRUE(w->per_context);
 	test_trajectory();
 	test_weights();
+	test_defaults_are_2_2_3();
 	test_idle_and_grow();
 	return T_EXIT_PASS;
 }

@@ -1,8 +1,8 @@
 /*
  * test-simulate.c: the offline simulator (polling/simulate.c): accounting,
  * the loop's order of policy calls, poll-set joining and idle removal,
- * per-handler vs per-context windows, and which policy wins a bimodal
- * trace.
+ * per-handler vs per-context windows, which policy wins a bimodal trace,
+ * replaying a trace several times with a warm-up left out.
  */
 #include <errno.h>
 
@@ -261,6 +261,49 @@ static void test_bimodal(void)
 	poll_trace_free(&t);
 }
 
+/*
+ * 100 gaps of 10 us, fixed at 32k (all caught): twice with loops 2; with a
+ * 500 us warm-up the events that start before 500 us of virtual time are
+ * replayed but not counted; a warm-up past the end counts nothing.
+ */
+static void test_loops_and_warmup(void)
+{
+	struct poll_sim_config c = config(MAXW, 25000);
+	const struct poll_policy_ops *f = poll_policy_find("fixed");
+	struct poll_trace t = { 0 };
+	struct poll_sim_result r;
+	struct windows ws = { .wake = 25000 };
+
+	for (int i = 0; i < 100; i++)
+		ASSERT_EQ(poll_trace_add(&t, 10000, 0), 0);
+	c.loops = 2;
+	ASSERT_EQ(poll_sim_run(f, &t, &c, &r, NULL, NULL), 0);
+	ASSERT_EQ(r.events, 200);
+	/* The first event finds no poll set: one block, then 199 hits. */
+	ASSERT_EQ(r.hits, 199);
+	ASSERT_EQ(r.virtual_ns, 199 * 10000 + 10000 + 25000);
+
+	c.loops = 1;
+	c.warmup_ns = 500000;
+	ASSERT_EQ(poll_sim_run(f, &t, &c, &r, record, &ws), 0);
+	ASSERT_EQ(ws.n, 100); /* every event replayed ... */
+	/* ... 35 us for the first, 10 us each after: 48 start before
+	 * 500 us (the 48th at 505 us is the first counted). */
+	ASSERT_EQ(r.events, 52);
+	ASSERT_EQ(r.hits, 52);
+	ASSERT_EQ(r.blocks, 0);
+	ASSERT_EQ(r.virtual_ns, 52 * 10000);
+	ASSERT_EQ(r.poll_ns, 52 * 10000);
+
+	c.warmup_ns = 1000000000;
+	ASSERT_EQ(poll_sim_run(f, &t, &c, &r, NULL, NULL), 0);
+	ASSERT_EQ(r.events, 0);
+	ASSERT_DBL(r.cost_us2, ==, 0);
+	c.warmup_ns = -1;
+	ASSERT_EQ(poll_sim_run(f, &t, &c, &r, NULL, NULL), -EINVAL);
+	poll_trace_free(&t);
+}
+
 int main(void)
 {
 	test_fixed_and_off();
@@ -269,5 +312,6 @@ int main(void)
 	test_idle_removal();
 	test_bad_config();
 	test_bimodal();
+	test_loops_and_warmup();
 	return T_EXIT_PASS;
 }

@@ -56,6 +56,29 @@ bad "--bogus" --bogus 1
 bad "missing value for --bs" --bs
 bad "'stray'" stray
 bad "'sim:lba=4k'" --target sim:lba=4k --bs 512
+bad "'$tmp/no/such/dir/t'" --runtime 10ms --ramp 0 --trace "$tmp/no/such/dir/t"
+
+# --trace: IOThread 0's loop trace, one '<block_ns> <fd>' line per polled
+# event, which the simulator replays; the run JSON carries the block cost
+# the IOThread measured (it calibrates when it starts).
+"$AIOTUNE" run --target sim:lat=fixed:20us --runtime 100ms --ramp 20ms \
+	--poll-max-ns 64k --trace "$tmp/gaps.trace" --format json \
+	>"$tmp/tr.json" 2>"$tmp/err" || { echo "FAIL: --trace run"; cat "$tmp/err"; fail=1; }
+[ -s "$tmp/gaps.trace" ] && ! grep -qvE '^[0-9]+ [0-9]+$' "$tmp/gaps.trace" ||
+	{ echo "FAIL: trace lines"; head -3 "$tmp/gaps.trace"; fail=1; }
+"$AIOTUNE" simulate --trace "$tmp/gaps.trace" --policy probe --wake-ns 0 \
+	>"$tmp/sim.txt" 2>&1 || { echo "FAIL: simulate the trace"; cat "$tmp/sim.txt"; fail=1; }
+python3 - "$tmp/tr.json" <<'PY' || fail=1
+import json, sys
+loop = json.load(open(sys.argv[1]))["loop"]
+for k in ("block_cost_ns", "wake_ns", "block_cost_samples", "work"):
+    if k not in loop:
+        sys.exit("FAIL: run JSON loop lacks %s" % k)
+if loop["block_cost_samples"] < 1 or loop["block_cost_ns"] <= 0:
+    sys.exit("FAIL: no block cost measured: %r" % loop)
+if loop["work"] < 1:
+    sys.exit("FAIL: no work counted: %r" % loop["work"])
+PY
 
 # A placement this host cannot realize is skipped: exit 3, one line.
 "$AIOTUNE" run --runtime 100ms --ramp 0 --placement 'iothread=1023' \
