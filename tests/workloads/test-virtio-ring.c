@@ -229,9 +229,18 @@ int main(void)
 	ASSERT_GT(poll.c.poll_sessions, 0);
 	ASSERT_GT(poll.c.dequeued_polling, 0);
 
-	/* A polling guest: what its spin finds needs no call. */
-	run(1, "uniform:2us-10us", 10000000, 1000000, secs, &stress);
-	assert_exact(&stress);
+	/*
+	 * A polling guest: what its spin finds needs no call. The spin
+	 * (50 ms) outlasts a scheduler time slice, so an IOThread that
+	 * shares the guest's CPU on a busy host still runs within it; a
+	 * run whose every spin came back empty is retried, at most twice.
+	 */
+	for (int i = 0; i < 3; i++) {
+		run(1, "uniform:2us-10us", 10000000, 50000000, secs, &stress);
+		assert_exact(&stress);
+		if (stress.c.guest_poll_hits > 0)
+			break;
+	}
 	ASSERT_GT(stress.c.guest_poll_hits, 0);
 	ASSERT_LE(stress.c.calls, stress.c.completed -
 				  stress.c.guest_poll_hits);
