@@ -56,6 +56,9 @@ void cli_check_repeats(const struct cli_cmd *cmd, int argc,
 void cli_check_output_dir(const char *flag, const char *path);
 void cli_check_output_file(const char *flag, const char *path);
 
+/* A results name (--name): non-empty, no '/' or blanks, under 64 bytes. */
+void cli_check_name(const char *flag, const char *val);
+
 /*
  * first, then each argv[i], separated by spaces (no leading space when
  * first is ""): a command line for provenance. malloc'ed; exits when out

@@ -78,10 +78,7 @@ static void set_option(struct fl_opts *o, const char *flag, const char *val)
 		o->seed = (uint64_t)x;
 		o->seed_set = true;
 	} else if (!strcmp(flag, "--name")) {
-		if (!*val || strlen(val) >= RES_NAME_MAX ||
-		    strpbrk(val, "/ \t"))
-			cli_bad_value(flag, val, "a name without '/' or "
-				      "spaces, up to 63 characters");
+		cli_check_name(flag, val);
 		o->name = val;
 	} else if (!strcmp(flag, "--output")) {
 		cli_check_output_dir(flag, val);

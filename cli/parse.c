@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "results/row.h"
 
 void cli_die(int status, const char *fmt, ...)
 {
@@ -123,4 +124,11 @@ char *cli_join_args(const char *first, int argc, char *const *argv)
 		strcat(s, argv[i]);
 	}
 	return s;
+}
+
+void cli_check_name(const char *flag, const char *val)
+{
+	if (!*val || strlen(val) >= RES_NAME_MAX || strpbrk(val, "/ \t"))
+		cli_bad_value(flag, val, "a name without '/' or spaces, "
+			      "up to 63 characters");
 }
