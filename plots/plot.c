@@ -480,6 +480,30 @@ static bool any_polls(const struct res_summary *s)
 	return false;
 }
 
+/*
+ * The gnuplot scripts' folder into scripts and OUTDIR/data, created, into
+ * datadir (both PATH_MAX); 0 or -errno with err set.
+ */
+static int prepare(const struct plot_opts *o, char *scripts, char *datadir,
+		   char *err, size_t errlen)
+{
+	int ret;
+
+	if (o->scripts_dir)
+		snprintf(scripts, PATH_MAX, "%s", o->scripts_dir);
+	if ((o->scripts_dir && !has_script(scripts)) ||
+	    (!o->scripts_dir && plot_scripts_dir(scripts, PATH_MAX))) {
+		snprintf(err, errlen, "cannot find the gnuplot scripts "
+			 "(plots/iops.gp); set AIOTUNE_PLOTS or --scripts");
+		return -ENOENT;
+	}
+	res_join(datadir, PATH_MAX, o->outdir, "data");
+	ret = res_mkdirs(datadir);
+	if (ret)
+		snprintf(err, errlen, "%s: %s", datadir, strerror(-ret));
+	return ret;
+}
+
 int plot_draw(const struct res_summary *s, const char *const *dirs,
 	      const char *caption, const struct plot_opts *o,
 	      struct plot_out *out, char *err, size_t errlen)
@@ -490,21 +514,9 @@ int plot_draw(const struct res_summary *s, const char *const *dirs,
 	int ret, blocks;
 
 	memset(out, 0, sizeof(*out));
-	if (o->scripts_dir)
-		snprintf(scripts, sizeof(scripts), "%s", o->scripts_dir);
-	if ((o->scripts_dir && !has_script(scripts)) ||
-	    (!o->scripts_dir && plot_scripts_dir(scripts,
-						 sizeof(scripts)))) {
-		snprintf(err, errlen, "cannot find the gnuplot scripts "
-			 "(plots/iops.gp); set AIOTUNE_PLOTS or --scripts");
-		return -ENOENT;
-	}
-	res_join(datadir, sizeof(datadir), o->outdir, "data");
-	ret = res_mkdirs(datadir);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", datadir, strerror(-ret));
+	ret = prepare(o, scripts, datadir, err, errlen);
+	if (ret)
 		return ret;
-	}
 	res_join(data, sizeof(data), datadir, "curves.dat");
 	ret = write_curves(s, data);
 	if (ret) {
@@ -676,21 +688,9 @@ int plot_fleet(const struct res_fleet *f, const char *caption,
 		snprintf(err, errlen, "no usable host to draw");
 		return -ENODATA;
 	}
-	if (o->scripts_dir)
-		snprintf(scripts, sizeof(scripts), "%s", o->scripts_dir);
-	if ((o->scripts_dir && !has_script(scripts)) ||
-	    (!o->scripts_dir && plot_scripts_dir(scripts,
-						 sizeof(scripts)))) {
-		snprintf(err, errlen, "cannot find the gnuplot scripts "
-			 "(plots/iops.gp); set AIOTUNE_PLOTS or --scripts");
-		return -ENOENT;
-	}
-	res_join(datadir, sizeof(datadir), o->outdir, "data");
-	ret = res_mkdirs(datadir);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", datadir, strerror(-ret));
+	ret = prepare(o, scripts, datadir, err, errlen);
+	if (ret)
 		return ret;
-	}
 	res_join(data, sizeof(data), datadir, "fleet.dat");
 	ret = write_fleet(f, data);
 	if (ret) {
