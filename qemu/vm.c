@@ -27,45 +27,6 @@ static const char *const session_files[] = {
 	"vm.json", NULL,
 };
 
-struct argv_buf {
-	char **v;
-	int n, cap;
-	bool oom;
-};
-
-static void add(struct argv_buf *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void add(struct argv_buf *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s = NULL;
-
-	if (a->oom)
-		return;
-	if (a->n + 2 > a->cap) {
-		int cap = a->cap ? 2 * a->cap : 64;
-		char **v = realloc(a->v, (size_t)cap * sizeof(*v));
-
-		if (!v) {
-			a->oom = true;
-			return;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	if (!s) {
-		a->oom = true;
-		return;
-	}
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
-}
-
 /* The disk as -blockdev JSON (no comma escaping needed for paths). */
 static char *blockdev(const struct qm_boot *b)
 {
@@ -86,64 +47,66 @@ char **qm_vm_argv(const struct qm_boot *b, const char *dir)
 		"poll_grow", "poll_shrink", "run_poll_handlers_begin",
 		"run_poll_handlers_end",
 	};
-	struct argv_buf a = { 0 };
+	struct util_argv a = { 0 };
 	char *bd = blockdev(b);
 
 	if (!bd)
 		return NULL;
-	add(&a, "%s", b->qemu);
-	add(&a, "-name");
-	add(&a, "aiotune,debug-threads=on");
-	add(&a, "-machine");
-	add(&a, "q35");
-	add(&a, "-accel");
-	add(&a, "%s", b->accel);
+	util_argv_add(&a, "%s", b->qemu);
+	util_argv_add(&a, "-name");
+	util_argv_add(&a, "aiotune,debug-threads=on");
+	util_argv_add(&a, "-machine");
+	util_argv_add(&a, "q35");
+	util_argv_add(&a, "-accel");
+	util_argv_add(&a, "%s", b->accel);
 	if (!strcmp(b->accel, "kvm")) {
-		add(&a, "-cpu");
-		add(&a, "host");
+		util_argv_add(&a, "-cpu");
+		util_argv_add(&a, "host");
 	}
-	add(&a, "-m");
-	add(&a, "%d", b->mem_mb);
-	add(&a, "-smp");
-	add(&a, "%d", b->vcpus);
-	add(&a, "-nodefaults");
-	add(&a, "-no-user-config");
-	add(&a, "-display");
-	add(&a, "none");
-	add(&a, "-no-reboot");
-	add(&a, "-bios");
-	add(&a, "%s", QM_QBOOT);
-	add(&a, "-kernel");
-	add(&a, "%s", b->kernel);
-	add(&a, "-initrd");
-	add(&a, "%s", b->initrd);
-	add(&a, "-append");
-	add(&a, "console=ttyS0 loglevel=1 rdinit=/init panic=-1");
-	add(&a, "-chardev");
-	add(&a, "socket,id=con0,path=%s/console.sock,server=on,wait=off,"
-	    "logfile=%s/console.log", dir, dir);
-	add(&a, "-serial");
-	add(&a, "chardev:con0");
-	add(&a, "-chardev");
-	add(&a, "socket,id=qmp0,path=%s/qmp.sock,server=on,wait=off", dir);
-	add(&a, "-mon");
-	add(&a, "chardev=qmp0,mode=control");
-	add(&a, "-object");
-	add(&a, "iothread,id=io0,poll-max-ns=%" PRId64 ",poll-grow=%" PRId64
-	    ",poll-shrink=%" PRId64 ",aio-max-batch=%" PRId64, b->poll_max_ns,
-	    b->poll_grow, b->poll_shrink, b->aio_max_batch);
-	add(&a, "-blockdev");
-	add(&a, "%s", bd);
-	add(&a, "-device");
-	add(&a, "virtio-blk-pci,id=vblk0,drive=disk0,iothread=io0");
+	util_argv_add(&a, "-m");
+	util_argv_add(&a, "%d", b->mem_mb);
+	util_argv_add(&a, "-smp");
+	util_argv_add(&a, "%d", b->vcpus);
+	util_argv_add(&a, "-nodefaults");
+	util_argv_add(&a, "-no-user-config");
+	util_argv_add(&a, "-display");
+	util_argv_add(&a, "none");
+	util_argv_add(&a, "-no-reboot");
+	util_argv_add(&a, "-bios");
+	util_argv_add(&a, "%s", QM_QBOOT);
+	util_argv_add(&a, "-kernel");
+	util_argv_add(&a, "%s", b->kernel);
+	util_argv_add(&a, "-initrd");
+	util_argv_add(&a, "%s", b->initrd);
+	util_argv_add(&a, "-append");
+	util_argv_add(&a, "console=ttyS0 loglevel=1 rdinit=/init panic=-1");
+	util_argv_add(&a, "-chardev");
+	util_argv_add(&a, "socket,id=con0,path=%s/console.sock,server=on,"
+		      "wait=off,logfile=%s/console.log", dir, dir);
+	util_argv_add(&a, "-serial");
+	util_argv_add(&a, "chardev:con0");
+	util_argv_add(&a, "-chardev");
+	util_argv_add(&a, "socket,id=qmp0,path=%s/qmp.sock,server=on,"
+		      "wait=off", dir);
+	util_argv_add(&a, "-mon");
+	util_argv_add(&a, "chardev=qmp0,mode=control");
+	util_argv_add(&a, "-object");
+	util_argv_add(&a, "iothread,id=io0,poll-max-ns=%" PRId64
+		      ",poll-grow=%" PRId64 ",poll-shrink=%" PRId64
+		      ",aio-max-batch=%" PRId64, b->poll_max_ns, b->poll_grow,
+		      b->poll_shrink, b->aio_max_batch);
+	util_argv_add(&a, "-blockdev");
+	util_argv_add(&a, "%s", bd);
+	util_argv_add(&a, "-device");
+	util_argv_add(&a, "virtio-blk-pci,id=vblk0,drive=disk0,iothread=io0");
 	for (size_t i = 0; i < ARRAY_SIZE(events); i++) {
-		add(&a, "-trace");
-		add(&a, "%s", events[i]);
+		util_argv_add(&a, "-trace");
+		util_argv_add(&a, "%s", events[i]);
 	}
-	add(&a, "-msg");
-	add(&a, "timestamp=on");
-	add(&a, "-D");
-	add(&a, "%s/trace.log", dir);
+	util_argv_add(&a, "-msg");
+	util_argv_add(&a, "timestamp=on");
+	util_argv_add(&a, "-D");
+	util_argv_add(&a, "%s/trace.log", dir);
 	free(bd);
 	if (a.oom) {
 		util_argv_free(a.v);

@@ -12,6 +12,7 @@
 #define AIOTUNE_UTIL_SPAWN_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -38,5 +39,16 @@ int util_spawn_watch(char *const argv[], const char *out_path,
 
 /* Free a NULL-terminated malloc'ed array of malloc'ed strings (NULL: none). */
 void util_argv_free(char **argv);
+
+/* An argv being built: start zeroed; v stays NULL-terminated. */
+struct util_argv {
+	char **v;
+	int n, cap;
+	bool oom;	/* an allocation failed: v is incomplete */
+};
+
+/* Append one formatted word; on failure set oom (later calls do nothing). */
+void util_argv_add(struct util_argv *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -165,52 +165,13 @@ bool wl_fio_expressible(const struct wl_job *job, enum wl_fio_variant v,
 	return true;
 }
 
-struct argv_buf {
-	char **v;
-	int n, cap;
-	bool oom;
-};
-
-static void add(struct argv_buf *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void add(struct argv_buf *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	if (a->oom)
-		return;
-	if (a->n + 2 > a->cap) {
-		int cap = a->cap ? 2 * a->cap : 32;
-		char **v = realloc(a->v, (size_t)cap * sizeof(*v));
-
-		if (!v) {
-			a->oom = true;
-			return;
-		}
-		a->v = v;
-		a->cap = cap;
-	}
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0) {
-		a->oom = true;
-		s = NULL;
-	}
-	va_end(ap);
-	if (!s)
-		return;
-	a->v[a->n++] = s;
-	a->v[a->n] = NULL;
-}
-
 /* fio takes times with a unit; us keeps any ns value we were given. */
-static void add_time(struct argv_buf *a, const char *opt, int64_t ns)
+static void add_time(struct util_argv *a, const char *opt, int64_t ns)
 {
 	if (ns % 1000000 == 0)
-		add(a, "--%s=%" PRId64 "ms", opt, ns / 1000000);
+		util_argv_add(a, "--%s=%" PRId64 "ms", opt, ns / 1000000);
 	else
-		add(a, "--%s=%" PRId64 "us", opt, (ns + 999) / 1000);
+		util_argv_add(a, "--%s=%" PRId64 "us", opt, (ns + 999) / 1000);
 }
 
 /*
@@ -218,7 +179,7 @@ static void add_time(struct argv_buf *a, const char *opt, int64_t ns)
  * several files (HOWTO, filename) unless the ':' follows a '\', which it
  * then drops; so every ':' of the path gets one.
  */
-static void add_filename(struct argv_buf *a, const char *path)
+static void add_filename(struct util_argv *a, const char *path)
 {
 	size_t n = 0;
 	char *esc;
@@ -237,7 +198,7 @@ static void add_filename(struct argv_buf *a, const char *path)
 		esc[n++] = *p;
 	}
 	esc[n] = '\0';
-	add(a, "--filename=%s", esc);
+	util_argv_add(a, "--filename=%s", esc);
 	free(esc);
 }
 
@@ -245,49 +206,50 @@ char **wl_fio_argv(const char *fio_bin, const struct wl_job *job,
 		   enum wl_fio_variant v, const char *cpus,
 		   const char *json_out)
 {
-	struct argv_buf a = { 0 };
+	struct util_argv a = { 0 };
 	const char *ioengine = !strcmp(job->engine, "linux-aio") ? "libaio" :
 			       job->engine;
 
-	add(&a, "%s", fio_bin);
-	add(&a, "--name=aiotune");
+	util_argv_add(&a, "%s", fio_bin);
+	util_argv_add(&a, "--name=aiotune");
 	add_filename(&a, job->target);
-	add(&a, "--ioengine=%s", ioengine);
-	add(&a, "--rw=%s", wl_rw_name(job->rw));
+	util_argv_add(&a, "--ioengine=%s", ioengine);
+	util_argv_add(&a, "--rw=%s", wl_rw_name(job->rw));
 	if (job->rw == WL_RW_RANDRW)
-		add(&a, "--rwmixread=%d", job->rwmixread);
-	add(&a, "--bs=%" PRIu32, job->bs);
-	add(&a, "--iodepth=%" PRIu32, job->iodepth);
-	add(&a, "--numjobs=%" PRIu32, job->iothreads);
-	add(&a, "--group_reporting=1");
-	add(&a, "--time_based=1");
+		util_argv_add(&a, "--rwmixread=%d", job->rwmixread);
+	util_argv_add(&a, "--bs=%" PRIu32, job->bs);
+	util_argv_add(&a, "--iodepth=%" PRIu32, job->iodepth);
+	util_argv_add(&a, "--numjobs=%" PRIu32, job->iothreads);
+	util_argv_add(&a, "--group_reporting=1");
+	util_argv_add(&a, "--time_based=1");
 	add_time(&a, "runtime", job->runtime_ns);
 	add_time(&a, "ramp_time", job->ramp_ns);
-	add(&a, "--direct=%d", job->direct ? 1 : 0);
+	util_argv_add(&a, "--direct=%d", job->direct ? 1 : 0);
 	if (job->size)
-		add(&a, "--size=%" PRIu64, job->size);
+		util_argv_add(&a, "--size=%" PRIu64, job->size);
 	if (job->offset)
-		add(&a, "--offset=%" PRIu64, job->offset);
-	add(&a, "--allow_file_create=0");
-	add(&a, "--lat_percentiles=1");
+		util_argv_add(&a, "--offset=%" PRIu64, job->offset);
+	util_argv_add(&a, "--allow_file_create=0");
+	util_argv_add(&a, "--lat_percentiles=1");
 	if (job->seed)
-		add(&a, "--randseed=%" PRIu64, job->seed);
+		util_argv_add(&a, "--randseed=%" PRIu64, job->seed);
 	if (cpus && *cpus) {
-		add(&a, "--cpus_allowed=%s", cpus);
+		util_argv_add(&a, "--cpus_allowed=%s", cpus);
 		if (job->iothreads > 1)
-			add(&a, "--cpus_allowed_policy=split");
+			util_argv_add(&a, "--cpus_allowed_policy=split");
 	}
 	if (v == WL_FIO_HIPRI)
-		add(&a, "--hipri=1");
+		util_argv_add(&a, "--hipri=1");
 	if (v == WL_FIO_SQPOLL)
-		add(&a, "--sqthread_poll=1");
+		util_argv_add(&a, "--sqthread_poll=1");
 	if (v == WL_FIO_BATCH) {
-		add(&a, "--iodepth_batch_submit=%" PRIu32, job->iodepth);
-		add(&a, "--iodepth_batch_complete_max=%" PRIu32,
-		    job->iodepth);
+		util_argv_add(&a, "--iodepth_batch_submit=%" PRIu32,
+			      job->iodepth);
+		util_argv_add(&a, "--iodepth_batch_complete_max=%" PRIu32,
+			      job->iodepth);
 	}
-	add(&a, "--output-format=json");
-	add(&a, "--output=%s", json_out);
+	util_argv_add(&a, "--output-format=json");
+	util_argv_add(&a, "--output=%s", json_out);
 	if (a.oom) {
 		util_argv_free(a.v);
 		return NULL;
