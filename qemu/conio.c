@@ -11,6 +11,7 @@
 
 #include "qemu/conio.h"
 #include "qemu/console.h"
+#include "util/sock.h"
 
 int qm_con_connect(struct qm_con *c, const char *dir, const struct qm_vm *vm,
 		   int timeout_ms, char *why, size_t whylen)
@@ -68,19 +69,7 @@ int qm_con_read(struct qm_con *c, int ms)
 
 int qm_con_send(struct qm_con *c, const char *s)
 {
-	size_t n = strlen(s);
-
-	while (n) {
-		ssize_t w = send(c->fd, s, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return util_send_all(c->fd, s, strlen(s));
 }
 
 void qm_con_close(struct qm_con *c)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "qemu/qmp.h"
+#include "util/sock.h"
 
 static int64_t now_ms(void)
 {
@@ -95,21 +96,6 @@ static int read_line(struct qm_qmp *q, char *line, size_t size,
 	}
 }
 
-static int send_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, s, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int qm_qmp_cmd(struct qm_qmp *q, const char *cmd, json_t *args,
 	       json_t **ret, int timeout_ms, char *why, size_t whylen)
 {
@@ -127,9 +113,9 @@ int qm_qmp_cmd(struct qm_qmp *q, const char *cmd, json_t *args,
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	r = send_all(q->fd, text, strlen(text));
+	r = util_send_all(q->fd, text, strlen(text));
 	if (!r)
-		r = send_all(q->fd, "\n", 1);
+		r = util_send_all(q->fd, "\n", 1);
 	free(text);
 	if (r) {
 		snprintf(why, whylen, "QMP %s: cannot send: %s", cmd,

@@ -2,9 +2,10 @@
 # reads of user-named files, the registry helper every registry of
 # backends uses, small macros (util.h), part of libaioloop.a so that every
 # module, polling/ included, may use them; child processes, aiotune's
-# version and where its data files are, part of libaiotune.a.
+# version, where its data files are and sending on a socket, part of
+# libaiotune.a.
 LOOP_SRCS += util/file.c util/registry.c
-APP_SRCS += util/spawn.c util/version.c util/datadir.c
+APP_SRCS += util/spawn.c util/version.c util/datadir.c util/sock.c
 # The version: one place (make dist, make deb and the .pc file read it).
 AIOTUNE_VERSION := 0.1.0
 # The git revision: a source tarball (make dist) carries it in GIT-REV.
