@@ -311,6 +311,30 @@ int qm_vm_start(const struct qm_boot *b, const char *dir, pid_t owner,
 	return 0;
 }
 
+/*
+ * Whether pid is a zombie or gone (/proc/PID/stat's state). An empty
+ * command line alone does not say so: a process inside execve (a wrapper
+ * script exec'ing QEMU) has none for a moment.
+ */
+static bool exited(int pid)
+{
+	char p[64], buf[512], *r;
+	ssize_t n;
+	int fd;
+
+	snprintf(p, sizeof(p), "/proc/%d/stat", pid);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = '\0';
+	r = strrchr(buf, ')');
+	return !r || r[1] != ' ' || r[2] == 'Z' || r[2] == 'X';
+}
+
 bool qm_vm_alive(const struct qm_vm *vm)
 {
 	char p[64], buf[8192];
@@ -326,7 +350,7 @@ bool qm_vm_alive(const struct qm_vm *vm)
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return false;   /* a zombie has no command line */
+		return !exited((int)vm->qemu);
 	buf[n] = '\0';
 	for (ssize_t i = 0; i < n; i++)
 		if (!buf[i])
